@@ -1,0 +1,54 @@
+//! The counter: the smallest thing that exercises the whole loop (SSR,
+//! hydration, a server function called from a form and from a button).
+
+pub mod views;
+
+use leptos::prelude::*;
+
+/// How much one call may add: small, so a typo cannot wreck the number.
+pub const MAX_STEP: i64 = 100;
+
+/// Checks a step the user asked for. Pure, so it runs in tests and in the
+/// browser as well as on the server.
+pub fn parse_step(by: i64) -> Result<i64, ferry::Error> {
+    if (1..=MAX_STEP).contains(&by) {
+        Ok(by)
+    } else {
+        Err(ferry::Error::invalid(
+            "by",
+            format!("Choose a number from 1 to {MAX_STEP}."),
+        ))
+    }
+}
+
+/// The counter's current value.
+#[server(endpoint = "counter/get")]
+pub async fn get_counter() -> Result<i64, ferry::Error> {
+    Ok(crate::state::app_state()?.counter.get())
+}
+
+/// Adds `by` (1 to 100) to the counter and returns the new value.
+#[server(endpoint = "counter/add")]
+pub async fn add_to_counter(by: i64) -> Result<i64, ferry::Error> {
+    let by = parse_step(by)?;
+    Ok(crate::state::app_state()?.counter.add(by))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_inside_the_range_pass() {
+        assert_eq!(parse_step(1), Ok(1));
+        assert_eq!(parse_step(MAX_STEP), Ok(MAX_STEP));
+    }
+
+    #[test]
+    fn steps_outside_the_range_name_the_field() {
+        for by in [0, -1, MAX_STEP + 1, i64::MIN, i64::MAX] {
+            let err = parse_step(by).unwrap_err();
+            assert!(err.field("by").is_some(), "{by} gave {err:?}");
+        }
+    }
+}

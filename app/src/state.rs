@@ -1,0 +1,46 @@
+//! What server functions share on the server, and how they reach it.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::prelude::*;
+
+/// Shared server state, given to every request through Leptos's context.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub counter: Counter,
+}
+
+impl AppState {
+    /// State for a fresh server.
+    pub fn new(leptos_options: LeptosOptions) -> Self {
+        Self {
+            leptos_options,
+            counter: Counter::default(),
+        }
+    }
+}
+
+/// The skeleton's one piece of data: a number kept in memory.
+#[derive(Clone, Default)]
+pub struct Counter(Arc<AtomicI64>);
+
+impl Counter {
+    /// The current value.
+    pub fn get(&self) -> i64 {
+        self.0.load(Ordering::SeqCst)
+    }
+
+    /// Adds `by` and returns the new value.
+    pub fn add(&self, by: i64) -> i64 {
+        self.0.fetch_add(by, Ordering::SeqCst) + by
+    }
+}
+
+/// The state inside a server function. Missing state is a wiring bug in the
+/// server set-up, reported as an internal error rather than a panic.
+pub fn app_state() -> Result<AppState, ferry::Error> {
+    use_context::<AppState>().ok_or_else(|| ferry::Error::internal("AppState missing from context"))
+}

@@ -1,0 +1,170 @@
+//! The error every server function can return: what went wrong, in terms the
+//! user can act on, serialized as JSON so it arrives in the browser typed.
+
+use std::collections::BTreeMap;
+use std::fmt::Display;
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// A failed server-function call. Internal details never travel in it: they
+/// go to the log, and the user gets a request id to quote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Error {
+    /// Well-formed input that breaks a rule; one message per field name.
+    #[error("please correct: {}", summary(fields))]
+    Invalid { fields: BTreeMap<String, String> },
+    /// The request could not be read: malformed body, missing or mistyped argument.
+    #[error("the request could not be read: {message}")]
+    BadRequest { message: String },
+    /// The thing the call names does not exist.
+    #[error("{what} was not found")]
+    NotFound { what: String },
+    /// The call is valid but the current state forbids it.
+    #[error("{message}")]
+    Conflict { message: String },
+    /// The browser could not reach the server at all.
+    #[error("the server could not be reached; check your connection and try again")]
+    Unreachable,
+    /// A failure on the server's side; the detail is in the log under this id.
+    #[error("something went wrong on our side; if it persists, quote request id {request_id}")]
+    Internal { request_id: String },
+}
+
+impl Error {
+    /// A validation failure on one field.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Invalid {
+            fields: BTreeMap::from([(field.into(), message.into())]),
+        }
+    }
+
+    /// A missing entity, named for the user ("product 42").
+    pub fn not_found(what: impl Into<String>) -> Self {
+        Self::NotFound { what: what.into() }
+    }
+
+    /// Logs an internal failure once, with its full chain, and returns the
+    /// error the user sees: no detail, only an id that finds the log line.
+    pub fn internal(detail: impl Display) -> Self {
+        let request_id = new_request_id();
+        #[cfg(feature = "ssr")]
+        tracing::error!(request_id, error = %detail, "internal error in server function");
+        #[cfg(not(feature = "ssr"))]
+        let _ = detail;
+        Self::Internal { request_id }
+    }
+
+    /// The message for one field, to show beside it in a form.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        match self {
+            Self::Invalid { fields } => fields.get(name).map(String::as_str),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status this error is answered with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Invalid { .. } => 422,
+            Self::BadRequest { .. } => 400,
+            Self::NotFound { .. } => 404,
+            Self::Conflict { .. } => 409,
+            Self::Unreachable => 503,
+            Self::Internal { .. } => 500,
+        }
+    }
+}
+
+fn summary(fields: &BTreeMap<String, String>) -> String {
+    let parts: Vec<String> = fields.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+    parts.join("; ")
+}
+
+/// An id for one failure, unique within the process and unlikely to repeat
+/// across restarts; enough to find a log line.
+pub(crate) fn new_request_id() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let count = NEXT.fetch_add(1, Ordering::Relaxed);
+    let nanos = web_time_nanos();
+    format!(
+        "{:012x}",
+        (nanos ^ count.wrapping_mul(0x9E37_79B9_7F4A_7C15)) & 0xffff_ffff_ffff
+    )
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn web_time_nanos() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or_default()
+}
+
+// The browser never mints ids for server failures; a fixed seed is enough there.
+#[cfg(target_arch = "wasm32")]
+fn web_time_nanos() -> u64 {
+    0
+}
+
+impl FromServerFnError for Error {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(message)
+            | ServerFnErrorErr::MissingArg(message)
+            | ServerFnErrorErr::UnsupportedRequestMethod(message) => Self::BadRequest { message },
+            ServerFnErrorErr::Request(_) => Self::Unreachable,
+            // Deserialization is the server reading arguments, or the client
+            // reading a reply; either way the bytes were not what was expected.
+            ServerFnErrorErr::Deserialization(message) => Self::BadRequest { message },
+            other => Self::internal(other),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_through_json_with_a_kind_tag() {
+        let err = Error::invalid("quantity", "Choose 1 to 99.");
+        let json = serde_json::to_string(&err).unwrap();
+        assert_eq!(
+            json,
+            r#"{"kind":"invalid","fields":{"quantity":"Choose 1 to 99."}}"#
+        );
+        assert_eq!(serde_json::from_str::<Error>(&json).unwrap(), err);
+    }
+
+    #[test]
+    fn each_kind_has_its_status() {
+        assert_eq!(Error::invalid("a", "b").status(), 422);
+        assert_eq!(Error::not_found("x").status(), 404);
+        let bad = Error::from_server_fn_error(ServerFnErrorErr::Args("by: not a number".into()));
+        assert_eq!(bad.status(), 400);
+        let internal = Error::from_server_fn_error(ServerFnErrorErr::ServerError("db down".into()));
+        assert_eq!(internal.status(), 500);
+    }
+
+    #[test]
+    fn internal_errors_hide_their_detail() {
+        let err = Error::internal("password=hunter2 in connection string");
+        let text = format!("{err} {}", serde_json::to_string(&err).unwrap());
+        assert!(!text.contains("hunter2"), "{text}");
+        assert!(text.contains("request id"));
+    }
+
+    #[test]
+    fn field_messages_are_found_by_name() {
+        let err = Error::invalid("by", "Too big.");
+        assert_eq!(err.field("by"), Some("Too big."));
+        assert_eq!(err.field("other"), None);
+        assert_eq!(Error::not_found("x").field("by"), None);
+    }
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+#! Runs every test: set-up, formatting, Rust tests (unit, HTTP, binary), the
+#! release build, browser tests with JavaScript on and off, and the size report.
+#! One target directory serves all of it; each build configuration is built once.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+section() { printf '\n== %s (%ss)\n' "$*" "$SECONDS"; }
+
+section "set-up"
+scripts/setup.sh
+
+section "formatting"
+cargo fmt --all --check
+
+section "Rust tests"
+# The frontend crate is the WASM entry; built natively it would pull the
+# hydrate feature into the server's build, so it is left to cargo-leptos.
+cargo test --workspace --exclude frontend
+
+section "release build"
+cargo leptos build --release
+
+section "browser tests"
+(cd end2end && npx playwright test)
+
+section "sizes"
+bench/sizes.sh
+
+section "all tests passed"

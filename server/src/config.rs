@@ -1,0 +1,226 @@
+//! The runtime configuration: `Leptos.toml`, each key overridable by an
+//! environment variable, each value checked at start-up.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use tracing_subscriber::EnvFilter;
+
+/// The file read when `FERRY_CONFIG` does not name another.
+pub const DEFAULT_PATH: &str = "Leptos.toml";
+
+/// Every setting the server reads, already validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Where to listen (`site-addr`, `LEPTOS_SITE_ADDR`).
+    pub site_addr: SocketAddr,
+    /// The database to open (`database-url`, `DATABASE_URL`).
+    pub database_url: String,
+    /// The tracing filter (`log-level`, `RUST_LOG`).
+    pub log_level: String,
+}
+
+/// Why the configuration was refused; each message names what to fix.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {message}")]
+    Read { path: PathBuf, message: String },
+    #[error("{path} is not valid TOML: {message}")]
+    Syntax { path: PathBuf, message: String },
+    #[error("{path}: unknown key `{key}` (known keys: {})", known_keys())]
+    UnknownKey { path: PathBuf, key: String },
+    #[error("bad value for `{key}` (from {origin}): expected {expected}, got {value}")]
+    BadValue {
+        key: &'static str,
+        origin: String,
+        expected: &'static str,
+        value: String,
+    },
+}
+
+/// One key: its name in the file, its variable, its default, what it expects.
+struct Key {
+    name: &'static str,
+    env: &'static str,
+    default: &'static str,
+    expected: &'static str,
+}
+
+const SITE_ADDR: Key = Key {
+    name: "site-addr",
+    env: "LEPTOS_SITE_ADDR",
+    default: "127.0.0.1:3000",
+    expected: "an address and port such as \"127.0.0.1:3000\"",
+};
+const DATABASE_URL: Key = Key {
+    name: "database-url",
+    env: "DATABASE_URL",
+    default: "sqlite://ferry.db?mode=rwc",
+    expected: "a non-empty database URL such as \"sqlite://ferry.db?mode=rwc\"",
+};
+const LOG_LEVEL: Key = Key {
+    name: "log-level",
+    env: "RUST_LOG",
+    default: "info",
+    expected: "a level (error, warn, info, debug, trace) or tracing directives",
+};
+const KEYS: [&Key; 3] = [&SITE_ADDR, &DATABASE_URL, &LOG_LEVEL];
+
+fn known_keys() -> String {
+    KEYS.map(|k| k.name).join(", ")
+}
+
+impl Config {
+    /// Reads the file named by `FERRY_CONFIG` (default `Leptos.toml`) and the
+    /// process environment.
+    pub fn from_environment() -> Result<Self, ConfigError> {
+        let path = std::env::var_os("FERRY_CONFIG")
+            .map_or_else(|| PathBuf::from(DEFAULT_PATH), PathBuf::from);
+        Self::load(&path, |name| std::env::var(name).ok())
+    }
+
+    /// Reads `path` (missing means defaults), then lets `env` override each key.
+    pub fn load(path: &Path, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let table = read_table(path)?;
+        let value = |key: &'static Key| -> Result<(String, String), ConfigError> {
+            if let Some(value) = env(key.env) {
+                return Ok((value, format!("environment variable {}", key.env)));
+            }
+            let origin = path.display().to_string();
+            match table.get(key.name) {
+                None => Ok((key.default.to_owned(), "default".to_owned())),
+                Some(toml::Value::String(s)) => Ok((s.clone(), origin)),
+                Some(other) => Err(bad(key, origin, other.to_string())),
+            }
+        };
+        let (addr, origin) = value(&SITE_ADDR)?;
+        let site_addr = addr
+            .trim()
+            .parse()
+            .map_err(|_| bad(&SITE_ADDR, origin, quoted(&addr)))?;
+        let (database_url, origin) = value(&DATABASE_URL)?;
+        if database_url.trim().is_empty() {
+            return Err(bad(&DATABASE_URL, origin, quoted(&database_url)));
+        }
+        let (log_level, origin) = value(&LOG_LEVEL)?;
+        EnvFilter::try_new(&log_level).map_err(|_| bad(&LOG_LEVEL, origin, quoted(&log_level)))?;
+        Ok(Self {
+            site_addr,
+            database_url,
+            log_level,
+        })
+    }
+
+    /// The tracing filter for this configuration (validated at load).
+    pub fn log_filter(&self) -> EnvFilter {
+        EnvFilter::try_new(&self.log_level).unwrap_or_else(|_| EnvFilter::new(LOG_LEVEL.default))
+    }
+}
+
+fn read_table(path: &Path) -> Result<toml::Table, ConfigError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(toml::Table::new()),
+        Err(e) => {
+            return Err(ConfigError::Read {
+                path: path.to_owned(),
+                message: e.to_string(),
+            })
+        }
+    };
+    let table: toml::Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| ConfigError::Syntax {
+            path: path.to_owned(),
+            // toml's messages span several lines; the first says what is wrong.
+            message: e.message().to_owned(),
+        })?;
+    if let Some(key) = table
+        .keys()
+        .find(|k| KEYS.iter().all(|known| known.name != k.as_str()))
+    {
+        return Err(ConfigError::UnknownKey {
+            path: path.to_owned(),
+            key: key.clone(),
+        });
+    }
+    Ok(table)
+}
+
+fn bad(key: &'static Key, origin: String, value: String) -> ConfigError {
+    ConfigError::BadValue {
+        key: key.name,
+        origin,
+        expected: key.expected,
+        value,
+    }
+}
+
+fn quoted(value: &str) -> String {
+    format!("{value:?}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(text: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("Leptos.toml");
+        std::fs::write(&path, text).unwrap();
+        (dir, path)
+    }
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn a_missing_file_means_defaults() {
+        let config = Config::load(Path::new("/nonexistent/Leptos.toml"), no_env).unwrap();
+        assert_eq!(config.site_addr, "127.0.0.1:3000".parse().unwrap());
+        assert_eq!(config.log_level, "info");
+    }
+
+    #[test]
+    fn the_environment_wins_over_the_file() {
+        let (_dir, path) = write("site-addr = \"127.0.0.1:4000\"\n");
+        let from_file = Config::load(&path, no_env).unwrap();
+        assert_eq!(from_file.site_addr.port(), 4000);
+        let env = |name: &str| (name == "LEPTOS_SITE_ADDR").then(|| "0.0.0.0:5000".to_owned());
+        assert_eq!(Config::load(&path, env).unwrap().site_addr.port(), 5000);
+    }
+
+    #[test]
+    fn a_bad_value_names_the_key_and_where_it_came_from() {
+        let (_dir, path) = write("site-addr = \"localhost\"\n");
+        let message = Config::load(&path, no_env).unwrap_err().to_string();
+        assert!(message.contains("`site-addr`"), "{message}");
+        assert!(message.contains("Leptos.toml"), "{message}");
+        assert!(!message.contains('\n'), "one line: {message}");
+        let env = |name: &str| (name == "RUST_LOG").then(|| "server=verbose".to_owned());
+        let (_dir, path) = write("log-level = \"debug\"\n");
+        let message = Config::load(&path, env).unwrap_err().to_string();
+        assert!(message.contains("RUST_LOG"), "{message}");
+    }
+
+    #[test]
+    fn a_wrong_type_or_unknown_key_is_refused() {
+        let (_dir, path) = write("site-addr = 3000\n");
+        assert!(matches!(
+            Config::load(&path, no_env),
+            Err(ConfigError::BadValue {
+                key: "site-addr",
+                ..
+            })
+        ));
+        let (_dir, path) = write("site_adr = \"127.0.0.1:1\"\n");
+        let err = Config::load(&path, no_env).unwrap_err();
+        assert!(err.to_string().contains("site_adr"), "{err}");
+        let (_dir, path) = write("site-addr = \n");
+        assert!(matches!(
+            Config::load(&path, no_env),
+            Err(ConfigError::Syntax { .. })
+        ));
+    }
+}

@@ -1,0 +1,4 @@
+//! The server as a library, so tests build the same router `main` serves.
+
+pub mod config;
+pub mod router;

@@ -1,0 +1,81 @@
+//! The server binary: configuration, logging, state, and serving the router.
+
+use std::process::ExitCode;
+
+use axum::serve::ListenerExt;
+use leptos::prelude::LeptosOptions;
+use server::config::Config;
+use tokio::net::TcpListener;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let config = match Config::from_environment() {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(config.log_filter())
+        .init();
+    match serve(config).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::error!("{err}");
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(config: Config) -> Result<(), String> {
+    let options = leptos_options(&config)?;
+    let state = app::state::AppState::new(options);
+    let listener = TcpListener::bind(config.site_addr)
+        .await
+        .map_err(|e| format!("cannot listen on {} (site-addr): {e}", config.site_addr))?
+        // Small streamed writes would otherwise wait on delayed ACKs (~40 ms).
+        .tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+    tracing::info!("listening on http://{}", config.site_addr);
+    axum::serve(listener, server::router::router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| format!("server stopped: {e}"))
+}
+
+/// Leptos's own options (output name, site root) come from the variables
+/// cargo-leptos sets at build and run time; the address from our configuration.
+fn leptos_options(config: &Config) -> Result<LeptosOptions, String> {
+    let mut options = leptos::config::get_configuration(None)
+        .map_err(|e| format!("Leptos configuration: {e}"))?
+        .leptos_options;
+    if options.output_name.is_empty() {
+        return Err("this binary was not built by cargo-leptos: build it with \
+             `cargo leptos build`, or set LEPTOS_OUTPUT_NAME to the site name"
+            .to_owned());
+    }
+    options.site_addr = config.site_addr;
+    Ok(options)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

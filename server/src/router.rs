@@ -1,0 +1,21 @@
+//! The whole HTTP surface in one function, used by `main` and by tests.
+
+use app::state::AppState;
+use app::{shell, App};
+use axum::routing::any;
+use axum::{middleware, Router};
+use leptos_axum::{generate_route_list, LeptosRoutes};
+
+/// Pages, server functions (under `/api`), static files and the 404 page.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    Router::new()
+        // Registers every page and every server function; gives each the state.
+        .leptos_routes(&state, routes, move || shell(options.clone()))
+        .route("/api/{*endpoint}", any(ferry::server::no_such_endpoint))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn(ferry::server::error_status))
+        .layer(middleware::from_fn(ferry::server::clean_redirect))
+        .with_state(state)
+}

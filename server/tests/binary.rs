@@ -1,0 +1,105 @@
+//! The real server binary: it refuses a bad configuration in one line, and it
+//! serves the rendered page on the address it is given.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn server() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+    command
+        .env_remove("LEPTOS_SITE_ADDR")
+        .env_remove("DATABASE_URL")
+        .env_remove("RUST_LOG")
+        .env("LEPTOS_OUTPUT_NAME", "ferry")
+        .env("RUST_BACKTRACE", "1");
+    command
+}
+
+#[test]
+fn a_bad_value_stops_start_up_with_one_line_naming_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("Leptos.toml");
+    std::fs::write(&path, "site-addr = \"not-an-address\"\n").unwrap();
+    let output = server().env("FERRY_CONFIG", &path).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(
+        stderr.lines().count(),
+        1,
+        "one line, no backtrace: {stderr}"
+    );
+    assert!(
+        stderr.contains("`site-addr`") && stderr.contains("not-an-address"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_bad_environment_variable_is_named_too() {
+    let output = server()
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:http")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("LEPTOS_SITE_ADDR"), "{stderr}");
+}
+
+/// Kills the server when the test ends, pass or fail.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn get(port: u16, path: &str) -> std::io::Result<String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    Ok(response)
+}
+
+#[test]
+fn it_serves_the_rendered_page_on_the_given_address() {
+    let port = free_port();
+    let dir = tempfile::tempdir().unwrap();
+    let child = server()
+        .current_dir(dir.path())
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let _running = Running(child);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let response = loop {
+        match get(port, "/") {
+            Ok(response) => break response,
+            Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
+            Err(e) => panic!("server never answered on port {port}: {e}"),
+        }
+    };
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(
+        response.contains(r#"data-testid="count">0</output>"#),
+        "{response}"
+    );
+}
