@@ -1,9 +1,16 @@
 // Browser tests against the release server, in Debian's chromium, twice:
 // once with JavaScript (hydrated app) and once without (plain HTML forms).
 import { defineConfig } from "@playwright/test";
+import { mkdirSync, rmSync } from "node:fs";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
+
+// Every run starts from a fresh database (migrations and seed data), so the
+// stock the tests see does not depend on earlier runs.
+const database = "target/e2e/shop.db";
+mkdirSync("../target/e2e", { recursive: true });
+for (const suffix of ["", "-wal", "-shm"]) rmSync(`../${database}${suffix}`, { force: true });
 
 // Playwright cannot download a browser here; Debian's chromium is used instead.
 const launchOptions = {
@@ -47,6 +54,7 @@ export default defineConfig({
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: "target/site",
       LEPTOS_ENV: "PROD",
+      DATABASE_URL: `sqlite://${database}`,
       RUST_LOG: "warn",
     },
   },

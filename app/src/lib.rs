@@ -1,8 +1,18 @@
 //! The app: the HTML shell, the route table, and one module per business area.
 #![recursion_limit = "256"]
 
+pub mod cart;
+pub mod catalog;
+pub mod components;
 pub mod counter;
+pub mod money;
+pub mod orders;
+pub mod refresh;
 
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod session;
 #[cfg(feature = "ssr")]
 pub mod state;
 
@@ -11,7 +21,11 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
+use cart::views::{provide_cart, CartPage};
+use catalog::views::{CatalogPage, ProductPage};
+use components::SiteHeader;
 use counter::views::CounterPage;
+use orders::views::OrderPage;
 
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -32,18 +46,26 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The route table. Every route renders in order (not streamed out of order)
-/// so that pages are complete without JavaScript.
+/// The route table. Every route renders asynchronously: the server waits for
+/// the page's data and sends it whole, so it is complete without JavaScript
+/// and its status (404 for a missing product) is known before it is sent.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    refresh::provide_revision();
+    provide_cart();
     view! {
         <Stylesheet id="leptos" href="/pkg/ferry.css" />
-        <Title text="Ferry" />
+        <Title text="Ferry Shop" />
         <Router>
+            <SiteHeader />
             <main>
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=CounterPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/") view=CatalogPage ssr=SsrMode::Async />
+                    <Route path=path!("/products/:id") view=ProductPage ssr=SsrMode::Async />
+                    <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async />
+                    <Route path=path!("/orders/:id") view=OrderPage ssr=SsrMode::Async />
+                    <Route path=path!("/counter") view=CounterPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>
@@ -59,6 +81,6 @@ fn NotFound() -> impl IntoView {
     }
     view! {
         <h1>"Page not found"</h1>
-        <p><a href="/">"Back to the start page"</a></p>
+        <p><a href="/">"Back to the catalog"</a></p>
     }
 }

@@ -5,25 +5,31 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use leptos::prelude::*;
+use sqlx::SqlitePool;
 
 /// Shared server state, given to every request through Leptos's context.
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
+    pub pool: SqlitePool,
+    /// Whether cookies carry `Secure` (the site is served over https).
+    pub secure_cookies: bool,
     pub counter: Counter,
 }
 
 impl AppState {
-    /// State for a fresh server.
-    pub fn new(leptos_options: LeptosOptions) -> Self {
+    /// State for a server on `pool`.
+    pub fn new(leptos_options: LeptosOptions, pool: SqlitePool) -> Self {
         Self {
             leptos_options,
+            pool,
+            secure_cookies: false,
             counter: Counter::default(),
         }
     }
 }
 
-/// The skeleton's one piece of data: a number kept in memory.
+/// The skeleton's counter: a number kept in memory, on the `/counter` page.
 #[derive(Clone, Default)]
 pub struct Counter(Arc<AtomicI64>);
 
@@ -43,4 +49,9 @@ impl Counter {
 /// server set-up, reported as an internal error rather than a panic.
 pub fn app_state() -> Result<AppState, ferry::Error> {
     use_context::<AppState>().ok_or_else(|| ferry::Error::internal("AppState missing from context"))
+}
+
+/// The database pool inside a server function.
+pub fn pool() -> Result<SqlitePool, ferry::Error> {
+    Ok(app_state()?.pool)
 }

@@ -5,7 +5,7 @@ import { test, expect, type Page } from "@playwright/test";
 
 /** Opens the start page; with JavaScript on, waits until it is hydrated. */
 async function open(page: Page, javaScriptEnabled: boolean) {
-  await page.goto("/");
+  await page.goto("/counter");
   if (javaScriptEnabled) await page.locator("body[data-hydrated]").waitFor();
 }
 
@@ -15,8 +15,8 @@ async function readCount(page: Page): Promise<number> {
 }
 
 test("the page is complete as served", async ({ page }) => {
-  await page.goto("/");
-  await expect(page.getByRole("heading", { name: "Ferry" })).toBeVisible();
+  await page.goto("/counter");
+  await expect(page.getByRole("heading", { name: "Ferry", exact: true })).toBeVisible();
   await expect(page.getByTestId("count")).toHaveText(/^\d+$/);
   await expect(page.getByLabel("Add")).toHaveValue("1");
 });

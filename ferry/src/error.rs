@@ -13,9 +13,15 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Error {
-    /// Well-formed input that breaks a rule; one message per field name.
+    /// Well-formed input that breaks a rule; one message per field name, and
+    /// the values the user sent, so a form re-rendered without JavaScript
+    /// can show them again.
     #[error("please correct: {}", summary(fields))]
-    Invalid { fields: BTreeMap<String, String> },
+    Invalid {
+        fields: BTreeMap<String, String>,
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        values: BTreeMap<String, String>,
+    },
     /// The request could not be read: malformed body, missing or mistyped argument.
     #[error("the request could not be read: {message}")]
     BadRequest { message: String },
@@ -38,7 +44,25 @@ impl Error {
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::Invalid {
             fields: BTreeMap::from([(field.into(), message.into())]),
+            values: BTreeMap::new(),
         }
+    }
+
+    /// Validation failures on several fields at once; `None` when there are none.
+    pub fn invalid_fields(fields: BTreeMap<String, String>) -> Option<Self> {
+        (!fields.is_empty()).then_some(Self::Invalid {
+            fields,
+            values: BTreeMap::new(),
+        })
+    }
+
+    /// Keeps a submitted value in a validation error, to refill the form.
+    /// Other errors are returned unchanged.
+    pub fn with_value(mut self, name: impl Into<String>, value: impl ToString) -> Self {
+        if let Self::Invalid { values, .. } = &mut self {
+            values.insert(name.into(), value.to_string());
+        }
+        self
     }
 
     /// A missing entity, named for the user ("product 42").
@@ -60,7 +84,15 @@ impl Error {
     /// The message for one field, to show beside it in a form.
     pub fn field(&self, name: &str) -> Option<&str> {
         match self {
-            Self::Invalid { fields } => fields.get(name).map(String::as_str),
+            Self::Invalid { fields, .. } => fields.get(name).map(String::as_str),
+            _ => None,
+        }
+    }
+
+    /// A value the user submitted, kept by [`Error::with_value`].
+    pub fn value(&self, name: &str) -> Option<&str> {
+        match self {
+            Self::Invalid { values, .. } => values.get(name).map(String::as_str),
             _ => None,
         }
     }
@@ -158,6 +190,18 @@ mod tests {
         let text = format!("{err} {}", serde_json::to_string(&err).unwrap());
         assert!(!text.contains("hunter2"), "{text}");
         assert!(text.contains("request id"));
+    }
+
+    #[test]
+    fn submitted_values_travel_with_validation_errors_only() {
+        let err = Error::invalid("quantity", "Too many.").with_value("quantity", 500);
+        assert_eq!(err.value("quantity"), Some("500"));
+        let json = serde_json::to_string(&err).unwrap();
+        assert_eq!(serde_json::from_str::<Error>(&json).unwrap(), err);
+        assert_eq!(
+            Error::not_found("x").with_value("a", 1),
+            Error::not_found("x")
+        );
     }
 
     #[test]

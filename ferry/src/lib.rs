@@ -19,4 +19,7 @@ pub mod error;
 #[cfg(feature = "ssr")]
 pub mod server;
 
+#[cfg(feature = "sqlx")]
+mod sql;
+
 pub use error::Error;

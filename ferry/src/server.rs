@@ -57,6 +57,16 @@ pub async fn clean_redirect(request: Request, next: Next) -> Response {
     response
 }
 
+/// Lets plain axum handlers (a JSON API beside the server functions) answer
+/// with the same typed error, as JSON with its status.
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let status =
+            StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (status, axum::Json(self)).into_response()
+    }
+}
+
 /// The status for an error body: a [`Error`] in JSON, or Leptos's own
 /// `Kind|message` text encoding for functions using `ServerFnError`.
 fn status_of_encoded_error(body: &[u8]) -> Option<StatusCode> {

@@ -18,6 +18,9 @@ pub struct Config {
     pub database_url: String,
     /// The tracing filter (`log-level`, `RUST_LOG`).
     pub log_level: String,
+    /// Whether cookies are marked `Secure` (`cookie-secure`, `FERRY_COOKIE_SECURE`):
+    /// true when the site is served over https.
+    pub cookie_secure: bool,
 }
 
 /// Why the configuration was refused; each message names what to fix.
@@ -64,7 +67,13 @@ const LOG_LEVEL: Key = Key {
     default: "info",
     expected: "a level (error, warn, info, debug, trace) or tracing directives",
 };
-const KEYS: [&Key; 3] = [&SITE_ADDR, &DATABASE_URL, &LOG_LEVEL];
+const COOKIE_SECURE: Key = Key {
+    name: "cookie-secure",
+    env: "FERRY_COOKIE_SECURE",
+    default: "false",
+    expected: "true or false",
+};
+const KEYS: [&Key; 4] = [&SITE_ADDR, &DATABASE_URL, &LOG_LEVEL, &COOKIE_SECURE];
 
 fn known_keys() -> String {
     KEYS.map(|k| k.name).join(", ")
@@ -90,6 +99,7 @@ impl Config {
             match table.get(key.name) {
                 None => Ok((key.default.to_owned(), "default".to_owned())),
                 Some(toml::Value::String(s)) => Ok((s.clone(), origin)),
+                Some(toml::Value::Boolean(b)) => Ok((b.to_string(), origin)),
                 Some(other) => Err(bad(key, origin, other.to_string())),
             }
         };
@@ -104,10 +114,16 @@ impl Config {
         }
         let (log_level, origin) = value(&LOG_LEVEL)?;
         EnvFilter::try_new(&log_level).map_err(|_| bad(&LOG_LEVEL, origin, quoted(&log_level)))?;
+        let (secure, origin) = value(&COOKIE_SECURE)?;
+        let cookie_secure = secure
+            .trim()
+            .parse()
+            .map_err(|_| bad(&COOKIE_SECURE, origin, quoted(&secure)))?;
         Ok(Self {
             site_addr,
             database_url,
             log_level,
+            cookie_secure,
         })
     }
 
@@ -206,6 +222,16 @@ mod tests {
 
     #[test]
     fn a_wrong_type_or_unknown_key_is_refused() {
+        let (_dir, path) = write("cookie-secure = \"yes\"\n");
+        assert!(matches!(
+            Config::load(&path, no_env),
+            Err(ConfigError::BadValue {
+                key: "cookie-secure",
+                ..
+            })
+        ));
+        let (_dir, path) = write("cookie-secure = true\n");
+        assert!(Config::load(&path, no_env).unwrap().cookie_secure);
         let (_dir, path) = write("site-addr = 3000\n");
         assert!(matches!(
             Config::load(&path, no_env),

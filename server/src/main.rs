@@ -31,7 +31,11 @@ async fn main() -> ExitCode {
 
 async fn serve(config: Config) -> Result<(), String> {
     let options = leptos_options(&config)?;
-    let state = app::state::AppState::new(options);
+    let pool = app::db::connect(&config.database_url)
+        .await
+        .map_err(|e| format!("cannot open the database (database-url): {e}"))?;
+    let mut state = app::state::AppState::new(options, pool);
+    state.secure_cookies = config.cookie_secure;
     let listener = TcpListener::bind(config.site_addr)
         .await
         .map_err(|e| format!("cannot listen on {} (site-addr): {e}", config.site_addr))?

@@ -4,18 +4,29 @@ use app::state::AppState;
 use app::{shell, App};
 use axum::routing::any;
 use axum::{middleware, Router};
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use std::sync::OnceLock;
 
 /// Pages, server functions (under `/api`), static files and the 404 page.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let options = state.leptos_options.clone();
     Router::new()
         // Registers every page and every server function; gives each the state.
         .leptos_routes(&state, routes, move || shell(options.clone()))
+        .merge(app::catalog::api::routes())
         .route("/api/{*endpoint}", any(ferry::server::no_such_endpoint))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(ferry::server::error_status))
         .layer(middleware::from_fn(ferry::server::clean_redirect))
         .with_state(state)
+}
+
+/// The app's routes, worked out once per process. Leptos renders the app to
+/// list them and, meanwhile, parks every resource that starts loading
+/// anywhere in the process (leptos-rs/leptos#4773): building a second router
+/// while another serves (as parallel tests do) would hang those requests.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }

@@ -1,0 +1,227 @@
+//! The visitor's cart: its rules, its shape on the wire, and the server
+//! functions that read and change it.
+
+#[cfg(feature = "ssr")]
+pub mod repo;
+pub mod views;
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::ProductId;
+use crate::money::Money;
+
+/// Most units of one product a cart may hold.
+pub const MAX_QUANTITY: u32 = 99;
+
+/// A quantity the shop accepts: 1 to 99.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quantity(u32);
+
+impl Quantity {
+    /// Checks what the user typed; the error names the `quantity` field.
+    pub fn parse(value: i64) -> Result<Self, ferry::Error> {
+        match u32::try_from(value) {
+            Ok(n @ 1..=MAX_QUANTITY) => Ok(Self(n)),
+            _ => Err(ferry::Error::invalid(
+                "quantity",
+                format!("Choose 1 to {MAX_QUANTITY}."),
+            )),
+        }
+    }
+
+    /// The count.
+    pub fn get(self) -> u32 {
+        self.0
+    }
+}
+
+/// What a shopper is told when stock is short: field messages say this.
+pub fn stock_message(available: u32) -> String {
+    match available {
+        0 => "Sold out.".to_owned(),
+        n => format!("Only {n} left."),
+    }
+}
+
+/// The quantity a line will have after adding `adding` to `existing`, if
+/// the stock and the per-line limit allow it.
+pub fn quantity_after_add(
+    existing: u32,
+    adding: Quantity,
+    stock: u32,
+) -> Result<u32, ferry::Error> {
+    let wanted = existing.saturating_add(adding.get());
+    if wanted > MAX_QUANTITY {
+        let room = MAX_QUANTITY - existing.min(MAX_QUANTITY);
+        return Err(ferry::Error::invalid(
+            "quantity",
+            format!("You already have {existing}; you can add at most {room} more."),
+        ));
+    }
+    quantity_in_stock(wanted, stock)
+}
+
+/// `wanted` if the stock covers it.
+pub fn quantity_in_stock(wanted: u32, stock: u32) -> Result<u32, ferry::Error> {
+    if wanted <= stock {
+        Ok(wanted)
+    } else {
+        Err(ferry::Error::invalid("quantity", stock_message(stock)))
+    }
+}
+
+/// One product in the cart, with what the shop needs to show and check it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct CartLine {
+    pub product_id: ProductId,
+    pub name: String,
+    pub unit_price: Money,
+    pub quantity: u32,
+    pub stock: u32,
+}
+
+impl CartLine {
+    /// Unit price times quantity.
+    pub fn total(&self) -> Money {
+        self.unit_price * self.quantity
+    }
+}
+
+/// The cart: lines keyed (and ordered) by product id.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cart {
+    pub lines: BTreeMap<ProductId, CartLine>,
+}
+
+impl Cart {
+    /// Units in the cart, for the header badge.
+    pub fn item_count(&self) -> u32 {
+        self.lines.values().map(|l| l.quantity).sum()
+    }
+
+    /// What the cart costs.
+    pub fn total(&self) -> Money {
+        self.lines.values().map(CartLine::total).sum()
+    }
+}
+
+/// Adds the kept form values to a validation error, so the form that sent
+/// them can show the message at the right line and refill what was typed.
+fn keep_input(product_id: ProductId, quantity: i64) -> impl Fn(ferry::Error) -> ferry::Error {
+    move |err| {
+        err.with_value("product_id", product_id)
+            .with_value("quantity", quantity)
+    }
+}
+
+/// The visitor's cart (empty when they have none yet).
+#[server(endpoint = "cart/get")]
+pub async fn get_cart() -> Result<Cart, ferry::Error> {
+    match crate::session::current_cart() {
+        Some(cart) => Ok(repo::load_cart(&crate::state::pool()?, &cart).await?),
+        None => Ok(Cart::default()),
+    }
+}
+
+/// Adds `quantity` of a product to the visitor's cart; returns the units in it.
+#[server(endpoint = "cart/add")]
+pub async fn add_to_cart(product_id: ProductId, quantity: i64) -> Result<u32, ferry::Error> {
+    let keep = keep_input(product_id, quantity);
+    let adding = Quantity::parse(quantity).map_err(&keep)?;
+    let state = crate::state::app_state()?;
+    let cart = crate::session::ensure_cart(state.secure_cookies);
+    repo::add_line(&state.pool, &cart, product_id, adding)
+        .await
+        .map_err(keep)
+}
+
+/// Sets a line's quantity; returns the units in the cart.
+#[server(endpoint = "cart/set")]
+pub async fn set_quantity(product_id: ProductId, quantity: i64) -> Result<u32, ferry::Error> {
+    let keep = keep_input(product_id, quantity);
+    let wanted = Quantity::parse(quantity).map_err(&keep)?;
+    let state = crate::state::app_state()?;
+    let cart = crate::session::ensure_cart(state.secure_cookies);
+    repo::set_line(&state.pool, &cart, product_id, wanted)
+        .await
+        .map_err(keep)
+}
+
+/// Removes a line (removing a missing line is not an error); returns the units left.
+#[server(endpoint = "cart/remove")]
+pub async fn remove_line(product_id: ProductId) -> Result<u32, ferry::Error> {
+    let state = crate::state::app_state()?;
+    let cart = crate::session::ensure_cart(state.secure_cookies);
+    Ok(repo::delete_line(&state.pool, &cart, product_id).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantities_from_1_to_99_are_accepted() {
+        assert_eq!(Quantity::parse(1).unwrap().get(), 1);
+        assert_eq!(Quantity::parse(99).unwrap().get(), 99);
+        for bad in [0, -1, 100, i64::MAX, i64::MIN, i64::from(u32::MAX) + 1] {
+            let err = Quantity::parse(bad).unwrap_err();
+            assert_eq!(err.field("quantity"), Some("Choose 1 to 99."), "{bad}");
+        }
+    }
+
+    #[test]
+    fn adding_respects_stock_and_the_line_limit() {
+        let three = Quantity::parse(3).unwrap();
+        assert_eq!(quantity_after_add(2, three, 10), Ok(5));
+        assert_eq!(quantity_after_add(2, three, 5), Ok(5));
+        assert_eq!(
+            quantity_after_add(2, three, 4)
+                .unwrap_err()
+                .field("quantity"),
+            Some("Only 4 left.")
+        );
+        assert_eq!(
+            quantity_after_add(0, three, 0)
+                .unwrap_err()
+                .field("quantity"),
+            Some("Sold out.")
+        );
+        let err = quantity_after_add(98, three, 500).unwrap_err();
+        assert_eq!(
+            err.field("quantity"),
+            Some("You already have 98; you can add at most 1 more.")
+        );
+    }
+
+    #[test]
+    fn totals_are_exact() {
+        let line = |id, cents, quantity| CartLine {
+            product_id: ProductId(id),
+            name: String::new(),
+            unit_price: Money::from_cents(cents),
+            quantity,
+            stock: 99,
+        };
+        let cart = Cart {
+            lines: BTreeMap::from([
+                (ProductId(1), line(1, 1999, 3)),
+                (ProductId(2), line(2, 1, 2)),
+            ]),
+        };
+        assert_eq!(cart.item_count(), 5);
+        assert_eq!(cart.total(), Money::from_cents(5999));
+    }
+
+    #[test]
+    fn kept_input_travels_with_the_error() {
+        let err = keep_input(ProductId(4), 500)(Quantity::parse(500).unwrap_err());
+        assert_eq!(
+            (err.value("product_id"), err.value("quantity")),
+            (Some("4"), Some("500"))
+        );
+    }
+}

@@ -1,0 +1,209 @@
+//! The cart's SQL. Every change runs in an IMMEDIATE transaction: it takes
+//! the write lock first, so the stock it checks is the stock it writes against.
+
+use chrono::Utc;
+use sqlx::{Sqlite, SqlitePool, Transaction};
+
+use super::{quantity_after_add, quantity_in_stock, Cart, CartLine, Quantity};
+use crate::catalog::ProductId;
+use crate::session::CartId;
+
+/// The cart's lines with their products' current names, prices and stock.
+pub async fn load_cart(pool: &SqlitePool, cart: &CartId) -> Result<Cart, sqlx::Error> {
+    let lines: Vec<CartLine> = sqlx::query_as(
+        "SELECT p.id AS product_id, p.name, p.price_cents AS unit_price, l.quantity, p.stock
+         FROM cart_lines l JOIN products p ON p.id = l.product_id
+         WHERE l.cart_id = ?",
+    )
+    .bind(cart)
+    .fetch_all(pool)
+    .await?;
+    Ok(Cart {
+        lines: lines.into_iter().map(|l| (l.product_id, l)).collect(),
+    })
+}
+
+/// Adds to a line (creating it), within stock and the per-line limit.
+pub async fn add_line(
+    pool: &SqlitePool,
+    cart: &CartId,
+    product: ProductId,
+    adding: Quantity,
+) -> Result<u32, ferry::Error> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let stock = product_stock(&mut tx, product).await?;
+    let existing = line_quantity(&mut tx, cart, product).await?;
+    let quantity = quantity_after_add(existing, adding, stock)?;
+    upsert_line(&mut tx, cart, product, quantity).await?;
+    let count = item_count(&mut tx, cart).await?;
+    tx.commit().await?;
+    Ok(count)
+}
+
+/// Sets a line's quantity (creating it), within stock.
+pub async fn set_line(
+    pool: &SqlitePool,
+    cart: &CartId,
+    product: ProductId,
+    wanted: Quantity,
+) -> Result<u32, ferry::Error> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let stock = product_stock(&mut tx, product).await?;
+    let quantity = quantity_in_stock(wanted.get(), stock)?;
+    upsert_line(&mut tx, cart, product, quantity).await?;
+    let count = item_count(&mut tx, cart).await?;
+    tx.commit().await?;
+    Ok(count)
+}
+
+/// Removes a line if it is there; returns the units left in the cart.
+pub async fn delete_line(
+    pool: &SqlitePool,
+    cart: &CartId,
+    product: ProductId,
+) -> Result<u32, sqlx::Error> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    sqlx::query("DELETE FROM cart_lines WHERE cart_id = ? AND product_id = ?")
+        .bind(cart)
+        .bind(product)
+        .execute(&mut *tx)
+        .await?;
+    let count = item_count(&mut tx, cart).await?;
+    tx.commit().await?;
+    Ok(count)
+}
+
+async fn product_stock(
+    tx: &mut Transaction<'_, Sqlite>,
+    product: ProductId,
+) -> Result<u32, ferry::Error> {
+    sqlx::query_scalar("SELECT stock FROM products WHERE id = ?")
+        .bind(product)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| ferry::Error::not_found(format!("Product {product}")))
+}
+
+async fn line_quantity(
+    tx: &mut Transaction<'_, Sqlite>,
+    cart: &CartId,
+    product: ProductId,
+) -> Result<u32, sqlx::Error> {
+    let quantity: Option<u32> =
+        sqlx::query_scalar("SELECT quantity FROM cart_lines WHERE cart_id = ? AND product_id = ?")
+            .bind(cart)
+            .bind(product)
+            .fetch_optional(&mut **tx)
+            .await?;
+    Ok(quantity.unwrap_or(0))
+}
+
+async fn upsert_line(
+    tx: &mut Transaction<'_, Sqlite>,
+    cart: &CartId,
+    product: ProductId,
+    quantity: u32,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO cart_lines (cart_id, product_id, quantity, added_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = excluded.quantity",
+    )
+    .bind(cart)
+    .bind(product)
+    .bind(quantity)
+    .bind(Utc::now())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn item_count(tx: &mut Transaction<'_, Sqlite>, cart: &CartId) -> Result<u32, sqlx::Error> {
+    let count: i64 =
+        sqlx::query_scalar("SELECT COALESCE(SUM(quantity), 0) FROM cart_lines WHERE cart_id = ?")
+            .bind(cart)
+            .fetch_one(&mut **tx)
+            .await?;
+    Ok(u32::try_from(count).unwrap_or(u32::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::repo::update_stock;
+    use crate::db;
+
+    fn qty(n: i64) -> Quantity {
+        Quantity::parse(n).unwrap()
+    }
+
+    #[tokio::test]
+    async fn adding_twice_sums_and_the_cart_shows_current_prices() {
+        let (pool, _dir) = db::fresh().await;
+        let cart = CartId::generate();
+        assert_eq!(
+            add_line(&pool, &cart, ProductId(1), qty(2)).await.unwrap(),
+            2
+        );
+        assert_eq!(
+            add_line(&pool, &cart, ProductId(1), qty(3)).await.unwrap(),
+            5
+        );
+        assert_eq!(
+            add_line(&pool, &cart, ProductId(9), qty(1)).await.unwrap(),
+            6
+        );
+        let loaded = load_cart(&pool, &cart).await.unwrap();
+        assert_eq!(loaded.item_count(), 6);
+        assert_eq!(loaded.lines[&ProductId(1)].quantity, 5);
+        assert_eq!(loaded.total().cents(), 5 * 1800 + 900);
+    }
+
+    #[tokio::test]
+    async fn carts_are_separate() {
+        let (pool, _dir) = db::fresh().await;
+        let (mine, yours) = (CartId::generate(), CartId::generate());
+        add_line(&pool, &mine, ProductId(1), qty(2)).await.unwrap();
+        assert_eq!(load_cart(&pool, &yours).await.unwrap(), Cart::default());
+    }
+
+    #[tokio::test]
+    async fn stock_and_existence_are_checked() {
+        let (pool, _dir) = db::fresh().await;
+        let cart = CartId::generate();
+        update_stock(&pool, ProductId(1), 3).await.unwrap();
+        let err = add_line(&pool, &cart, ProductId(1), qty(4))
+            .await
+            .unwrap_err();
+        assert_eq!(err.field("quantity"), Some("Only 3 left."));
+        let err = add_line(&pool, &cart, ProductId(999), qty(1))
+            .await
+            .unwrap_err();
+        assert_eq!(err.status(), 404);
+        assert_eq!(
+            load_cart(&pool, &cart).await.unwrap().item_count(),
+            0,
+            "nothing half-written"
+        );
+    }
+
+    #[tokio::test]
+    async fn setting_and_removing_lines() {
+        let (pool, _dir) = db::fresh().await;
+        let cart = CartId::generate();
+        add_line(&pool, &cart, ProductId(2), qty(5)).await.unwrap();
+        assert_eq!(
+            set_line(&pool, &cart, ProductId(2), qty(2)).await.unwrap(),
+            2
+        );
+        assert!(
+            set_line(&pool, &cart, ProductId(2), qty(99)).await.is_err(),
+            "stock is 25"
+        );
+        assert_eq!(delete_line(&pool, &cart, ProductId(2)).await.unwrap(), 0);
+        assert_eq!(
+            delete_line(&pool, &cart, ProductId(2)).await.unwrap(),
+            0,
+            "idempotent"
+        );
+    }
+}

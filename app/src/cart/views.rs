@@ -1,0 +1,157 @@
+//! The cart page, its line controls, and the header badge, all reading the
+//! one cart resource the app provides.
+
+use leptos::prelude::*;
+
+use super::{get_cart, Cart, CartLine, RemoveLine, SetQuantity};
+use crate::catalog::ProductId;
+use crate::components::ErrorNotice;
+use crate::orders::line_field;
+use crate::orders::views::CheckoutForm;
+use crate::orders::Checkout;
+use crate::refresh::{shop_action, use_revision};
+
+/// The visitor's cart, fetched once per page and shared by the badge and
+/// the cart page.
+#[derive(Clone, Copy)]
+pub struct CartResource(Resource<Result<Cart, ferry::Error>>);
+
+/// Creates the shared cart resource (called once, in `App`).
+pub fn provide_cart() {
+    let revision = use_revision();
+    provide_context(CartResource(Resource::new(
+        move || revision.track(),
+        |_| get_cart(),
+    )));
+}
+
+fn use_cart() -> Resource<Result<Cart, ferry::Error>> {
+    expect_context::<CartResource>().0
+}
+
+/// "Cart (3)" in the header, on every page.
+#[component]
+pub fn CartBadge() -> impl IntoView {
+    let cart = use_cart();
+    let count = move || {
+        cart.get()
+            .and_then(Result::ok)
+            .map_or(0, |cart| cart.item_count())
+    };
+    view! {
+        <a class="cart-link" href="/cart">
+            "Cart "
+            <Suspense fallback=|| view! { <span class="badge">"…"</span> }>
+                <span class="badge" data-testid="cart-count">{count}</span>
+            </Suspense>
+        </a>
+    }
+}
+
+/// `/cart`: lines, quantities, totals and the checkout button.
+#[component]
+pub fn CartPage() -> impl IntoView {
+    let cart = use_cart();
+    let set = shop_action::<SetQuantity>();
+    let remove = shop_action::<RemoveLine>();
+    let checkout = shop_action::<Checkout>();
+    view! {
+        <h1>"Your cart"</h1>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || cart.get().map(|result| match result {
+                Ok(cart) if cart.lines.is_empty() => view! {
+                    <p>"Your cart is empty. " <a href="/">"Browse the catalog"</a></p>
+                }.into_any(),
+                Ok(cart) => view! { <CartTable cart set remove checkout /> }.into_any(),
+                Err(error) => view! { <ErrorNotice error /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CartTable(
+    cart: Cart,
+    set: ServerAction<SetQuantity>,
+    remove: ServerAction<RemoveLine>,
+    checkout: ServerAction<Checkout>,
+) -> impl IntoView {
+    let total = cart.total().to_string();
+    view! {
+        <table class="cart">
+            <thead>
+                <tr><th>"Product"</th><th>"Price"</th><th>"Quantity"</th><th>"Total"</th><th></th></tr>
+            </thead>
+            <tbody>
+                {cart.lines.into_values().map(|line| view! { <CartRow line set remove checkout /> }).collect_view()}
+            </tbody>
+            <tfoot>
+                <tr><th colspan="3">"Total"</th><td data-testid="cart-total">{total}</td><td></td></tr>
+            </tfoot>
+        </table>
+        <CheckoutForm action=checkout />
+    }
+}
+
+/// One line: its quantity form (with its own error) and its remove button.
+#[component]
+fn CartRow(
+    line: CartLine,
+    set: ServerAction<SetQuantity>,
+    remove: ServerAction<RemoveLine>,
+    checkout: ServerAction<Checkout>,
+) -> impl IntoView {
+    let id = line.product_id;
+    let quantity = line.quantity.to_string();
+    let message = move || line_error(set, checkout, id);
+    let typed = {
+        let quantity = quantity.clone();
+        move || typed_quantity(set, id).unwrap_or_else(|| quantity.clone())
+    };
+    let label = format!("Quantity of {}", line.name);
+    view! {
+        <tr>
+            <td><a href=format!("/products/{id}")>{line.name.clone()}</a></td>
+            <td>{line.unit_price.to_string()}</td>
+            <td>
+                <ActionForm action=set attr:class="quantity">
+                    <input type="hidden" name="product_id" value=id.to_string() />
+                    <input type="number" name="quantity" min="1" max="99" required aria-label=label prop:value=typed.clone() value=typed />
+                    <button type="submit">"Update"</button>
+                </ActionForm>
+                <p class="field-error" role="alert">{message}</p>
+            </td>
+            <td>{line.total().to_string()}</td>
+            <td>
+                <ActionForm action=remove>
+                    <input type="hidden" name="product_id" value=id.to_string() />
+                    <button type="submit" aria-label=format!("Remove {}", line.name)>"Remove"</button>
+                </ActionForm>
+            </td>
+        </tr>
+    }
+}
+
+/// The message for one line: a refused quantity change, or a stock problem
+/// found at checkout.
+fn line_error(
+    set: ServerAction<SetQuantity>,
+    checkout: ServerAction<Checkout>,
+    id: ProductId,
+) -> Option<String> {
+    let from_set = set
+        .value()
+        .get()
+        .and_then(Result::err)
+        .filter(|e| e.value("product_id") == Some(&id.to_string()));
+    let from_set = from_set.and_then(|e| e.field("quantity").map(str::to_owned));
+    let from_checkout = checkout.value().get().and_then(Result::err);
+    from_set.or_else(|| from_checkout.and_then(|e| e.field(&line_field(id)).map(str::to_owned)))
+}
+
+/// What the user typed into this line's quantity, if the change was refused.
+fn typed_quantity(set: ServerAction<SetQuantity>, id: ProductId) -> Option<String> {
+    let error = set.value().get().and_then(Result::err)?;
+    (error.value("product_id") == Some(&id.to_string()))
+        .then(|| error.value("quantity").map(str::to_owned))?
+}

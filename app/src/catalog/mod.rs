@@ -1,0 +1,100 @@
+//! The catalog: products, their prices and stock, and the server functions
+//! that read them.
+
+#[cfg(feature = "ssr")]
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod repo;
+pub mod views;
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::money::Money;
+
+/// A product's id. A map key in carts, so it orders and hashes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
+pub struct ProductId(pub i64);
+
+impl fmt::Display for ProductId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// A product as the shop shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct Product {
+    pub id: ProductId,
+    pub name: String,
+    pub description: String,
+    #[cfg_attr(feature = "ssr", sqlx(rename = "price_cents"))]
+    pub price: Money,
+    pub stock: u32,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Product {
+    /// "12 in stock", "Only 3 left", "Sold out": what a shopper needs to know.
+    pub fn availability(&self) -> String {
+        match self.stock {
+            0 => "Sold out".to_owned(),
+            n @ 1..=5 => format!("Only {n} left"),
+            n => format!("{n} in stock"),
+        }
+    }
+}
+
+/// Every product, newest first.
+#[server(endpoint = "catalog/list")]
+pub async fn list_products() -> Result<Vec<Product>, ferry::Error> {
+    Ok(repo::list_products(&crate::state::pool()?).await?)
+}
+
+/// One product.
+#[server(endpoint = "catalog/get")]
+pub async fn get_product(id: ProductId) -> Result<Product, ferry::Error> {
+    repo::find_product(&crate::state::pool()?, id)
+        .await?
+        .ok_or_else(|| ferry::Error::not_found(format!("Product {id}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_stock(stock: u32) -> Product {
+        Product {
+            id: ProductId(1),
+            name: "Mug".into(),
+            description: String::new(),
+            price: Money::from_cents(100),
+            stock,
+            created_at: DateTime::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn availability_warns_when_stock_is_low() {
+        assert_eq!(with_stock(0).availability(), "Sold out");
+        assert_eq!(with_stock(3).availability(), "Only 3 left");
+        assert_eq!(with_stock(40).availability(), "40 in stock");
+    }
+
+    #[test]
+    fn ids_cross_the_wire_as_integers_and_key_maps() {
+        let map = std::collections::BTreeMap::from([(ProductId(7), 1)]);
+        let json = serde_json::to_string(&map).unwrap();
+        assert_eq!(json, r#"{"7":1}"#);
+        assert_eq!(
+            serde_json::from_str::<std::collections::BTreeMap<ProductId, i32>>(&json).unwrap(),
+            map
+        );
+    }
+}

@@ -1,0 +1,156 @@
+//! The catalog's pages and the two ways to add to the cart: a form that
+//! works without JavaScript, and a quick-add button that needs it.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_params_map;
+
+use super::{get_product, list_products, Product, ProductId};
+use crate::cart::{add_to_cart, AddToCart};
+use crate::components::{use_hydrated, ErrorNotice};
+use crate::refresh::{shop_action, use_revision};
+
+/// `/`: every product.
+#[component]
+pub fn CatalogPage() -> impl IntoView {
+    let revision = use_revision();
+    let products = Resource::new(move || revision.track(), |_| list_products());
+    view! {
+        <h1>"Catalog"</h1>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || products.get().map(|result| match result {
+                Ok(products) => view! {
+                    <div class="grid">
+                        {products.into_iter().map(|product| view! { <ProductCard product /> }).collect_view()}
+                    </div>
+                }.into_any(),
+                Err(error) => view! { <ErrorNotice error /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+/// One product in the grid.
+#[component]
+fn ProductCard(product: Product) -> impl IntoView {
+    let heading = format!("product-{}", product.id);
+    let labelled_by = heading.clone();
+    view! {
+        <article class="card" aria-labelledby=labelled_by>
+            <h2 id=heading><a href=format!("/products/{}", product.id)>{product.name.clone()}</a></h2>
+            <p class="price">{product.price.to_string()}</p>
+            <p class="stock">{product.availability()}</p>
+            <AddToCartForm product=product.id />
+            <QuickAddButton product=product.id />
+        </article>
+    }
+}
+
+/// `/products/:id`: one product, in full.
+#[component]
+pub fn ProductPage() -> impl IntoView {
+    let params = use_params_map();
+    let revision = use_revision();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse().ok())
+            .map(ProductId)
+    };
+    let product = Resource::new(
+        move || (revision.track(), id()),
+        |(_, id)| async move {
+            match id {
+                Some(id) => get_product(id).await,
+                None => Err(ferry::Error::not_found("That product")),
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || product.get().map(|result| match result {
+                Ok(product) => view! { <ProductDetails product /> }.into_any(),
+                Err(error) => view! { <ErrorNotice error /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ProductDetails(product: Product) -> impl IntoView {
+    let added = product.created_at.format("%B %-d, %Y").to_string();
+    view! {
+        <article class="product" aria-labelledby="product-name">
+            <h1 id="product-name">{product.name.clone()}</h1>
+            <p>{product.description.clone()}</p>
+            <p class="price">{product.price.to_string()}</p>
+            <p class="stock" data-testid="stock">{product.availability()}</p>
+            <p class="muted">"In the shop since " <time datetime=product.created_at.to_rfc3339()>{added}</time></p>
+            <AddToCartForm product=product.id />
+            <QuickAddButton product=product.id />
+        </article>
+    }
+}
+
+/// Adds any quantity through a plain form: with JavaScript it posts in the
+/// background; without, the browser posts and the server redirects back.
+#[component]
+fn AddToCartForm(product: ProductId) -> impl IntoView {
+    let add = shop_action::<AddToCart>();
+    // Errors that belong to this product: the action's own, or (without
+    // JavaScript) the one the redirect carried back for this product's form.
+    let error = move || {
+        add.value().get().and_then(Result::err).filter(|error| {
+            error
+                .value("product_id")
+                .is_none_or(|id| id == product.to_string())
+        })
+    };
+    let message = move || {
+        error().map(|e| {
+            e.field("quantity")
+                .map_or_else(|| e.to_string(), str::to_owned)
+        })
+    };
+    let typed = move || {
+        error()
+            .and_then(|e| e.value("quantity").map(str::to_owned))
+            .unwrap_or_else(|| "1".to_owned())
+    };
+    view! {
+        <ActionForm action=add attr:class="add-to-cart">
+            <input type="hidden" name="product_id" value=product.to_string() />
+            <label>
+                "Quantity"
+                <input type="number" name="quantity" min="1" max="99" required prop:value=typed value=typed />
+            </label>
+            <button type="submit">"Add to cart"</button>
+            <p class="field-error" role="alert">{message}</p>
+        </ActionForm>
+    }
+}
+
+/// Adds one unit straight from an event handler: no form, no navigation.
+#[component]
+fn QuickAddButton(product: ProductId) -> impl IntoView {
+    let revision = use_revision();
+    let hydrated = use_hydrated();
+    let (message, set_message) = signal(None::<String>);
+    let quick_add = move |_| {
+        spawn_local(async move {
+            let result = add_to_cart(product, 1).await;
+            set_message.set(result.err().map(|e| {
+                e.field("quantity")
+                    .map_or_else(|| e.to_string(), str::to_owned)
+            }));
+            revision.bump();
+        });
+    };
+    view! {
+        <button type="button" class="quick-add" hidden=move || !hydrated.get() on:click=quick_add>
+            "Quick add"
+        </button>
+        <p class="field-error" role="status">{message}</p>
+    }
+}

@@ -1,0 +1,37 @@
+//! Small UI pieces shared by the shop's pages.
+
+use leptos::prelude::*;
+
+use crate::cart::views::CartBadge;
+
+/// The header on every page: the shop's name and the cart badge.
+#[component]
+pub fn SiteHeader() -> impl IntoView {
+    view! {
+        <header class="site-header">
+            <a class="brand" href="/">"Ferry Shop"</a>
+            <CartBadge />
+        </header>
+    }
+}
+
+/// A failed read, shown in place of the content. A missing thing also sets
+/// the page's status to 404 when rendered on the server.
+#[component]
+pub fn ErrorNotice(error: ferry::Error) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(status) = axum::http::StatusCode::from_u16(error.status()) {
+            response.set_status(status);
+        }
+    }
+    view! { <p class="notice" role="alert">{error.to_string()}</p> }
+}
+
+/// True once the page is hydrated: controls that need JavaScript stay hidden
+/// until then, so a visitor without it never sees a dead button.
+pub fn use_hydrated() -> ReadSignal<bool> {
+    let (hydrated, set_hydrated) = signal(false);
+    Effect::new(move |_| set_hydrated.set(true));
+    hydrated
+}

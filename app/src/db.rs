@@ -1,0 +1,39 @@
+//! Opening the SQLite database: pool, durability settings and migrations.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+
+/// The numbered migrations in `migrations/`, embedded in the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+/// Opens (creating if missing) the database at `url` and brings its schema up
+/// to date. WAL lets readers run beside the writer; `synchronous = FULL`
+/// makes every reported commit survive a crash or a power cut; the busy
+/// timeout makes concurrent writers queue instead of failing.
+pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
+    let options = SqliteConnectOptions::from_str(url)?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .busy_timeout(Duration::from_secs(10))
+        .foreign_keys(true);
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await?;
+    MIGRATOR.run(&pool).await?;
+    Ok(pool)
+}
+
+/// A fresh database in its own temporary directory, for tests. The directory
+/// (and the database) is removed when the returned guard drops.
+#[cfg(any(test, feature = "testing"))]
+pub async fn fresh() -> (SqlitePool, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("a temporary directory for the test database");
+    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let pool = connect(&url).await.expect("a fresh test database");
+    (pool, dir)
+}

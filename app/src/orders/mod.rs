@@ -1,0 +1,157 @@
+//! Orders: checkout turns a cart into an order, and the confirmation page
+//! shows it.
+
+#[cfg(feature = "ssr")]
+pub mod repo;
+pub mod views;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::cart::{stock_message, CartLine};
+use crate::catalog::ProductId;
+use crate::money::Money;
+
+/// An order's number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
+pub struct OrderId(pub i64);
+
+impl fmt::Display for OrderId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Where an order is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(rename_all = "snake_case"))]
+pub enum OrderStatus {
+    Placed,
+    Shipped,
+    Delivered,
+    Cancelled,
+}
+
+impl OrderStatus {
+    /// The status as a shopper reads it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Placed => "Placed: we are packing it",
+            Self::Shipped => "Shipped",
+            Self::Delivered => "Delivered",
+            Self::Cancelled => "Cancelled",
+        }
+    }
+}
+
+/// One line of an order, priced as it was at checkout.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct OrderLine {
+    pub product_id: ProductId,
+    pub name: String,
+    pub unit_price: Money,
+    pub quantity: u32,
+}
+
+/// An order as the confirmation page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Order {
+    pub id: OrderId,
+    pub status: OrderStatus,
+    pub placed_at: DateTime<Utc>,
+    pub lines: Vec<OrderLine>,
+    pub total: Money,
+}
+
+/// The field key for a problem with one cart line at checkout.
+pub fn line_field(product: ProductId) -> String {
+    format!("line:{product}")
+}
+
+/// Every line the stock cannot cover, keyed by [`line_field`]; an empty cart
+/// is a problem of its own. `Ok` means the order can be placed as it is.
+pub fn check_stock(lines: &[CartLine]) -> Result<(), ferry::Error> {
+    if lines.is_empty() {
+        return Err(ferry::Error::invalid("cart", "Your cart is empty."));
+    }
+    let short: BTreeMap<String, String> = lines
+        .iter()
+        .filter(|line| line.quantity > line.stock)
+        .map(|line| (line_field(line.product_id), stock_message(line.stock)))
+        .collect();
+    ferry::Error::invalid_fields(short).map_or(Ok(()), Err)
+}
+
+/// Places an order for everything in the visitor's cart and sends them to
+/// its confirmation page.
+#[server(endpoint = "orders/checkout")]
+pub async fn checkout() -> Result<OrderId, ferry::Error> {
+    let cart = crate::session::current_cart()
+        .ok_or_else(|| ferry::Error::invalid("cart", "Your cart is empty."))?;
+    let order = repo::place_order(&crate::state::pool()?, &cart).await?;
+    leptos_axum::redirect(&format!("/orders/{order}"));
+    Ok(order)
+}
+
+/// One of the visitor's orders. Another visitor's order is "not found", so
+/// order numbers reveal nothing.
+#[server(endpoint = "orders/get")]
+pub async fn get_order(id: OrderId) -> Result<Order, ferry::Error> {
+    let not_found = || ferry::Error::not_found(format!("Order {id}"));
+    let cart = crate::session::current_cart().ok_or_else(not_found)?;
+    repo::find_order(&crate::state::pool()?, &cart, id)
+        .await?
+        .ok_or_else(not_found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(id: i64, quantity: u32, stock: u32) -> CartLine {
+        CartLine {
+            product_id: ProductId(id),
+            name: String::new(),
+            unit_price: Money::from_cents(100),
+            quantity,
+            stock,
+        }
+    }
+
+    #[test]
+    fn a_covered_cart_passes() {
+        assert_eq!(check_stock(&[line(1, 2, 2), line(2, 1, 40)]), Ok(()));
+    }
+
+    #[test]
+    fn every_short_line_is_named() {
+        let err = check_stock(&[line(1, 3, 2), line(2, 1, 40), line(3, 1, 0)]).unwrap_err();
+        assert_eq!(err.field("line:1"), Some("Only 2 left."));
+        assert_eq!(err.field("line:2"), None);
+        assert_eq!(err.field("line:3"), Some("Sold out."));
+    }
+
+    #[test]
+    fn an_empty_cart_cannot_be_ordered() {
+        assert_eq!(
+            check_stock(&[]).unwrap_err().field("cart"),
+            Some("Your cart is empty.")
+        );
+    }
+
+    #[test]
+    fn statuses_cross_the_wire_as_words() {
+        assert_eq!(
+            serde_json::to_string(&OrderStatus::Placed).unwrap(),
+            r#""placed""#
+        );
+    }
+}

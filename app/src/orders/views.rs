@@ -1,0 +1,83 @@
+//! Checkout's button and the order confirmation page.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use super::{get_order, Checkout, Order, OrderId};
+use crate::components::ErrorNotice;
+
+/// "Place order", with the cart-wide message (an empty cart, a failure).
+#[component]
+pub fn CheckoutForm(action: ServerAction<Checkout>) -> impl IntoView {
+    let message = move || {
+        action
+            .value()
+            .get()
+            .and_then(Result::err)
+            .and_then(|error| match error {
+                ferry::Error::Invalid { .. } => error.field("cart").map(str::to_owned),
+                other => Some(other.to_string()),
+            })
+    };
+    view! {
+        <ActionForm action attr:class="checkout">
+            <button type="submit">"Place order"</button>
+            <p class="field-error" role="alert">{message}</p>
+        </ActionForm>
+    }
+}
+
+/// `/orders/:id`: what was ordered, when, and where it stands.
+#[component]
+pub fn OrderPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse().ok())
+            .map(OrderId)
+    };
+    let order = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => get_order(id).await,
+            None => Err(ferry::Error::not_found("That order")),
+        }
+    });
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || order.get().map(|result| match result {
+                Ok(order) => view! { <OrderDetails order /> }.into_any(),
+                Err(error) => view! { <ErrorNotice error /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn OrderDetails(order: Order) -> impl IntoView {
+    let placed = order
+        .placed_at
+        .format("%B %-d, %Y at %H:%M UTC")
+        .to_string();
+    view! {
+        <h1>{format!("Order #{}", order.id)}</h1>
+        <p>"Thank you! Placed " <time datetime=order.placed_at.to_rfc3339()>{placed}</time> "."</p>
+        <p>"Status: " <strong data-testid="order-status">{order.status.label()}</strong></p>
+        <table class="cart">
+            <thead><tr><th>"Product"</th><th>"Price"</th><th>"Quantity"</th><th>"Total"</th></tr></thead>
+            <tbody>
+                {order.lines.into_iter().map(|line| view! {
+                    <tr>
+                        <td>{line.name.clone()}</td>
+                        <td>{line.unit_price.to_string()}</td>
+                        <td>{line.quantity}</td>
+                        <td>{(line.unit_price * line.quantity).to_string()}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+            <tfoot><tr><th colspan="3">"Total"</th><td data-testid="order-total">{order.total.to_string()}</td></tr></tfoot>
+        </table>
+        <p><a href="/">"Continue shopping"</a></p>
+    }
+}

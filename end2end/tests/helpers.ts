@@ -1,0 +1,19 @@
+// Shared steps for the browser tests.
+import { expect, type Page } from "@playwright/test";
+
+/** Opens a page; with JavaScript on, waits until it is hydrated. */
+export async function open(page: Page, path: string, javaScriptEnabled: boolean) {
+  await page.goto(path);
+  if (javaScriptEnabled) await page.locator("body[data-hydrated]").waitFor();
+}
+
+/** The number in the header's cart badge. */
+export async function badge(page: Page): Promise<number> {
+  return Number(await page.getByTestId("cart-count").textContent());
+}
+
+/** Fails the test if the page navigates (a full reload or a new document). */
+export async function markDocument(page: Page) {
+  await page.evaluate(() => ((window as any).__sameDocument = true));
+  return async () => expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
+}

@@ -1,0 +1,130 @@
+//! What the HTTP tests share: a real router on a fresh database (no port
+//! bound), and requests shaped as browsers send them.
+#![allow(dead_code)] // each test file uses its own subset
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use http_body_util::BodyExt;
+use leptos::prelude::LeptosOptions;
+use sqlx::SqlitePool;
+use tower::ServiceExt;
+
+/// The app on its own fresh SQLite database.
+pub struct TestApp {
+    pub router: axum::Router,
+    pub pool: SqlitePool,
+    _dir: tempfile::TempDir,
+}
+
+/// A response, read whole.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    /// The `name=value` part of the cart cookie this response set, if any.
+    pub fn cart_cookie(&self) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("ferry_cart="))
+            .and_then(|v| v.split(';').next())
+            .map(str::to_owned)
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    /// The text inside the element with `data-testid="{id}"`.
+    pub fn testid(&self, id: &str) -> Option<&str> {
+        let start = self.body.find(&format!(r#"data-testid="{id}""#))?;
+        let rest = &self.body[start..];
+        let text = &rest[rest.find('>')? + 1..];
+        Some(&text[..text.find('<')?])
+    }
+
+    pub fn location(&self) -> &str {
+        self.headers[header::LOCATION].to_str().unwrap()
+    }
+}
+
+impl TestApp {
+    pub async fn new() -> Self {
+        let (pool, dir) = app::db::fresh().await;
+        let options = LeptosOptions::builder().output_name("ferry").build();
+        let router = server::router::router(app::state::AppState::new(options, pool.clone()));
+        Self {
+            router,
+            pool,
+            _dir: dir,
+        }
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let (parts, body) = response.into_parts();
+        let bytes = body.collect().await.unwrap().to_bytes();
+        Reply {
+            status: parts.status,
+            headers: parts.headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
+        let mut request = Request::builder().uri(path);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(request.body(Body::empty()).unwrap()).await
+    }
+
+    /// A server-function call as the hydrated app makes it.
+    pub async fn call(&self, path: &str, body: &str, cookie: Option<&str>) -> Reply {
+        self.send(post(path, body, "application/json", None, cookie))
+            .await
+    }
+
+    /// The same call as a browser with JavaScript off submits a form.
+    pub async fn submit(
+        &self,
+        path: &str,
+        body: &str,
+        referer: &str,
+        cookie: Option<&str>,
+    ) -> Reply {
+        self.send(post(
+            path,
+            body,
+            "text/html,application/xhtml+xml",
+            Some(referer),
+            cookie,
+        ))
+        .await
+    }
+}
+
+fn post(
+    path: &str,
+    body: &str,
+    accept: &str,
+    referer: Option<&str>,
+    cookie: Option<&str>,
+) -> Request<Body> {
+    let mut request = Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, accept);
+    if let Some(referer) = referer {
+        request = request.header(header::REFERER, referer);
+    }
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    request.body(Body::from(body.to_owned())).unwrap()
+}

@@ -1,0 +1,320 @@
+//! The shop over HTTP: pages, every server function (valid, invalid,
+//! unknown product, malformed body), the cart cookie, and checkout.
+
+mod common;
+
+use app::catalog::repo::{find_product, update_stock};
+use app::catalog::ProductId;
+use axum::http::StatusCode;
+use common::TestApp;
+
+/// Adds to a new cart and returns its cookie.
+async fn cart_with(app: &TestApp, body: &str) -> String {
+    let reply = app.call("/api/cart/add", body, None).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply
+        .cart_cookie()
+        .expect("the first mutation sets the cart cookie")
+}
+
+#[tokio::test]
+async fn the_catalog_lists_every_product_with_price_and_stock() {
+    let app = TestApp::new().await;
+    let page = app.get("/", None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Harbour Mug") && page.body.contains("$18.00"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("40 in stock"), "{}", page.body);
+    assert_eq!(page.body.matches(r#"action="/api/cart/add""#).count(), 20);
+    assert!(page.cart_cookie().is_none(), "reading sets no cookie");
+}
+
+#[tokio::test]
+async fn a_product_page_shows_details_and_a_missing_one_is_404() {
+    let app = TestApp::new().await;
+    let page = app.get("/products/5", None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Brass Compass") && page.body.contains("January 12, 2026"),
+        "{}",
+        page.body
+    );
+    for missing in ["/products/999", "/products/abc"] {
+        let page = app.get(missing, None).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{missing}");
+        assert!(page.body.contains("was not found"), "{}", page.body);
+    }
+}
+
+#[tokio::test]
+async fn adding_sets_an_http_only_cookie_and_fills_the_badge_and_cart() {
+    let app = TestApp::new().await;
+    let reply = app
+        .call("/api/cart/add", "product_id=1&quantity=2", None)
+        .await;
+    assert_eq!((reply.status, reply.body.as_str()), (StatusCode::OK, "2"));
+    let set_cookie = reply.headers["set-cookie"].to_str().unwrap();
+    assert!(
+        set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"),
+        "{set_cookie}"
+    );
+    let cookie = reply.cart_cookie().unwrap();
+    let reply = app
+        .call("/api/cart/add", "product_id=9&quantity=1", Some(&cookie))
+        .await;
+    assert_eq!(reply.body, "3");
+    assert!(reply.cart_cookie().is_none(), "the cookie is set once");
+    let page = app.get("/cart", Some(&cookie)).await;
+    assert_eq!(page.testid("cart-count"), Some("3"), "{}", page.body);
+    assert_eq!(page.testid("cart-total"), Some("$45.00"), "{}", page.body);
+}
+
+#[tokio::test]
+async fn the_cart_travels_as_a_typed_map() {
+    let app = TestApp::new().await;
+    let cookie = cart_with(&app, "product_id=3&quantity=2").await;
+    let cart = app.call("/api/cart/get", "", Some(&cookie)).await.json();
+    assert_eq!(cart["lines"]["3"]["quantity"], 2);
+    assert_eq!(cart["lines"]["3"]["unit_price"], 8900);
+}
+
+#[tokio::test]
+async fn invalid_quantities_are_422_with_the_field_and_the_typed_value() {
+    let app = TestApp::new().await;
+    for quantity in ["0", "100", "-5"] {
+        let reply = app
+            .call(
+                "/api/cart/add",
+                &format!("product_id=1&quantity={quantity}"),
+                None,
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{quantity}");
+        let error = reply.json();
+        assert_eq!(error["fields"]["quantity"], "Choose 1 to 99.");
+        assert_eq!(error["values"]["quantity"], quantity);
+        assert!(
+            reply.cart_cookie().is_none(),
+            "a refused call creates no cart"
+        );
+    }
+    update_stock(&app.pool, ProductId(1), 2).await.unwrap();
+    let reply = app
+        .call("/api/cart/add", "product_id=1&quantity=3", None)
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reply.json()["fields"]["quantity"], "Only 2 left.");
+}
+
+#[tokio::test]
+async fn an_unknown_product_is_404() {
+    let app = TestApp::new().await;
+    for (path, body) in [
+        ("/api/cart/add", "product_id=999&quantity=1"),
+        ("/api/cart/set", "product_id=999&quantity=1"),
+    ] {
+        let reply = app.call(path, body, None).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::NOT_FOUND,
+            "{path}: {}",
+            reply.body
+        );
+        assert_eq!(reply.json()["kind"], "not_found");
+    }
+    assert_eq!(
+        app.call("/api/catalog/get", "id=999", None).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn malformed_bodies_are_400_for_every_function() {
+    let app = TestApp::new().await;
+    let cases = [
+        ("/api/cart/add", "product_id=abc&quantity=1"),
+        ("/api/cart/add", "product_id=1"),
+        ("/api/cart/add", "quantity=1"),
+        ("/api/cart/add", "product_id=1&quantity=1e3"),
+        ("/api/cart/set", "product_id=&quantity=2"),
+        ("/api/cart/remove", "product_id=%ZZ"),
+        ("/api/catalog/get", "id=one"),
+        ("/api/orders/get", "id=99999999999999999999999"),
+    ];
+    for (path, body) in cases {
+        let reply = app.call(path, body, None).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{path} {body:?}: {}",
+            reply.body
+        );
+    }
+    assert_eq!(
+        find_product(&app.pool, ProductId(1))
+            .await
+            .unwrap()
+            .unwrap()
+            .stock,
+        40
+    );
+}
+
+#[tokio::test]
+async fn changing_and_removing_lines() {
+    let app = TestApp::new().await;
+    let cookie = cart_with(&app, "product_id=2&quantity=1").await;
+    let reply = app
+        .call("/api/cart/set", "product_id=2&quantity=4", Some(&cookie))
+        .await;
+    assert_eq!((reply.status, reply.body.as_str()), (StatusCode::OK, "4"));
+    let reply = app
+        .call("/api/cart/set", "product_id=2&quantity=0", Some(&cookie))
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let reply = app
+        .call("/api/cart/remove", "product_id=2", Some(&cookie))
+        .await;
+    assert_eq!((reply.status, reply.body.as_str()), (StatusCode::OK, "0"));
+    let page = app.get("/cart", Some(&cookie)).await;
+    assert!(page.body.contains("Your cart is empty."), "{}", page.body);
+}
+
+#[tokio::test]
+async fn checkout_places_the_order_and_shows_it_only_to_its_cart() {
+    let app = TestApp::new().await;
+    let cookie = cart_with(&app, "product_id=4&quantity=2").await;
+    let reply = app.call("/api/orders/checkout", "", Some(&cookie)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let order: i64 = reply.body.parse().unwrap();
+    assert!(
+        reply.headers.contains_key("serverfnredirect"),
+        "the hydrated app is sent to the order page"
+    );
+    let page = app.get(&format!("/orders/{order}"), Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Tide Table Poster") && page.body.contains("$64.00"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("Placed: we are packing it"),
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        find_product(&app.pool, ProductId(4))
+            .await
+            .unwrap()
+            .unwrap()
+            .stock,
+        28
+    );
+    let stranger = app.get(&format!("/orders/{order}"), None).await;
+    assert_eq!(stranger.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn checkout_without_javascript_redirects_to_the_order() {
+    let app = TestApp::new().await;
+    let cookie = cart_with(&app, "product_id=4&quantity=1").await;
+    let reply = app
+        .submit(
+            "/api/orders/checkout",
+            "",
+            "http://localhost/cart",
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FOUND);
+    assert!(
+        reply.location().starts_with("/orders/"),
+        "{}",
+        reply.location()
+    );
+}
+
+#[tokio::test]
+async fn an_empty_cart_cannot_check_out() {
+    let app = TestApp::new().await;
+    let reply = app.call("/api/orders/checkout", "", None).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reply.json()["fields"]["cart"], "Your cart is empty.");
+}
+
+#[tokio::test]
+async fn a_refused_form_post_re_renders_with_message_and_typed_value() {
+    let app = TestApp::new().await;
+    let reply = app
+        .submit(
+            "/api/cart/add",
+            "product_id=3&quantity=150",
+            "http://localhost/products/3",
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FOUND);
+    let page = app
+        .get(
+            reply.location().trim_start_matches("http://localhost"),
+            None,
+        )
+        .await;
+    assert!(page.body.contains("Choose 1 to 99."), "{}", page.body);
+    assert!(
+        page.body.contains(r#"value="150""#),
+        "the typed value is kept: {}",
+        page.body
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn many_carts_racing_for_the_last_units_never_oversell() {
+    let app = TestApp::new().await;
+    let mut cookies = Vec::new();
+    for _ in 0..16 {
+        cookies.push(cart_with(&app, "product_id=14&quantity=1").await);
+    }
+    update_stock(&app.pool, ProductId(14), 3).await.unwrap();
+    let app = std::sync::Arc::new(app);
+    let tasks: Vec<_> = cookies
+        .into_iter()
+        .map(|cookie| {
+            let app = app.clone();
+            tokio::spawn(async move { app.call("/api/orders/checkout", "", Some(&cookie)).await })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for task in tasks {
+        let reply = task.await.unwrap();
+        if reply.status != StatusCode::OK {
+            assert_eq!(
+                reply.json()["fields"]["line:14"],
+                "Sold out.",
+                "{}",
+                reply.body
+            );
+        }
+        statuses.push(reply.status);
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::OK).count(), 3);
+    assert_eq!(
+        statuses
+            .iter()
+            .filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY)
+            .count(),
+        13
+    );
+    assert_eq!(
+        find_product(&app.pool, ProductId(14))
+            .await
+            .unwrap()
+            .unwrap()
+            .stock,
+        0
+    );
+}
