@@ -1,16 +1,15 @@
 // Browser tests against the release server, in Debian's chromium, twice:
 // once with JavaScript (hydrated app) and once without (plain HTML forms).
 import { defineConfig } from "@playwright/test";
-import { mkdirSync, rmSync } from "node:fs";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
 
-// Every run starts from a fresh database (migrations and seed data), so the
-// stock the tests see does not depend on earlier runs.
+// Every run starts the server on a fresh database (migrations and seed
+// data), so the stock the tests see does not depend on earlier runs. The
+// reset belongs to the server's start command: Playwright evaluates this
+// file again in each worker, while the server is running.
 const database = "target/e2e/shop.db";
-mkdirSync("../target/e2e", { recursive: true });
-for (const suffix of ["", "-wal", "-shm"]) rmSync(`../${database}${suffix}`, { force: true });
 
 // Playwright cannot download a browser here; Debian's chromium is used instead.
 const launchOptions = {
@@ -43,7 +42,7 @@ export default defineConfig({
   ],
   // The release server built by `cargo leptos build --release`, on its own port.
   webServer: {
-    command: "../target/release/server",
+    command: `mkdir -p target/e2e && rm -f ${database} ${database}-wal ${database}-shm && exec target/release/server`,
     cwd: "..",
     url: `${baseURL}/`,
     timeout: 60_000,

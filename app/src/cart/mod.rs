@@ -111,6 +111,7 @@ impl Cart {
 
 /// Adds the kept form values to a validation error, so the form that sent
 /// them can show the message at the right line and refill what was typed.
+#[cfg(feature = "ssr")]
 fn keep_input(product_id: ProductId, quantity: i64) -> impl Fn(ferry::Error) -> ferry::Error {
     move |err| {
         err.with_value("product_id", product_id)
@@ -216,6 +217,7 @@ mod tests {
         assert_eq!(cart.total(), Money::from_cents(5999));
     }
 
+    #[cfg(feature = "ssr")]
     #[test]
     fn kept_input_travels_with_the_error() {
         let err = keep_input(ProductId(4), 500)(Quantity::parse(500).unwrap_err());

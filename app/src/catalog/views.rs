@@ -15,13 +15,16 @@ use crate::refresh::{shop_action, use_revision};
 pub fn CatalogPage() -> impl IntoView {
     let revision = use_revision();
     let products = Resource::new(move || revision.track(), |_| list_products());
+    // One action for every card, created outside the Suspense so that a
+    // refetch re-renders the cards without losing the action's last result.
+    let add = shop_action::<AddToCart>();
     view! {
         <h1>"Catalog"</h1>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || products.get().map(|result| match result {
                 Ok(products) => view! {
                     <div class="grid">
-                        {products.into_iter().map(|product| view! { <ProductCard product /> }).collect_view()}
+                        {products.into_iter().map(|product| view! { <ProductCard product add /> }).collect_view()}
                     </div>
                 }.into_any(),
                 Err(error) => view! { <ErrorNotice error /> }.into_any(),
@@ -32,7 +35,7 @@ pub fn CatalogPage() -> impl IntoView {
 
 /// One product in the grid.
 #[component]
-fn ProductCard(product: Product) -> impl IntoView {
+fn ProductCard(product: Product, add: ServerAction<AddToCart>) -> impl IntoView {
     let heading = format!("product-{}", product.id);
     let labelled_by = heading.clone();
     view! {
@@ -40,7 +43,7 @@ fn ProductCard(product: Product) -> impl IntoView {
             <h2 id=heading><a href=format!("/products/{}", product.id)>{product.name.clone()}</a></h2>
             <p class="price">{product.price.to_string()}</p>
             <p class="stock">{product.availability()}</p>
-            <AddToCartForm product=product.id />
+            <AddToCartForm product=product.id action=add />
             <QuickAddButton product=product.id />
         </article>
     }
@@ -67,10 +70,11 @@ pub fn ProductPage() -> impl IntoView {
             }
         },
     );
+    let add = shop_action::<AddToCart>();
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || product.get().map(|result| match result {
-                Ok(product) => view! { <ProductDetails product /> }.into_any(),
+                Ok(product) => view! { <ProductDetails product add /> }.into_any(),
                 Err(error) => view! { <ErrorNotice error /> }.into_any(),
             })}
         </Suspense>
@@ -78,7 +82,7 @@ pub fn ProductPage() -> impl IntoView {
 }
 
 #[component]
-fn ProductDetails(product: Product) -> impl IntoView {
+fn ProductDetails(product: Product, add: ServerAction<AddToCart>) -> impl IntoView {
     let added = product.created_at.format("%B %-d, %Y").to_string();
     view! {
         <article class="product" aria-labelledby="product-name">
@@ -87,7 +91,7 @@ fn ProductDetails(product: Product) -> impl IntoView {
             <p class="price">{product.price.to_string()}</p>
             <p class="stock" data-testid="stock">{product.availability()}</p>
             <p class="muted">"In the shop since " <time datetime=product.created_at.to_rfc3339()>{added}</time></p>
-            <AddToCartForm product=product.id />
+            <AddToCartForm product=product.id action=add />
             <QuickAddButton product=product.id />
         </article>
     }
@@ -95,11 +99,10 @@ fn ProductDetails(product: Product) -> impl IntoView {
 
 /// Adds any quantity through a plain form: with JavaScript it posts in the
 /// background; without, the browser posts and the server redirects back.
+/// The page's forms share one action; each shows only its product's errors.
 #[component]
-fn AddToCartForm(product: ProductId) -> impl IntoView {
-    let add = shop_action::<AddToCart>();
-    // Errors that belong to this product: the action's own, or (without
-    // JavaScript) the one the redirect carried back for this product's form.
+fn AddToCartForm(product: ProductId, action: ServerAction<AddToCart>) -> impl IntoView {
+    let add = action;
     let error = move || {
         add.value().get().and_then(Result::err).filter(|error| {
             error
