@@ -80,13 +80,16 @@ step_wasm_bindgen() {
 
 # npm install only when node_modules is older than the lockfile.
 npm_dir() {
-  local dir=$1
+  local dir=$1 name
+  name=${dir#"$root"}
+  name=${name#/}
+  name=${name:-.}
   if [ -d "$dir/node_modules" ] && [ "$dir/node_modules" -nt "$dir/package-lock.json" ]; then
-    say "npm packages in ${dir#"$root"/}: present"
+    say "npm packages in $name: present"
     return
   fi
-  say "npm packages in ${dir#"$root"/}: installing"
-  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || fail "npm ci in $dir failed"
+  say "npm packages in $name: installing"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || fail "npm ci in $name failed"
   touch "$dir/node_modules"
 }
 
