@@ -7,7 +7,6 @@ pub mod components;
 pub mod counter;
 pub mod money;
 pub mod orders;
-pub mod refresh;
 
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -52,7 +51,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    refresh::provide_revision();
     provide_cart();
     view! {
         <Stylesheet id="leptos" href="/pkg/ferry.css" />

@@ -1,25 +1,48 @@
-//! Ferry: server actions for Leptos. Typed errors that cross the wire and
-//! come back with the right HTTP status, and readable answers for bad calls.
+//! Ferry: server actions for Leptos. A server function declares what it
+//! changed; every live query with a matching tag refetches when the call
+//! finishes in the browser. Errors are typed, cross the wire as JSON, and
+//! come back with the right HTTP status.
 //!
 //! ```text
-//! #[server(endpoint = "notes/add")]
-//! pub async fn add_note(text: String) -> Result<u32, ferry::Error> {
-//!     if text.trim().is_empty() {
-//!         return Err(ferry::Error::invalid("text", "Write something first."));
-//!     }
-//!     notes::insert(&text).await.map_err(ferry::Error::internal)
+//! // Beside the component: a mutation, sent through ferry's client.
+//! #[server(endpoint = "cart/add", client = ferry::Client)]
+//! pub async fn add_to_cart(product: i64, quantity: i64) -> Result<u32, ferry::Error> {
+//!     let count = cart::add(product, quantity).await?;
+//!     ferry::revalidate(["cart", &format!("stock:{product}")]);
+//!     Ok(count)
 //! }
+//!
+//! // Anywhere on the page: a query tagged with what it shows.
+//! let cart = ferry::query(["cart"], get_cart);
 //! ```
+//!
+//! The badge that reads `cart` refetches after `add_to_cart`, whether the
+//! call came from an `<ActionForm>`, a dispatched action or an event handler;
+//! no component names the action. A failed call revalidates nothing; a
+//! mutation that declares nothing revalidates every query (configurable with
+//! [`client::set_default`]). Without JavaScript, the form's redirect renders
+//! the page again on the server, so it is fresh by construction.
+//!
 //! On the server, install [`server::error_status`] as a layer and
 //! [`server::no_such_endpoint`] under the server-function prefix, so a
 //! rejected call answers 400, 404 or 422 instead of Leptos's blanket 500.
 
+pub mod client;
 pub mod error;
+mod query;
+pub mod revalidate;
 
+#[cfg(feature = "ssr")]
+mod declare;
 #[cfg(feature = "ssr")]
 pub mod server;
 
 #[cfg(feature = "sqlx")]
 mod sql;
 
+pub use client::Client;
+#[cfg(feature = "ssr")]
+pub use declare::{revalidate, revalidate_nothing};
 pub use error::Error;
+pub use query::{query, query_with};
+pub use revalidate::Revalidation;

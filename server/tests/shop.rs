@@ -318,3 +318,28 @@ async fn many_carts_racing_for_the_last_units_never_oversell() {
         0
     );
 }
+
+#[tokio::test]
+async fn mutations_declare_what_they_changed_and_failures_declare_nothing() {
+    let app = TestApp::new().await;
+    let reply = app
+        .call("/api/cart/add", "product_id=1&quantity=1", None)
+        .await;
+    assert_eq!(reply.headers[ferry::revalidate::HEADER], "cart");
+    let cookie = reply.cart_cookie().unwrap();
+    let reply = app.call("/api/orders/checkout", "", Some(&cookie)).await;
+    assert_eq!(reply.headers[ferry::revalidate::HEADER], "cart,stock");
+    let refused = app
+        .call("/api/cart/add", "product_id=1&quantity=0", None)
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        !refused.headers.contains_key(ferry::revalidate::HEADER),
+        "a failed call revalidates nothing"
+    );
+    let read = app.call("/api/cart/get", "", Some(&cookie)).await;
+    assert!(
+        !read.headers.contains_key(ferry::revalidate::HEADER),
+        "reads declare nothing"
+    );
+}

@@ -129,35 +129,41 @@ pub async fn get_cart() -> Result<Cart, ferry::Error> {
 }
 
 /// Adds `quantity` of a product to the visitor's cart; returns the units in it.
-#[server(endpoint = "cart/add")]
+#[server(endpoint = "cart/add", client = ferry::Client)]
 pub async fn add_to_cart(product_id: ProductId, quantity: i64) -> Result<u32, ferry::Error> {
     let keep = keep_input(product_id, quantity);
     let adding = Quantity::parse(quantity).map_err(&keep)?;
     let state = crate::state::app_state()?;
     let cart = crate::session::ensure_cart(state.secure_cookies);
-    repo::add_line(&state.pool, &cart, product_id, adding)
+    let count = repo::add_line(&state.pool, &cart, product_id, adding)
         .await
-        .map_err(keep)
+        .map_err(keep)?;
+    ferry::revalidate(["cart"]);
+    Ok(count)
 }
 
 /// Sets a line's quantity; returns the units in the cart.
-#[server(endpoint = "cart/set")]
+#[server(endpoint = "cart/set", client = ferry::Client)]
 pub async fn set_quantity(product_id: ProductId, quantity: i64) -> Result<u32, ferry::Error> {
     let keep = keep_input(product_id, quantity);
     let wanted = Quantity::parse(quantity).map_err(&keep)?;
     let state = crate::state::app_state()?;
     let cart = crate::session::ensure_cart(state.secure_cookies);
-    repo::set_line(&state.pool, &cart, product_id, wanted)
+    let count = repo::set_line(&state.pool, &cart, product_id, wanted)
         .await
-        .map_err(keep)
+        .map_err(keep)?;
+    ferry::revalidate(["cart"]);
+    Ok(count)
 }
 
 /// Removes a line (removing a missing line is not an error); returns the units left.
-#[server(endpoint = "cart/remove")]
+#[server(endpoint = "cart/remove", client = ferry::Client)]
 pub async fn remove_line(product_id: ProductId) -> Result<u32, ferry::Error> {
     let state = crate::state::app_state()?;
     let cart = crate::session::ensure_cart(state.secure_cookies);
-    Ok(repo::delete_line(&state.pool, &cart, product_id).await?)
+    let count = repo::delete_line(&state.pool, &cart, product_id).await?;
+    ferry::revalidate(["cart"]);
+    Ok(count)
 }
 
 #[cfg(test)]

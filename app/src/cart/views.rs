@@ -9,23 +9,20 @@ use crate::components::ErrorNotice;
 use crate::orders::line_field;
 use crate::orders::views::CheckoutForm;
 use crate::orders::Checkout;
-use crate::refresh::{shop_action, use_revision};
 
-/// The visitor's cart, fetched once per page and shared by the badge and
-/// the cart page.
+/// The visitor's cart, fetched once per page and shared by the badge, the
+/// cart page and the product page. Tagged `cart`: every mutation of the
+/// cart declares that tag, and this refetches.
 #[derive(Clone, Copy)]
 pub struct CartResource(Resource<Result<Cart, ferry::Error>>);
 
-/// Creates the shared cart resource (called once, in `App`).
+/// Creates the shared cart query (called once, in `App`).
 pub fn provide_cart() {
-    let revision = use_revision();
-    provide_context(CartResource(Resource::new(
-        move || revision.track(),
-        |_| get_cart(),
-    )));
+    provide_context(CartResource(ferry::query(["cart"], get_cart)));
 }
 
-fn use_cart() -> Resource<Result<Cart, ferry::Error>> {
+/// The shared cart query.
+pub fn use_cart() -> Resource<Result<Cart, ferry::Error>> {
     expect_context::<CartResource>().0
 }
 
@@ -52,9 +49,9 @@ pub fn CartBadge() -> impl IntoView {
 #[component]
 pub fn CartPage() -> impl IntoView {
     let cart = use_cart();
-    let set = shop_action::<SetQuantity>();
-    let remove = shop_action::<RemoveLine>();
-    let checkout = shop_action::<Checkout>();
+    let set = ServerAction::<SetQuantity>::new();
+    let remove = ServerAction::<RemoveLine>::new();
+    let checkout = ServerAction::<Checkout>::new();
     view! {
         <h1>"Your cart"</h1>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>

@@ -41,13 +41,18 @@ pub struct Product {
 }
 
 impl Product {
-    /// "12 in stock", "Only 3 left", "Sold out": what a shopper needs to know.
+    /// What a shopper needs to know about the stock.
     pub fn availability(&self) -> String {
-        match self.stock {
-            0 => "Sold out".to_owned(),
-            n @ 1..=5 => format!("Only {n} left"),
-            n => format!("{n} in stock"),
-        }
+        availability(self.stock)
+    }
+}
+
+/// "12 in stock", "Only 3 left", "Sold out".
+pub fn availability(units: u32) -> String {
+    match units {
+        0 => "Sold out".to_owned(),
+        n @ 1..=5 => format!("Only {n} left"),
+        n => format!("{n} in stock"),
     }
 }
 

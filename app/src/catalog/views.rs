@@ -5,19 +5,18 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
-use super::{get_product, list_products, Product, ProductId};
+use super::{availability, get_product, list_products, Product, ProductId};
+use crate::cart::views::use_cart;
 use crate::cart::{add_to_cart, AddToCart};
 use crate::components::{use_hydrated, ErrorNotice};
-use crate::refresh::{shop_action, use_revision};
 
-/// `/`: every product.
+/// `/`: every product. A query tagged `stock`: checkout declares it.
 #[component]
 pub fn CatalogPage() -> impl IntoView {
-    let revision = use_revision();
-    let products = Resource::new(move || revision.track(), |_| list_products());
+    let products = ferry::query(["stock"], list_products);
     // One action for every card, created outside the Suspense so that a
     // refetch re-renders the cards without losing the action's last result.
-    let add = shop_action::<AddToCart>();
+    let add = ServerAction::<AddToCart>::new();
     view! {
         <h1>"Catalog"</h1>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
@@ -49,11 +48,12 @@ fn ProductCard(product: Product, add: ServerAction<AddToCart>) -> impl IntoView 
     }
 }
 
-/// `/products/:id`: one product, in full.
+/// `/products/:id`: one product, in full, with what this visitor can still
+/// add: its stock (tagged `stock:<id>`) less what is in their cart (the
+/// shared `cart` query). Neither knows which server functions change them.
 #[component]
 pub fn ProductPage() -> impl IntoView {
     let params = use_params_map();
-    let revision = use_revision();
     let id = move || {
         params
             .read()
@@ -61,20 +61,31 @@ pub fn ProductPage() -> impl IntoView {
             .and_then(|id| id.parse().ok())
             .map(ProductId)
     };
-    let product = Resource::new(
-        move || (revision.track(), id()),
-        |(_, id)| async move {
+    let product = ferry::query_with(
+        id,
+        |id| id.iter().map(|id| format!("stock:{id}")).collect(),
+        |id| async move {
             match id {
                 Some(id) => get_product(id).await,
                 None => Err(ferry::Error::not_found("That product")),
             }
         },
     );
-    let add = shop_action::<AddToCart>();
+    let cart = use_cart();
+    let in_cart = move |id| {
+        cart.get()
+            .and_then(Result::ok)
+            .and_then(|cart| cart.lines.get(&id).map(|line| line.quantity))
+            .unwrap_or(0)
+    };
+    let add = ServerAction::<AddToCart>::new();
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || product.get().map(|result| match result {
-                Ok(product) => view! { <ProductDetails product add /> }.into_any(),
+                Ok(product) => {
+                    let in_cart = in_cart(product.id);
+                    view! { <ProductDetails product in_cart add /> }.into_any()
+                }
                 Err(error) => view! { <ErrorNotice error /> }.into_any(),
             })}
         </Suspense>
@@ -82,14 +93,19 @@ pub fn ProductPage() -> impl IntoView {
 }
 
 #[component]
-fn ProductDetails(product: Product, add: ServerAction<AddToCart>) -> impl IntoView {
+fn ProductDetails(product: Product, in_cart: u32, add: ServerAction<AddToCart>) -> impl IntoView {
+    let available = availability(product.stock.saturating_sub(in_cart));
+    let holding = (in_cart > 0).then(|| {
+        view! { <p class="muted" data-testid="in-cart">{format!("{in_cart} in your cart")}</p> }
+    });
     let added = product.created_at.format("%B %-d, %Y").to_string();
     view! {
         <article class="product" aria-labelledby="product-name">
             <h1 id="product-name">{product.name.clone()}</h1>
             <p>{product.description.clone()}</p>
             <p class="price">{product.price.to_string()}</p>
-            <p class="stock" data-testid="stock">{product.availability()}</p>
+            <p class="stock" data-testid="stock">{available}</p>
+            {holding}
             <p class="muted">"In the shop since " <time datetime=product.created_at.to_rfc3339()>{added}</time></p>
             <AddToCartForm product=product.id action=add />
             <QuickAddButton product=product.id />
@@ -135,9 +151,10 @@ fn AddToCartForm(product: ProductId, action: ServerAction<AddToCart>) -> impl In
 }
 
 /// Adds one unit straight from an event handler: no form, no navigation.
+/// Success needs no code here: `add_to_cart` declares the `cart` tag, so
+/// the badge and the stock shown refetch by themselves.
 #[component]
 fn QuickAddButton(product: ProductId) -> impl IntoView {
-    let revision = use_revision();
     let hydrated = use_hydrated();
     let (message, set_message) = signal(None::<String>);
     let quick_add = move |_| {
@@ -147,7 +164,6 @@ fn QuickAddButton(product: ProductId) -> impl IntoView {
                 e.field("quantity")
                     .map_or_else(|| e.to_string(), str::to_owned)
             }));
-            revision.bump();
         });
     };
     view! {

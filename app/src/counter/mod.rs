@@ -28,10 +28,12 @@ pub async fn get_counter() -> Result<i64, ferry::Error> {
 }
 
 /// Adds `by` (1 to 100) to the counter and returns the new value.
-#[server(endpoint = "counter/add")]
+#[server(endpoint = "counter/add", client = ferry::Client)]
 pub async fn add_to_counter(by: i64) -> Result<i64, ferry::Error> {
     let by = parse_step(by)?;
-    Ok(crate::state::app_state()?.counter.add(by))
+    let value = crate::state::app_state()?.counter.add(by);
+    ferry::revalidate(["counter"]);
+    Ok(value)
 }
 
 #[cfg(test)]

@@ -5,21 +5,17 @@ use leptos::task::spawn_local;
 
 use super::{add_to_counter, get_counter, AddToCounter};
 
-/// Shows the counter and both ways to change it. The value is a resource
-/// that refetches after the form's action or the button's call finishes.
+/// Shows the counter and both ways to change it. The value is a query
+/// tagged `counter`; `add_to_counter` declares that tag, so the value
+/// refetches after either call without this page wiring them together.
 #[component]
 pub fn CounterPage() -> impl IntoView {
     let add = ServerAction::<AddToCounter>::new();
-    let (quick_adds, set_quick_adds) = signal(0_u32);
-    let count = Resource::new(
-        move || (add.version().get(), quick_adds.get()),
-        |_| get_counter(),
-    );
+    let count = ferry::query(["counter"], get_counter);
     let quick_add = move |_| {
         spawn_local(async move {
-            // The result is shown by the refetched resource; errors there too.
+            // The refetched query shows the new value.
             let _ = add_to_counter(1).await;
-            set_quick_adds.update(|n| *n += 1);
         });
     };
     let field_error = move || {

@@ -92,11 +92,12 @@ pub fn check_stock(lines: &[CartLine]) -> Result<(), ferry::Error> {
 
 /// Places an order for everything in the visitor's cart and sends them to
 /// its confirmation page.
-#[server(endpoint = "orders/checkout")]
+#[server(endpoint = "orders/checkout", client = ferry::Client)]
 pub async fn checkout() -> Result<OrderId, ferry::Error> {
     let cart = crate::session::current_cart()
         .ok_or_else(|| ferry::Error::invalid("cart", "Your cart is empty."))?;
     let order = repo::place_order(&crate::state::pool()?, &cart).await?;
+    ferry::revalidate(["cart", "stock"]);
     leptos_axum::redirect(&format!("/orders/{order}"));
     Ok(order)
 }

@@ -1,0 +1,53 @@
+// ferry's revalidation in a real browser: a mutation declares its tags on
+// the server, and every query on the page with a matching tag refetches,
+// though no component names the action. Without JavaScript, the form's
+// redirect renders the page again, so it is fresh by construction.
+import { test, expect, type Page } from "@playwright/test";
+import { markDocument, open } from "./helpers";
+
+/** Counts the server-function calls the page makes from now on. */
+function countCalls(page: Page) {
+  const calls: string[] = [];
+  page.on("request", (request) => {
+    if (request.method() === "POST" && new URL(request.url()).pathname.startsWith("/api/")) {
+      calls.push(new URL(request.url()).pathname);
+    }
+  });
+  return calls;
+}
+
+test("a quick add refreshes the badge and the stock shown, with no reload", async ({ page, javaScriptEnabled }) => {
+  test.skip(!javaScriptEnabled, "an event handler needs JavaScript");
+  await open(page, "/products/7", javaScriptEnabled);
+  await expect(page.getByTestId("stock")).toHaveText("50 in stock");
+  const sameDocument = await markDocument(page);
+  const calls = countCalls(page);
+  await page.getByRole("button", { name: "Quick add" }).click();
+  await expect(page.getByTestId("cart-count")).toHaveText("1");
+  await expect(page.getByTestId("stock")).toHaveText("49 in stock");
+  await expect(page.getByTestId("in-cart")).toHaveText("1 in your cart");
+  await sameDocument();
+  // The mutation, then one refetch of the one query it named (the cart).
+  expect(calls).toEqual(["/api/cart/add", "/api/cart/get"]);
+  console.log(`requests per mutation (quick add): ${calls.length}`);
+});
+
+test("the form refreshes the same values, with and without JavaScript", async ({ page, javaScriptEnabled }) => {
+  await open(page, "/products/8", javaScriptEnabled);
+  await expect(page.getByTestId("stock")).toHaveText("60 in stock");
+  await page.getByLabel("Quantity").fill("2");
+  await page.getByRole("button", { name: "Add to cart" }).click();
+  await expect(page.getByTestId("cart-count")).toHaveText("2");
+  await expect(page.getByTestId("stock")).toHaveText("58 in stock");
+  await expect(page.getByTestId("in-cart")).toHaveText("2 in your cart");
+});
+
+test("a refused call refreshes nothing", async ({ page, javaScriptEnabled }) => {
+  test.skip(!javaScriptEnabled, "counts the browser's background calls");
+  await open(page, "/products/15", javaScriptEnabled);
+  const calls = countCalls(page);
+  await page.getByLabel("Quantity").fill("50");
+  await page.getByRole("button", { name: "Add to cart" }).click();
+  await expect(page.getByRole("alert")).toHaveText(/left\.$/);
+  expect(calls).toEqual(["/api/cart/add"]);
+});

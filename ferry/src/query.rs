@@ -1,0 +1,54 @@
+//! Tagged queries: resources that refetch when a server function declares
+//! that it changed one of their tags.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// A resource tagged with what it shows (`["cart"]`, `["product:42"]`).
+/// Rendered on the server, hydrated without a second fetch, and refetched
+/// in the browser whenever a call through [`crate::Client`] revalidates a
+/// matching tag. Read it inside `<Suspense>` like any resource.
+pub fn query<T, Fut>(
+    tags: impl IntoIterator<Item = impl Into<String>>,
+    fetcher: impl Fn() -> Fut + Send + Sync + 'static,
+) -> Resource<T>
+where
+    T: Serialize + DeserializeOwned + Send + Sync + 'static,
+    Fut: Future<Output = T> + Send + 'static,
+{
+    let tags: Vec<String> = tags.into_iter().map(Into::into).collect();
+    query_with(|| (), move |()| tags.clone(), move |()| fetcher())
+}
+
+/// A tagged query that also follows a reactive `source` (a route parameter,
+/// say): it refetches when the source changes, and its tags may depend on it
+/// (`|id| vec![format!("product:{id}")]`).
+pub fn query_with<S, T, Fut>(
+    source: impl Fn() -> S + Send + Sync + 'static,
+    tags: impl Fn(&S) -> Vec<String> + Send + Sync + 'static,
+    fetcher: impl Fn(S) -> Fut + Send + Sync + 'static,
+) -> Resource<T>
+where
+    S: PartialEq + Clone + Send + Sync + 'static,
+    T: Serialize + DeserializeOwned + Send + Sync + 'static,
+    Fut: Future<Output = T> + Send + 'static,
+{
+    let source = Arc::new(source);
+    let resource = Resource::new(
+        {
+            let source = source.clone();
+            move || source()
+        },
+        fetcher,
+    );
+    let unregister = crate::client::register(
+        move || tags(&untrack(|| source())),
+        move || resource.refetch(),
+    );
+    on_cleanup(unregister);
+    resource
+}
