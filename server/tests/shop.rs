@@ -343,3 +343,29 @@ async fn mutations_declare_what_they_changed_and_failures_declare_nothing() {
         "reads declare nothing"
     );
 }
+
+#[tokio::test]
+async fn a_database_failure_is_a_friendly_500_with_a_request_id_and_no_detail() {
+    let app = TestApp::new().await;
+    app.pool.close().await;
+    let reply = app
+        .call("/api/cart/add", "product_id=1&quantity=1", None)
+        .await;
+    assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
+    let error = reply.json();
+    assert_eq!(error["kind"], "internal");
+    assert_eq!(error["request_id"].as_str().map(str::len), Some(12));
+    assert!(
+        !reply.body.to_lowercase().contains("pool"),
+        "{}",
+        reply.body
+    );
+    let page = app.get("/", None).await;
+    assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(
+        page.body
+            .contains("something went wrong on our side; if it persists, quote request id"),
+        "{}",
+        page.body
+    );
+}
