@@ -1,6 +1,7 @@
 //! Small UI pieces shared by the shop's pages.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
 
 use crate::cart::views::CartBadge;
 
@@ -34,4 +35,11 @@ pub fn use_hydrated() -> ReadSignal<bool> {
     let (hydrated, set_hydrated) = signal(false);
     Effect::new(move |_| set_hydrated.set(true));
     hydrated
+}
+
+/// The route's `:id` parameter as a number; `None` when it is not one, so
+/// the page can answer "not found" instead of failing.
+pub fn use_id_param() -> impl Fn() -> Option<i64> + Copy + Send + Sync + 'static {
+    let params = use_params_map();
+    move || params.read().get("id").and_then(|id| id.parse().ok())
 }

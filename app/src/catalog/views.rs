@@ -3,12 +3,11 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_params_map;
 
 use super::{availability, get_product, list_products, Product, ProductId};
 use crate::cart::views::use_cart;
 use crate::cart::{add_to_cart, AddToCart};
-use crate::components::{use_hydrated, ErrorNotice};
+use crate::components::{use_hydrated, use_id_param, ErrorNotice};
 
 /// `/`: every product. A query tagged `stock`: checkout declares it.
 #[component]
@@ -53,14 +52,8 @@ fn ProductCard(product: Product, add: ServerAction<AddToCart>) -> impl IntoView 
 /// shared `cart` query). Neither knows which server functions change them.
 #[component]
 pub fn ProductPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse().ok())
-            .map(ProductId)
-    };
+    let id_param = use_id_param();
+    let id = move || id_param().map(ProductId);
     let product = ferry::query_with(
         id,
         |id| id.iter().map(|id| format!("stock:{id}")).collect(),

@@ -116,6 +116,14 @@ mod tests {
     use crate::catalog::ProductId;
     use crate::db;
 
+    async fn stock(pool: &SqlitePool, id: i64) -> u32 {
+        find_product(pool, ProductId(id))
+            .await
+            .unwrap()
+            .unwrap()
+            .stock
+    }
+
     async fn cart_with(pool: &SqlitePool, items: &[(i64, i64)]) -> CartId {
         let cart = CartId::generate();
         for &(id, n) in items {
@@ -135,14 +143,7 @@ mod tests {
         assert_eq!(order.status, OrderStatus::Placed);
         assert_eq!(order.total.cents(), 2 * 1800 + 3 * 900);
         assert_eq!(order.lines.len(), 2);
-        assert_eq!(
-            find_product(&pool, ProductId(1))
-                .await
-                .unwrap()
-                .unwrap()
-                .stock,
-            38
-        );
+        assert_eq!(stock(&pool, 1).await, 38);
         assert_eq!(load_cart(&pool, &cart).await.unwrap().item_count(), 0);
     }
 
@@ -153,15 +154,7 @@ mod tests {
         update_stock(&pool, ProductId(9), 1).await.unwrap();
         let err = place_order(&pool, &cart).await.unwrap_err();
         assert_eq!(err.field("line:9"), Some("Only 1 left."));
-        assert_eq!(
-            find_product(&pool, ProductId(1))
-                .await
-                .unwrap()
-                .unwrap()
-                .stock,
-            40,
-            "nothing taken"
-        );
+        assert_eq!(stock(&pool, 1).await, 40, "nothing taken");
         assert_eq!(
             load_cart(&pool, &cart).await.unwrap().item_count(),
             5,
@@ -203,13 +196,6 @@ mod tests {
         for err in results.iter().filter_map(|r| r.as_ref().err()) {
             assert_eq!(err.field("line:15"), Some("Sold out."));
         }
-        assert_eq!(
-            find_product(&pool, ProductId(15))
-                .await
-                .unwrap()
-                .unwrap()
-                .stock,
-            0
-        );
+        assert_eq!(stock(&pool, 15).await, 0);
     }
 }

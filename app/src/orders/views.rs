@@ -1,10 +1,9 @@
 //! Checkout's button and the order confirmation page.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use super::{get_order, Checkout, Order, OrderId};
-use crate::components::ErrorNotice;
+use crate::components::{use_id_param, ErrorNotice};
 
 /// "Place order", with the cart-wide message (an empty cart, a failure).
 #[component]
@@ -30,14 +29,8 @@ pub fn CheckoutForm(action: ServerAction<Checkout>) -> impl IntoView {
 /// `/orders/:id`: what was ordered, when, and where it stands.
 #[component]
 pub fn OrderPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse().ok())
-            .map(OrderId)
-    };
+    let id_param = use_id_param();
+    let id = move || id_param().map(OrderId);
     let order = Resource::new(id, |id| async move {
         match id {
             Some(id) => get_order(id).await,
