@@ -23,6 +23,9 @@ cargo test --workspace --exclude frontend
 section "release build"
 cargo leptos build --release
 
+section "server-only code kept out of the browser bundle"
+scripts/check-client-secrets.sh
+
 section "browser tests"
 (cd end2end && npx playwright test)
 

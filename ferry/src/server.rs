@@ -2,7 +2,7 @@
 //! their real HTTP status, and the answer for an endpoint that does not exist.
 
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -55,6 +55,39 @@ pub async fn clean_redirect(request: Request, next: Next) -> Response {
         }
     }
     response
+}
+
+/// Middleware: refuses a request body over `limit` bytes with 413, whether
+/// it declares its length or streams in chunks. Server functions read the
+/// whole body anyway, so reading it here first costs nothing extra.
+/// Install with `axum::middleware::from_fn_with_state(limit, body_limit)`.
+pub async fn body_limit(State(limit): State<usize>, request: Request, next: Next) -> Response {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        return too_large(limit);
+    }
+    let (parts, body) = request.into_parts();
+    match http_body_util::Limited::new(body, limit).collect().await {
+        Ok(collected) => {
+            next.run(Request::from_parts(parts, Body::from(collected.to_bytes())))
+                .await
+        }
+        Err(err) if err.is::<http_body_util::LengthLimitError>() => too_large(limit),
+        Err(_) => (
+            StatusCode::BAD_REQUEST,
+            "The request body could not be read.\n",
+        )
+            .into_response(),
+    }
+}
+
+fn too_large(limit: usize) -> Response {
+    let message = format!("Request body too large: the limit is {limit} bytes.\n");
+    (StatusCode::PAYLOAD_TOO_LARGE, message).into_response()
 }
 
 /// Lets plain axum handlers (a JSON API beside the server functions) answer

@@ -1,7 +1,7 @@
 //! The runtime configuration: `Leptos.toml`, each key overridable by an
 //! environment variable, each value checked at start-up.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 use tracing_subscriber::EnvFilter;
@@ -21,6 +21,12 @@ pub struct Config {
     /// Whether cookies are marked `Secure` (`cookie-secure`, `FERRY_COOKIE_SECURE`):
     /// true when the site is served over https.
     pub cookie_secure: bool,
+    /// Other origins allowed to post (`allowed-origins`, `FERRY_ALLOWED_ORIGINS`).
+    pub allowed_origins: Vec<String>,
+    /// Proxies whose `X-Forwarded-Host` is believed (`trusted-proxies`, `FERRY_TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Largest request body in bytes (`body-limit`, `FERRY_BODY_LIMIT`).
+    pub body_limit: usize,
 }
 
 /// Why the configuration was refused; each message names what to fix.
@@ -73,7 +79,33 @@ const COOKIE_SECURE: Key = Key {
     default: "false",
     expected: "true or false",
 };
-const KEYS: [&Key; 4] = [&SITE_ADDR, &DATABASE_URL, &LOG_LEVEL, &COOKIE_SECURE];
+const ALLOWED_ORIGINS: Key = Key {
+    name: "allowed-origins",
+    env: "FERRY_ALLOWED_ORIGINS",
+    default: "",
+    expected: "origins such as [\"https://admin.example.com\"] (or comma-separated)",
+};
+const TRUSTED_PROXIES: Key = Key {
+    name: "trusted-proxies",
+    env: "FERRY_TRUSTED_PROXIES",
+    default: "",
+    expected: "IP addresses such as [\"127.0.0.1\"] (or comma-separated)",
+};
+const BODY_LIMIT: Key = Key {
+    name: "body-limit",
+    env: "FERRY_BODY_LIMIT",
+    default: "1048576",
+    expected: "a size in bytes, at least 1024",
+};
+const KEYS: [&Key; 7] = [
+    &SITE_ADDR,
+    &DATABASE_URL,
+    &LOG_LEVEL,
+    &COOKIE_SECURE,
+    &ALLOWED_ORIGINS,
+    &TRUSTED_PROXIES,
+    &BODY_LIMIT,
+];
 
 fn known_keys() -> String {
     KEYS.map(|k| k.name).join(", ")
@@ -100,6 +132,19 @@ impl Config {
                 None => Ok((key.default.to_owned(), "default".to_owned())),
                 Some(toml::Value::String(s)) => Ok((s.clone(), origin)),
                 Some(toml::Value::Boolean(b)) => Ok((b.to_string(), origin)),
+                Some(toml::Value::Integer(n)) => Ok((n.to_string(), origin)),
+                Some(toml::Value::Array(items)) => match items
+                    .iter()
+                    .map(toml::Value::as_str)
+                    .collect::<Option<Vec<_>>>()
+                {
+                    Some(items) => Ok((items.join(","), origin)),
+                    None => Err(bad(
+                        key,
+                        origin,
+                        toml::Value::Array(items.clone()).to_string(),
+                    )),
+                },
                 Some(other) => Err(bad(key, origin, other.to_string())),
             }
         };
@@ -119,11 +164,30 @@ impl Config {
             .trim()
             .parse()
             .map_err(|_| bad(&COOKIE_SECURE, origin, quoted(&secure)))?;
+        let (origins, _) = value(&ALLOWED_ORIGINS)?;
+        let allowed_origins = list(&origins).map(str::to_owned).collect();
+        let (proxies, origin) = value(&TRUSTED_PROXIES)?;
+        let trusted_proxies = list(&proxies)
+            .map(|ip| {
+                ip.parse()
+                    .map_err(|_| bad(&TRUSTED_PROXIES, origin.clone(), quoted(ip)))
+            })
+            .collect::<Result<_, _>>()?;
+        let (limit, origin) = value(&BODY_LIMIT)?;
+        let body_limit = limit
+            .trim()
+            .parse()
+            .ok()
+            .filter(|n| *n >= 1024)
+            .ok_or_else(|| bad(&BODY_LIMIT, origin, quoted(&limit)))?;
         Ok(Self {
             site_addr,
             database_url,
             log_level,
             cookie_secure,
+            allowed_origins,
+            trusted_proxies,
+            body_limit,
         })
     }
 
@@ -170,6 +234,14 @@ fn bad(key: &'static Key, origin: String, value: String) -> ConfigError {
         expected: key.expected,
         value,
     }
+}
+
+/// The items of a comma-separated list, trimmed, without empty ones.
+fn list(value: &str) -> impl Iterator<Item = &str> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
 }
 
 fn quoted(value: &str) -> String {
@@ -232,6 +304,25 @@ mod tests {
         ));
         let (_dir, path) = write("cookie-secure = true\n");
         assert!(Config::load(&path, no_env).unwrap().cookie_secure);
+        let (_dir, path) = write("trusted-proxies = [\"10.0.0.1\", \"::1\"]\nbody-limit = 4096\n");
+        let config = Config::load(&path, no_env).unwrap();
+        assert_eq!((config.trusted_proxies.len(), config.body_limit), (2, 4096));
+        let (_dir, path) = write("trusted-proxies = \"10.0.0.1, proxy.local\"\n");
+        assert!(matches!(
+            Config::load(&path, no_env),
+            Err(ConfigError::BadValue {
+                key: "trusted-proxies",
+                ..
+            })
+        ));
+        let (_dir, path) = write("body-limit = 10\n");
+        assert!(matches!(
+            Config::load(&path, no_env),
+            Err(ConfigError::BadValue {
+                key: "body-limit",
+                ..
+            })
+        ));
         let (_dir, path) = write("site-addr = 3000\n");
         assert!(matches!(
             Config::load(&path, no_env),

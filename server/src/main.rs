@@ -3,8 +3,12 @@
 use std::process::ExitCode;
 
 use axum::serve::ListenerExt;
+use ferry::security::SameOrigin;
 use leptos::prelude::LeptosOptions;
 use server::config::Config;
+use server::router::HttpSettings;
+use std::net::SocketAddr;
+use std::sync::Arc;
 use tokio::net::TcpListener;
 
 #[tokio::main]
@@ -44,10 +48,22 @@ async fn serve(config: Config) -> Result<(), String> {
             let _ = tcp.set_nodelay(true);
         });
     tracing::info!("listening on http://{}", config.site_addr);
-    axum::serve(listener, server::router::router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("server stopped: {e}"))
+    let settings = HttpSettings {
+        same_origin: SameOrigin {
+            allowed_origins: Arc::new(config.allowed_origins.clone()),
+            trusted_proxies: Arc::new(config.trusted_proxies.clone()),
+        },
+        body_limit: config.body_limit,
+    };
+    let app = server::router::router(state, &settings);
+    // The peer address lets the same-origin check recognise trusted proxies.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| format!("server stopped: {e}"))
 }
 
 /// Leptos's own options (output name, site root) come from the variables

@@ -4,11 +4,32 @@ use app::state::AppState;
 use app::{shell, App};
 use axum::routing::any;
 use axum::{middleware, Router};
+use ferry::security::SameOrigin;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::sync::OnceLock;
 
-/// Pages, server functions (under `/api`), static files and the 404 page.
-pub fn router(state: AppState) -> Router {
+/// What the HTTP layers enforce; from the configuration in `main`.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    /// Who may send state-changing requests besides the site itself.
+    pub same_origin: SameOrigin,
+    /// Largest request body in bytes; larger ones get 413.
+    pub body_limit: usize,
+}
+
+impl Default for HttpSettings {
+    /// The site alone may post; bodies up to 1 MiB.
+    fn default() -> Self {
+        Self {
+            same_origin: SameOrigin::default(),
+            body_limit: 1024 * 1024,
+        }
+    }
+}
+
+/// Pages, server functions (under `/api`), static files and the 404 page,
+/// behind the security layers.
+pub fn router(state: AppState, settings: &HttpSettings) -> Router {
     let routes = route_list();
     let options = state.leptos_options.clone();
     Router::new()
@@ -19,6 +40,14 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(ferry::server::error_status))
         .layer(middleware::from_fn(ferry::server::clean_redirect))
+        .layer(middleware::from_fn_with_state(
+            settings.body_limit,
+            ferry::server::body_limit,
+        ))
+        .layer(middleware::from_fn_with_state(
+            settings.same_origin.clone(),
+            ferry::security::same_origin,
+        ))
         .with_state(state)
 }
 

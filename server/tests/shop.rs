@@ -115,6 +115,7 @@ async fn an_unknown_product_is_404() {
     for (path, body) in [
         ("/api/cart/add", "product_id=999&quantity=1"),
         ("/api/cart/set", "product_id=999&quantity=1"),
+        ("/api/cart/remove", "product_id=999"),
     ] {
         let reply = app.call(path, body, None).await;
         assert_eq!(

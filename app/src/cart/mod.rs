@@ -156,7 +156,8 @@ pub async fn set_quantity(product_id: ProductId, quantity: i64) -> Result<u32, f
     Ok(count)
 }
 
-/// Removes a line (removing a missing line is not an error); returns the units left.
+/// Removes a line (removing a line that is not there is not an error; an
+/// unknown product is); returns the units left.
 #[server(endpoint = "cart/remove", client = ferry::Client)]
 pub async fn remove_line(product_id: ProductId) -> Result<u32, ferry::Error> {
     let state = crate::state::app_state()?;

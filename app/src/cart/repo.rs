@@ -56,13 +56,15 @@ pub async fn set_line(
     Ok(count)
 }
 
-/// Removes a line if it is there; returns the units left in the cart.
+/// Removes a line if it is there (a product that does not exist at all is
+/// "not found"); returns the units left in the cart.
 pub async fn delete_line(
     pool: &SqlitePool,
     cart: &CartId,
     product: ProductId,
-) -> Result<u32, sqlx::Error> {
+) -> Result<u32, ferry::Error> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    product_stock(&mut tx, product).await?;
     sqlx::query("DELETE FROM cart_lines WHERE cart_id = ? AND product_id = ?")
         .bind(cart)
         .bind(product)

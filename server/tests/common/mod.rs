@@ -56,7 +56,8 @@ impl TestApp {
     pub async fn new() -> Self {
         let (pool, dir) = app::db::fresh().await;
         let options = LeptosOptions::builder().output_name("ferry").build();
-        let router = server::router::router(app::state::AppState::new(options, pool.clone()));
+        let state = app::state::AppState::new(options, pool.clone());
+        let router = server::router::router(state, &server::router::HttpSettings::default());
         Self {
             router,
             pool,
@@ -118,6 +119,7 @@ fn post(
     let mut request = Request::builder()
         .method(Method::POST)
         .uri(path)
+        .header(header::HOST, "localhost")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ACCEPT, accept);
     if let Some(referer) = referer {

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+#! Checks that server-only things never reach the browser: the release WASM
+#! and JS must not contain the database URL, SQL, or server-only module
+#! names. Each needle is first found in the server binary, so a needle that
+#! matches nothing anywhere (and so proves nothing) fails the check too.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+server="$root/target/release/server"
+client=("$root"/target/site/pkg/*.wasm "$root"/target/site/pkg/*.js)
+[ -x "$server" ] && [ -f "${client[0]}" ] || { echo "secrets: build with cargo leptos build --release first" >&2; exit 1; }
+
+needles=(
+  "sqlite://ferry.db"          # the default database URL
+  "INSERT INTO cart_lines"     # SQL from the repositories
+  "BEGIN IMMEDIATE"
+  "SELECT p.id AS product_id"
+  "app/src/db.rs"              # server-only modules
+  "app/src/cart/repo.rs"
+  "app/src/orders/repo.rs"
+  "cart_lines"                 # table names
+  "sqlx"
+)
+failed=0
+for needle in "${needles[@]}"; do
+  if ! grep -qaF -- "$needle" "$server"; then
+    echo "secrets: \"$needle\" is not in the server binary either; the check would prove nothing" >&2
+    failed=1
+  elif grep -qaF -- "$needle" "${client[@]}"; then
+    echo "secrets: \"$needle\" reached the browser bundle" >&2
+    failed=1
+  fi
+done
+[ "$failed" -eq 0 ] && echo "secrets: none of ${#needles[@]} server-only strings is in the browser bundle"
+exit "$failed"

@@ -1,0 +1,86 @@
+//! The security layers over HTTP: cross-site posts refused (and nothing
+//! changed), plain clients allowed, oversized bodies refused with 413.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use common::TestApp;
+
+fn add_to_cart(origin_headers: &[(&str, &str)]) -> Request<Body> {
+    let mut request = Request::builder()
+        .method(Method::POST)
+        .uri("/api/cart/add")
+        .header(header::HOST, "shop.example")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json");
+    for (name, value) in origin_headers {
+        request = request.header(*name, *value);
+    }
+    request.body(Body::from("product_id=1&quantity=1")).unwrap()
+}
+
+#[tokio::test]
+async fn a_cross_site_post_is_refused_and_changes_nothing() {
+    let app = TestApp::new().await;
+    let attacks = [
+        vec![("origin", "https://evil.example")],
+        vec![("origin", "null")],
+        vec![("sec-fetch-site", "cross-site")],
+        vec![("referer", "https://evil.example/page")],
+    ];
+    for headers in attacks {
+        let reply = app.send(add_to_cart(&headers)).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{headers:?}");
+        assert!(
+            reply.body.contains("Cross-site request refused"),
+            "{}",
+            reply.body
+        );
+        assert!(reply.cart_cookie().is_none());
+    }
+    let cart = app.call("/api/cart/get", "", None).await;
+    assert_eq!(cart.json()["lines"], serde_json::json!({}));
+}
+
+#[tokio::test]
+async fn the_sites_own_pages_and_plain_clients_may_post() {
+    let app = TestApp::new().await;
+    let same_site = [
+        vec![("origin", "http://shop.example")],
+        vec![("sec-fetch-site", "same-origin")],
+        vec![("referer", "http://shop.example/products/1")],
+        vec![], // no browser headers at all: curl, a server, a mobile app
+    ];
+    for headers in same_site {
+        let reply = app.send(add_to_cart(&headers)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{headers:?}: {}", reply.body);
+    }
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_413_whether_declared_or_streamed() {
+    let app = TestApp::new().await;
+    let body = format!(
+        "product_id=1&quantity=1&padding={}",
+        "x".repeat(2 * 1024 * 1024)
+    );
+    // Streamed: no Content-Length, so only reading finds out.
+    let reply = app.call("/api/cart/add", &body, None).await;
+    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(
+        reply.body.contains("the limit is 1048576 bytes"),
+        "{}",
+        reply.body
+    );
+    let mut declared = add_to_cart(&[]);
+    declared
+        .headers_mut()
+        .insert(header::CONTENT_LENGTH, (5 * 1024 * 1024).into());
+    assert_eq!(
+        app.send(declared).await.status,
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
+    let cart = app.call("/api/cart/get", "", None).await;
+    assert_eq!(cart.json()["lines"], serde_json::json!({}));
+}
