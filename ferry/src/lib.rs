@@ -35,6 +35,8 @@ pub mod revalidate;
 #[cfg(feature = "ssr")]
 mod declare;
 #[cfg(feature = "ssr")]
+pub mod ratelimit;
+#[cfg(feature = "ssr")]
 pub mod security;
 #[cfg(feature = "ssr")]
 pub mod server;

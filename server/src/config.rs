@@ -27,6 +27,11 @@ pub struct Config {
     pub trusted_proxies: Vec<IpAddr>,
     /// Largest request body in bytes (`body-limit`, `FERRY_BODY_LIMIT`).
     pub body_limit: usize,
+    /// Requests per second per client address, sustained (`rate-limit-per-second`,
+    /// `FERRY_RATE_LIMIT_PER_SECOND`); 0 turns the limit off.
+    pub rate_per_second: u32,
+    /// Requests at once before the rate applies (`rate-limit-burst`, `FERRY_RATE_LIMIT_BURST`).
+    pub rate_burst: u32,
 }
 
 /// Why the configuration was refused; each message names what to fix.
@@ -97,7 +102,21 @@ const BODY_LIMIT: Key = Key {
     default: "1048576",
     expected: "a size in bytes, at least 1024",
 };
-const KEYS: [&Key; 7] = [
+const RATE_PER_SECOND: Key = Key {
+    name: "rate-limit-per-second",
+    env: "FERRY_RATE_LIMIT_PER_SECOND",
+    default: "50",
+    expected: "a whole number of requests per second (0 turns the limit off)",
+};
+const RATE_BURST: Key = Key {
+    name: "rate-limit-burst",
+    env: "FERRY_RATE_LIMIT_BURST",
+    default: "100",
+    expected: "a whole number of requests",
+};
+const KEYS: [&Key; 9] = [
+    &RATE_PER_SECOND,
+    &RATE_BURST,
     &SITE_ADDR,
     &DATABASE_URL,
     &LOG_LEVEL,
@@ -180,7 +199,19 @@ impl Config {
             .ok()
             .filter(|n| *n >= 1024)
             .ok_or_else(|| bad(&BODY_LIMIT, origin, quoted(&limit)))?;
+        let (rate, origin) = value(&RATE_PER_SECOND)?;
+        let rate_per_second = rate
+            .trim()
+            .parse()
+            .map_err(|_| bad(&RATE_PER_SECOND, origin, quoted(&rate)))?;
+        let (burst, origin) = value(&RATE_BURST)?;
+        let rate_burst = burst
+            .trim()
+            .parse()
+            .map_err(|_| bad(&RATE_BURST, origin, quoted(&burst)))?;
         Ok(Self {
+            rate_per_second,
+            rate_burst,
             site_addr,
             database_url,
             log_level,

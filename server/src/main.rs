@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use axum::serve::ListenerExt;
+use ferry::ratelimit::RateLimit;
 use ferry::security::SameOrigin;
 use leptos::prelude::LeptosOptions;
 use server::config::Config;
@@ -54,6 +55,10 @@ async fn serve(config: Config) -> Result<(), String> {
             trusted_proxies: Arc::new(config.trusted_proxies.clone()),
         },
         body_limit: config.body_limit,
+        rate_limit: Some(RateLimit {
+            per_second: config.rate_per_second,
+            burst: config.rate_burst,
+        }),
     };
     let app = server::router::router(state, &settings);
     // The peer address lets the same-origin check recognise trusted proxies.

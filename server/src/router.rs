@@ -4,6 +4,7 @@ use app::state::AppState;
 use app::{shell, App};
 use axum::routing::any;
 use axum::{middleware, Router};
+use ferry::ratelimit::RateLimit;
 use ferry::security::SameOrigin;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::sync::OnceLock;
@@ -15,14 +16,21 @@ pub struct HttpSettings {
     pub same_origin: SameOrigin,
     /// Largest request body in bytes; larger ones get 413.
     pub body_limit: usize,
+    /// Requests per client address; `None` for no limit.
+    pub rate_limit: Option<RateLimit>,
 }
 
 impl Default for HttpSettings {
-    /// The site alone may post; bodies up to 1 MiB.
+    /// The site alone may post; bodies up to 1 MiB; 50 requests a second
+    /// per address, in bursts of up to 100.
     fn default() -> Self {
         Self {
             same_origin: SameOrigin::default(),
             body_limit: 1024 * 1024,
+            rate_limit: Some(RateLimit {
+                per_second: 50,
+                burst: 100,
+            }),
         }
     }
 }
@@ -32,7 +40,7 @@ impl Default for HttpSettings {
 pub fn router(state: AppState, settings: &HttpSettings) -> Router {
     let routes = route_list();
     let options = state.leptos_options.clone();
-    Router::new()
+    let router = Router::new()
         // Registers every page and every server function; gives each the state.
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .merge(app::catalog::api::routes())
@@ -48,7 +56,12 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
             settings.same_origin.clone(),
             ferry::security::same_origin,
         ))
-        .with_state(state)
+        .with_state(state);
+    // Outermost: a client over its rate is refused before any other work.
+    match settings.rate_limit.and_then(ferry::ratelimit::layer) {
+        Some(limit) => router.layer(limit),
+        None => router,
+    }
 }
 
 /// The app's routes, worked out once per process. Leptos renders the app to

@@ -84,3 +84,57 @@ async fn an_oversized_body_is_413_whether_declared_or_streamed() {
     let cart = app.call("/api/cart/get", "", None).await;
     assert_eq!(cart.json()["lines"], serde_json::json!({}));
 }
+
+#[tokio::test]
+async fn a_client_over_its_rate_gets_429_with_retry_after() {
+    use axum::extract::ConnectInfo;
+    use ferry::ratelimit::RateLimit;
+    use tower::ServiceExt;
+    let app = TestApp::new().await;
+    let options = leptos::prelude::LeptosOptions::builder()
+        .output_name("ferry")
+        .build();
+    let settings = server::router::HttpSettings {
+        rate_limit: Some(RateLimit {
+            per_second: 1,
+            burst: 2,
+        }),
+        ..Default::default()
+    };
+    let router = server::router::router(
+        app::state::AppState::new(options, app.pool.clone()),
+        &settings,
+    );
+    let from = |ip: [u8; 4]| {
+        let mut request = Request::builder()
+            .uri("/api/v1/products/1")
+            .body(Body::empty())
+            .unwrap();
+        request
+            .extensions_mut()
+            .insert(ConnectInfo(std::net::SocketAddr::from((ip, 40000))));
+        request
+    };
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        let response = router.clone().oneshot(from([192, 0, 2, 1])).await.unwrap();
+        statuses.push(response.status());
+        if response.status() == StatusCode::TOO_MANY_REQUESTS {
+            assert!(response.headers().contains_key(header::RETRY_AFTER));
+        }
+    }
+    assert_eq!(
+        statuses,
+        [
+            StatusCode::OK,
+            StatusCode::OK,
+            StatusCode::TOO_MANY_REQUESTS
+        ]
+    );
+    let other = router.clone().oneshot(from([192, 0, 2, 2])).await.unwrap();
+    assert_eq!(
+        other.status(),
+        StatusCode::OK,
+        "each address has its own allowance"
+    );
+}

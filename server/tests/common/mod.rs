@@ -57,7 +57,12 @@ impl TestApp {
         let (pool, dir) = app::db::fresh().await;
         let options = LeptosOptions::builder().output_name("ferry").build();
         let state = app::state::AppState::new(options, pool.clone());
-        let router = server::router::router(state, &server::router::HttpSettings::default());
+        // No rate limit: every in-process request shares one address.
+        let settings = server::router::HttpSettings {
+            rate_limit: None,
+            ..Default::default()
+        };
+        let router = server::router::router(state, &settings);
         Self {
             router,
             pool,
