@@ -1,0 +1,98 @@
+//! Every user-influenced string that reaches HTML is escaped: product text
+//! from the database, query parameters, and the values a refused form
+//! carries back through the redirect.
+
+mod common;
+
+use axum::http::StatusCode;
+use base64::Engine;
+use common::TestApp;
+
+const SCRIPT: &str = "<script>alert(1)</script>";
+const BREAKOUT: &str = "\" autofocus onfocus=\"alert(1)";
+
+/// No raw script tag anywhere (text, attributes, hydration data), and no
+/// tag that gained an attribute from the payload. The payload may appear as
+/// text between tags: there `"` is harmless.
+fn assert_escaped(html: &str) {
+    assert!(!html.contains(SCRIPT), "raw script tag in page");
+    let tags = html
+        .split('<')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('>').map(|(tag, _)| tag));
+    for tag in tags {
+        // Escaped, the payload stays inside its value: `value="&quot; onfocus=&quot;..."`.
+        assert!(
+            !tag.contains("onfocus=\""),
+            "attribute break-out in tag <{tag}>"
+        );
+    }
+}
+
+#[tokio::test]
+async fn product_text_from_the_database_is_escaped() {
+    let app = TestApp::new().await;
+    sqlx::query("UPDATE products SET name = ?, description = ? WHERE id = 1")
+        .bind(format!("Mug {SCRIPT}"))
+        .bind(BREAKOUT)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    for path in ["/", "/products/1"] {
+        let page = app.get(path, None).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert_escaped(&page.body);
+        assert!(
+            page.body.contains("Mug &lt;script&gt;"),
+            "{path}: {}",
+            page.body
+        );
+    }
+    let api = app.get("/api/v1/products/1", None).await;
+    assert_eq!(
+        api.json()["name"],
+        format!("Mug {SCRIPT}"),
+        "JSON carries the text as it is"
+    );
+}
+
+#[tokio::test]
+async fn query_parameters_are_not_reflected_raw() {
+    let app = TestApp::new().await;
+    let page = app
+        .get(
+            "/products/1?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E&x=%22%20onfocus%3D%22alert(1)",
+            None,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_escaped(&page.body);
+}
+
+#[tokio::test]
+async fn a_refused_forms_values_come_back_escaped() {
+    let app = TestApp::new().await;
+    let error = ferry::Error::invalid("quantity", SCRIPT)
+        .with_value("product_id", 3)
+        .with_value("quantity", BREAKOUT);
+    let encoded =
+        base64::engine::general_purpose::URL_SAFE.encode(serde_json::to_vec(&error).unwrap());
+    let page = app
+        .get(
+            &format!("/products/3?__path=/api/cart/add&__err={encoded}"),
+            None,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_escaped(&page.body);
+    assert!(
+        page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "the message is shown, escaped: {}",
+        page.body
+    );
+    let garbage = app
+        .get("/products/3?__path=/api/cart/add&__err=%3Cscript%3E", None)
+        .await;
+    assert_eq!(garbage.status, StatusCode::OK);
+    assert_escaped(&garbage.body);
+}
