@@ -29,6 +29,9 @@ scripts/check-client-secrets.sh
 section "browser tests"
 (cd end2end && npx playwright test)
 
+section "durability: SIGKILL in a burst of writes"
+scripts/durability.sh
+
 section "sizes"
 bench/sizes.sh
 
