@@ -131,3 +131,29 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2_000, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Any header value decodes without panicking, and valid tags
+        /// survive encoding and decoding unchanged.
+        #[test]
+        fn any_header_decodes(value in ".{0,200}") {
+            let _ = Revalidation::from_header(Some(&value), Revalidation::All);
+        }
+
+        #[test]
+        fn valid_tags_round_trip(tags in proptest::collection::vec("[a-z0-9_.-]{1,8}(:[a-z0-9]{1,4})?", 1..6)) {
+            let header = tags.join(",");
+            prop_assert_eq!(Revalidation::from_header(Some(&header), Revalidation::Nothing), Revalidation::Tags(tags.clone()));
+            for tag in &tags {
+                prop_assert!(is_valid_tag(tag) && tags_match(tag, tag));
+            }
+        }
+    }
+}
