@@ -53,6 +53,8 @@ export default defineConfig({
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: "target/site",
       LEPTOS_ENV: "PROD",
+      // Production mode needs a session key; this one exists only for tests.
+      FERRY_SESSION_KEY: "end-to-end-tests-only-0123456789abcdef0123456789abcdef",
       DATABASE_URL: `sqlite://${database}`,
       RUST_LOG: "warn",
     },

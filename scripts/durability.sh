@@ -15,6 +15,7 @@ url="http://127.0.0.1:$port"
 
 start_server() {
   LEPTOS_SITE_ADDR="127.0.0.1:$port" DATABASE_URL="sqlite://$dir/shop.db" \
+    FERRY_SESSION_KEY=durability-check-only-0123456789abcdef0123456789 \
     FERRY_RATE_LIMIT_PER_SECOND=0 RUST_LOG=error target/release/server >>"$dir/server.log" 2>&1 &
   server=$!
   for _ in $(seq 1 100); do

@@ -7,6 +7,8 @@ use axum::extract::FromRef;
 use leptos::prelude::*;
 use sqlx::SqlitePool;
 
+use crate::session::SessionKey;
+
 /// Shared server state, given to every request through Leptos's context.
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -14,16 +16,20 @@ pub struct AppState {
     pub pool: SqlitePool,
     /// Whether cookies carry `Secure` (the site is served over https).
     pub secure_cookies: bool,
+    /// Signs the cart cookie; from configuration (see `session-key`).
+    pub session_key: SessionKey,
     pub counter: Counter,
 }
 
 impl AppState {
-    /// State for a server on `pool`.
+    /// State for a server on `pool`, with a random session key (the server
+    /// replaces it with the configured one).
     pub fn new(leptos_options: LeptosOptions, pool: SqlitePool) -> Self {
         Self {
             leptos_options,
             pool,
             secure_cookies: false,
+            session_key: SessionKey::random(),
             counter: Counter::default(),
         }
     }

@@ -32,6 +32,10 @@ pub struct Config {
     pub rate_per_second: u32,
     /// Requests at once before the rate applies (`rate-limit-burst`, `FERRY_RATE_LIMIT_BURST`).
     pub rate_burst: u32,
+    /// The secret that signs session cookies (`session-key`, `FERRY_SESSION_KEY`).
+    pub session_key: Option<String>,
+    /// Production mode (`LEPTOS_ENV=PROD`): a missing session key is an error.
+    pub production: bool,
 }
 
 /// Why the configuration was refused; each message names what to fix.
@@ -43,6 +47,12 @@ pub enum ConfigError {
     Syntax { path: PathBuf, message: String },
     #[error("{path}: unknown key `{key}` (known keys: {})", known_keys())]
     UnknownKey { path: PathBuf, key: String },
+    #[error(
+        "`session-key` is missing: in production (LEPTOS_ENV=PROD) set FERRY_SESSION_KEY \
+         (or session-key in the config file) to at least 32 random characters, \
+         for example the output of `openssl rand -hex 32`"
+    )]
+    MissingSessionKey,
     #[error("bad value for `{key}` (from {origin}): expected {expected}, got {value}")]
     BadValue {
         key: &'static str,
@@ -114,7 +124,14 @@ const RATE_BURST: Key = Key {
     default: "100",
     expected: "a whole number of requests",
 };
-const KEYS: [&Key; 9] = [
+const SESSION_KEY: Key = Key {
+    name: "session-key",
+    env: "FERRY_SESSION_KEY",
+    default: "",
+    expected: "a secret of at least 32 characters",
+};
+const KEYS: [&Key; 10] = [
+    &SESSION_KEY,
     &RATE_PER_SECOND,
     &RATE_BURST,
     &SITE_ADDR,
@@ -209,7 +226,28 @@ impl Config {
             .trim()
             .parse()
             .map_err(|_| bad(&RATE_BURST, origin, quoted(&burst)))?;
+        let (secret, origin) = value(&SESSION_KEY)?;
+        let session_key = match secret.trim() {
+            "" => None,
+            key if key.len() >= 32 => Some(key.to_owned()),
+            // The value is a secret: say how long it was, never what it was.
+            key => {
+                return Err(bad(
+                    &SESSION_KEY,
+                    origin,
+                    format!("{} characters", key.len()),
+                ))
+            }
+        };
+        let production = env("LEPTOS_ENV").is_some_and(|e| {
+            e.eq_ignore_ascii_case("prod") || e.eq_ignore_ascii_case("production")
+        });
+        if production && session_key.is_none() {
+            return Err(ConfigError::MissingSessionKey);
+        }
         Ok(Self {
+            session_key,
+            production,
             rate_per_second,
             rate_burst,
             site_addr,

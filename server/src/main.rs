@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+use app::session::SessionKey;
 use axum::serve::ListenerExt;
 use ferry::ratelimit::RateLimit;
 use ferry::security::SameOrigin;
@@ -41,6 +42,7 @@ async fn serve(config: Config) -> Result<(), String> {
         .map_err(|e| format!("cannot open the database (database-url): {e}"))?;
     let mut state = app::state::AppState::new(options, pool);
     state.secure_cookies = config.cookie_secure;
+    state.session_key = session_key(&config)?;
     let listener = TcpListener::bind(config.site_addr)
         .await
         .map_err(|e| format!("cannot listen on {} (site-addr): {e}", config.site_addr))?
@@ -84,6 +86,32 @@ fn leptos_options(config: &Config) -> Result<LeptosOptions, String> {
     }
     options.site_addr = config.site_addr;
     Ok(options)
+}
+
+/// The configured session key; in development without one, a random key
+/// kept in `target/ferry-dev-session-key`, so carts survive a rebuild.
+fn session_key(config: &Config) -> Result<SessionKey, String> {
+    if let Some(secret) = &config.session_key {
+        return Ok(SessionKey::new(secret));
+    }
+    let path = std::path::Path::new("target/ferry-dev-session-key");
+    if let Ok(secret) = std::fs::read_to_string(path) {
+        return Ok(SessionKey::new(secret.trim()));
+    }
+    let key_text = app::session::random_secret();
+    std::fs::create_dir_all("target")
+        .and_then(|()| std::fs::write(path, &key_text))
+        .map_err(|e| {
+            format!(
+                "cannot keep a development session key in {}: {e}",
+                path.display()
+            )
+        })?;
+    tracing::warn!(
+        "no session-key configured: using a development key kept in {}",
+        path.display()
+    );
+    Ok(SessionKey::new(&key_text))
 }
 
 async fn shutdown_signal() {

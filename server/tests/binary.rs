@@ -12,6 +12,8 @@ fn server() -> Command {
         .env_remove("LEPTOS_SITE_ADDR")
         .env_remove("DATABASE_URL")
         .env_remove("RUST_LOG")
+        .env_remove("LEPTOS_ENV")
+        .env_remove("FERRY_SESSION_KEY")
         .env("LEPTOS_OUTPUT_NAME", "ferry")
         .env("RUST_BACKTRACE", "1");
     command
@@ -33,6 +35,33 @@ fn a_bad_value_stops_start_up_with_one_line_naming_the_key() {
     assert!(
         stderr.contains("`site-addr`") && stderr.contains("not-an-address"),
         "{stderr}"
+    );
+}
+
+#[test]
+fn production_without_a_session_key_refuses_to_start() {
+    let output = server()
+        .env("LEPTOS_ENV", "PROD")
+        .env_remove("FERRY_SESSION_KEY")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("`session-key` is missing") && stderr.contains("FERRY_SESSION_KEY"),
+        "{stderr}"
+    );
+    let short = server()
+        .env("LEPTOS_ENV", "PROD")
+        .env("FERRY_SESSION_KEY", "hunter2")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&short.stderr);
+    assert_eq!(short.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("7 characters") && !stderr.contains("hunter2"),
+        "the secret is never printed: {stderr}"
     );
 }
 

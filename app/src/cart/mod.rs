@@ -134,7 +134,7 @@ pub async fn add_to_cart(product_id: ProductId, quantity: i64) -> Result<u32, fe
     let keep = keep_input(product_id, quantity);
     let adding = Quantity::parse(quantity).map_err(&keep)?;
     let state = crate::state::app_state()?;
-    let cart = crate::session::ensure_cart(state.secure_cookies);
+    let cart = crate::session::ensure_cart(&state);
     let count = repo::add_line(&state.pool, &cart, product_id, adding)
         .await
         .map_err(keep)?;
@@ -148,7 +148,7 @@ pub async fn set_quantity(product_id: ProductId, quantity: i64) -> Result<u32, f
     let keep = keep_input(product_id, quantity);
     let wanted = Quantity::parse(quantity).map_err(&keep)?;
     let state = crate::state::app_state()?;
-    let cart = crate::session::ensure_cart(state.secure_cookies);
+    let cart = crate::session::ensure_cart(&state);
     let count = repo::set_line(&state.pool, &cart, product_id, wanted)
         .await
         .map_err(keep)?;
@@ -161,7 +161,7 @@ pub async fn set_quantity(product_id: ProductId, quantity: i64) -> Result<u32, f
 #[server(endpoint = "cart/remove", client = ferry::Client)]
 pub async fn remove_line(product_id: ProductId) -> Result<u32, ferry::Error> {
     let state = crate::state::app_state()?;
-    let cart = crate::session::ensure_cart(state.secure_cookies);
+    let cart = crate::session::ensure_cart(&state);
     let count = repo::delete_line(&state.pool, &cart, product_id).await?;
     ferry::revalidate(["cart"]);
     Ok(count)
