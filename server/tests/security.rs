@@ -142,17 +142,35 @@ async fn a_client_over_its_rate_gets_429_with_retry_after() {
 #[tokio::test]
 async fn a_forged_cart_cookie_is_ignored() {
     let app = TestApp::new().await;
-    let reply = app.call("/api/cart/add", "product_id=1&quantity=2", None).await;
+    let reply = app
+        .call("/api/cart/add", "product_id=1&quantity=2", None)
+        .await;
     let real = reply.cart_cookie().unwrap();
-    let id = real.trim_start_matches("ferry_cart=").split('.').next().unwrap().to_owned();
+    let id = real
+        .trim_start_matches("ferry_cart=")
+        .split('.')
+        .next()
+        .unwrap()
+        .to_owned();
     // The victim's id without a signature, or with a made-up one.
-    for forged in [format!("ferry_cart={id}"), format!("ferry_cart={id}.{}", "0".repeat(32))] {
+    for forged in [
+        format!("ferry_cart={id}"),
+        format!("ferry_cart={id}.{}", "0".repeat(32)),
+    ] {
         let cart = app.call("/api/cart/get", "", Some(&forged)).await;
         assert_eq!(cart.json()["lines"], serde_json::json!({}), "{forged}");
-        let reply = app.call("/api/cart/add", "product_id=2&quantity=1", Some(&forged)).await;
-        assert!(reply.cart_cookie().is_some_and(|c| c != real), "a new cart, not the victim's");
+        let reply = app
+            .call("/api/cart/add", "product_id=2&quantity=1", Some(&forged))
+            .await;
+        assert!(
+            reply.cart_cookie().is_some_and(|c| c != real),
+            "a new cart, not the victim's"
+        );
     }
     let victim = app.call("/api/cart/get", "", Some(&real)).await.json();
     assert_eq!(victim["lines"]["1"]["quantity"], 2);
-    assert!(victim["lines"].get("2").is_none(), "the victim's cart is untouched");
+    assert!(
+        victim["lines"].get("2").is_none(),
+        "the victim's cart is untouched"
+    );
 }
