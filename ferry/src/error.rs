@@ -65,7 +65,7 @@ impl Error {
         self
     }
 
-    /// A missing entity, named for the user ("product 42").
+    /// A missing entity, named for the user ("note 42").
     pub fn not_found(what: impl Into<String>) -> Self {
         Self::NotFound { what: what.into() }
     }

@@ -5,18 +5,18 @@
 //!
 //! ```text
 //! // Beside the component: a mutation, sent through ferry's client.
-//! #[server(endpoint = "cart/add", client = ferry::Client)]
-//! pub async fn add_to_cart(product: i64, quantity: i64) -> Result<u32, ferry::Error> {
-//!     let count = cart::add(product, quantity).await?;
-//!     ferry::revalidate(["cart", &format!("stock:{product}")]);
+//! #[server(endpoint = "notes/add", client = ferry::Client)]
+//! pub async fn add_note(list: i64, text: String) -> Result<u32, ferry::Error> {
+//!     let count = notes::add(list, &text).await?;
+//!     ferry::revalidate(["inbox", &format!("list:{list}")]);
 //!     Ok(count)
 //! }
 //!
 //! // Anywhere on the page: a query tagged with what it shows.
-//! let cart = ferry::query(["cart"], get_cart);
+//! let inbox = ferry::query(["inbox"], get_inbox);
 //! ```
 //!
-//! The badge that reads `cart` refetches after `add_to_cart`, whether the
+//! The badge that reads `inbox` refetches after `add_note`, whether the
 //! call came from an `<ActionForm>`, a dispatched action or an event handler;
 //! no component names the action. A failed call revalidates nothing; a
 //! mutation that declares nothing revalidates every query (configurable with

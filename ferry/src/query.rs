@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-/// A resource tagged with what it shows (`["cart"]`, `["product:42"]`).
+/// A resource tagged with what it shows (`["inbox"]`, `["note:42"]`).
 /// Rendered on the server, hydrated without a second fetch, and refetched
 /// in the browser whenever a call through [`crate::Client`] revalidates a
 /// matching tag. Read it inside `<Suspense>` like any resource.
@@ -26,7 +26,7 @@ where
 
 /// A tagged query that also follows a reactive `source` (a route parameter,
 /// say): it refetches when the source changes, and its tags may depend on it
-/// (`|id| vec![format!("product:{id}")]`).
+/// (`|id| vec![format!("note:{id}")]`).
 pub fn query_with<S, T, Fut>(
     source: impl Fn() -> S + Send + Sync + 'static,
     tags: impl Fn(&S) -> Vec<String> + Send + Sync + 'static,

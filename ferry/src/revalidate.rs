@@ -48,8 +48,8 @@ impl Revalidation {
 
 /// Tags are hierarchical with `:`. A declared tag matches a query's tag when
 /// they are equal or one is the other's prefix up to a `:`: revalidating
-/// `product` refreshes `product:42`, and revalidating `product:42` refreshes
-/// a query of every product (`product`), but not `product:7`.
+/// `note` refreshes `note:42`, and revalidating `note:42` refreshes
+/// a query of every note (`note`), but not `note:7`.
 pub fn tags_match(declared: &str, query: &str) -> bool {
     let within = |short: &str, long: &str| {
         long.strip_prefix(short)
@@ -77,12 +77,12 @@ mod tests {
 
     #[test]
     fn tags_match_exactly_or_along_the_hierarchy() {
-        assert!(tags_match("cart", "cart"));
-        assert!(tags_match("product", "product:42"));
-        assert!(tags_match("product:42", "product"));
-        assert!(!tags_match("product:42", "product:7"));
-        assert!(!tags_match("cart", "cartography"));
-        assert!(!tags_match("stock", "cart"));
+        assert!(tags_match("inbox", "inbox"));
+        assert!(tags_match("note", "note:42"));
+        assert!(tags_match("note:42", "note"));
+        assert!(!tags_match("note:42", "note:7"));
+        assert!(!tags_match("inbox", "inboxes"));
+        assert!(!tags_match("tasks", "inbox"));
     }
 
     #[test]
@@ -98,34 +98,34 @@ mod tests {
             Revalidation::Nothing
         );
         assert_eq!(
-            Revalidation::from_header(Some("cart, stock:3"), all()),
-            Revalidation::Tags(tags(&["cart", "stock:3"]))
+            Revalidation::from_header(Some("inbox, tasks:3"), all()),
+            Revalidation::Tags(tags(&["inbox", "tasks:3"]))
         );
         // Two declarations in one call arrive joined by the browser.
         assert_eq!(
-            Revalidation::from_header(Some(", cart"), all()),
-            Revalidation::Tags(tags(&["cart"]))
+            Revalidation::from_header(Some(", inbox"), all()),
+            Revalidation::Tags(tags(&["inbox"]))
         );
         assert_eq!(
-            Revalidation::from_header(Some("cart, *"), all()),
+            Revalidation::from_header(Some("inbox, *"), all()),
             Revalidation::All
         );
     }
 
     #[test]
     fn a_revalidation_covers_the_queries_it_names() {
-        let cart_query = tags(&["cart"]);
-        let stock_query = tags(&["product:4", "stock:4"]);
-        let changed = Revalidation::Tags(tags(&["cart", "stock:4"]));
-        assert!(changed.covers(&cart_query) && changed.covers(&stock_query));
-        assert!(!Revalidation::Tags(tags(&["stock:5"])).covers(&stock_query));
+        let inbox_query = tags(&["inbox"]);
+        let list_query = tags(&["note:4", "list:4"]);
+        let changed = Revalidation::Tags(tags(&["inbox", "list:4"]));
+        assert!(changed.covers(&inbox_query) && changed.covers(&list_query));
+        assert!(!Revalidation::Tags(tags(&["list:5"])).covers(&list_query));
         assert!(Revalidation::All.covers(&[]));
-        assert!(!Revalidation::Nothing.covers(&cart_query));
+        assert!(!Revalidation::Nothing.covers(&inbox_query));
     }
 
     #[test]
     fn only_header_safe_tags_are_valid() {
-        assert!(is_valid_tag("product:42") && is_valid_tag("a_b-c.d"));
+        assert!(is_valid_tag("note:42") && is_valid_tag("a_b-c.d"));
         for bad in ["", "a,b", "a b", "ü", "*", "a\r\nx: y"] {
             assert!(!is_valid_tag(bad), "{bad:?}");
         }

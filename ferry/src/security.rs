@@ -149,9 +149,9 @@ mod tests {
     #[test]
     fn the_sites_own_pages_may_post() {
         let policy = SameOrigin::default();
-        let host = ("host", "shop.example:3000");
+        let host = ("host", "site.example:3000");
         assert_eq!(
-            post(&policy, &[host, ("origin", "http://shop.example:3000")]),
+            post(&policy, &[host, ("origin", "http://site.example:3000")]),
             Verdict::Allowed
         );
         assert_eq!(
@@ -161,7 +161,7 @@ mod tests {
         assert_eq!(
             post(
                 &policy,
-                &[host, ("referer", "http://shop.example:3000/cart?x=1")]
+                &[host, ("referer", "http://site.example:3000/page?x=1")]
             ),
             Verdict::Allowed
         );
@@ -170,20 +170,20 @@ mod tests {
     #[test]
     fn other_sites_may_not() {
         let policy = SameOrigin::default();
-        let host = ("host", "shop.example");
+        let host = ("host", "site.example");
         for pairs in [
             vec![host, ("origin", "https://evil.example")],
             vec![host, ("origin", "null")],
-            vec![host, ("origin", "https://shop.example.evil.example")],
+            vec![host, ("origin", "https://site.example.evil.example")],
             vec![host, ("sec-fetch-site", "cross-site")],
             vec![host, ("sec-fetch-site", "same-site")],
-            vec![host, ("referer", "https://evil.example/shop.example")],
-            vec![host, ("referer", "https://shop.example@evil.example/")],
+            vec![host, ("referer", "https://evil.example/site.example")],
+            vec![host, ("referer", "https://site.example@evil.example/")],
             // Origin wins over a forged-looking Referer.
             vec![
                 host,
                 ("origin", "https://evil.example"),
-                ("referer", "https://shop.example/"),
+                ("referer", "https://site.example/"),
             ],
         ] {
             assert!(
@@ -196,10 +196,10 @@ mod tests {
     #[test]
     fn safe_methods_and_plain_clients_pass() {
         let policy = SameOrigin::default();
-        let cross = headers(&[("host", "shop.example"), ("origin", "https://evil.example")]);
+        let cross = headers(&[("host", "site.example"), ("origin", "https://evil.example")]);
         assert_eq!(policy.check(&Method::GET, &cross, None), Verdict::Allowed);
         assert_eq!(
-            post(&policy, &[("host", "shop.example")]),
+            post(&policy, &[("host", "site.example")]),
             Verdict::NotFromABrowser
         );
     }
@@ -211,14 +211,14 @@ mod tests {
             trusted_proxies: Arc::new(vec!["10.0.0.1".parse().unwrap()]),
         };
         let admin = [
-            ("host", "shop.internal:8080"),
+            ("host", "site.internal:8080"),
             ("origin", "https://admin.example"),
         ];
         assert_eq!(post(&policy, &admin), Verdict::Allowed);
         let behind_proxy = headers(&[
-            ("host", "shop.internal:8080"),
-            ("x-forwarded-host", "shop.example"),
-            ("origin", "https://shop.example"),
+            ("host", "site.internal:8080"),
+            ("x-forwarded-host", "site.example"),
+            ("origin", "https://site.example"),
         ]);
         let proxy = Some("10.0.0.1".parse().unwrap());
         assert_eq!(
