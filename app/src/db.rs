@@ -28,6 +28,11 @@ pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
     Ok(pool)
 }
 
+/// Whether the database answers a trivial query.
+pub async fn ping(pool: &SqlitePool) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT 1").execute(pool).await.map(|_| ())
+}
+
 /// A fresh database in its own temporary directory, for tests. The directory
 /// (and the database) is removed when the returned guard drops.
 #[cfg(any(test, feature = "testing"))]

@@ -71,8 +71,12 @@ impl Error {
     }
 
     /// Logs an internal failure once, with its full chain, and returns the
-    /// error the user sees: no detail, only an id that finds the log line.
+    /// error the user sees: no detail, only an id that finds the log line
+    /// (the request's own id when there is one).
     pub fn internal(detail: impl Display) -> Self {
+        #[cfg(feature = "ssr")]
+        let request_id = crate::request_id::current().unwrap_or_else(new_request_id);
+        #[cfg(not(feature = "ssr"))]
         let request_id = new_request_id();
         #[cfg(feature = "ssr")]
         tracing::error!(request_id, error = %detail, "internal error in server function");

@@ -2,7 +2,9 @@
 
 use app::state::AppState;
 use app::{shell, App};
-use axum::routing::any;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{any, get};
 use axum::{middleware, Router};
 use ferry::ratelimit::RateLimit;
 use ferry::security::SameOrigin;
@@ -56,11 +58,28 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
             settings.same_origin.clone(),
             ferry::security::same_origin,
         ))
+        .layer(middleware::from_fn(ferry::request_id::request_id))
+        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/readyz", get(ready))
         .with_state(state);
     // Outermost: a client over its rate is refused before any other work.
     match settings.rate_limit.and_then(ferry::ratelimit::layer) {
         Some(limit) => router.layer(limit),
         None => router,
+    }
+}
+
+/// Ready when the database answers; load balancers send traffic only then.
+async fn ready(State(pool): State<sqlx::SqlitePool>) -> (StatusCode, &'static str) {
+    match app::db::ping(&pool).await {
+        Ok(()) => (StatusCode::OK, "ready\n"),
+        Err(err) => {
+            tracing::warn!(%err, "not ready: the database does not answer");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "not ready: the database does not answer\n",
+            )
+        }
     }
 }
 
