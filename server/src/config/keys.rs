@@ -1,0 +1,83 @@
+//! The configuration keys: each one's name in the file, its environment
+//! variable, its default, and what a value must look like.
+
+/// One key: its name in the file, its variable, its default, what it expects.
+pub(super) struct Key {
+    pub name: &'static str,
+    pub env: &'static str,
+    pub default: &'static str,
+    pub expected: &'static str,
+}
+
+pub(super) const SITE_ADDR: Key = Key {
+    name: "site-addr",
+    env: "LEPTOS_SITE_ADDR",
+    default: "127.0.0.1:3000",
+    expected: "an address and port such as \"127.0.0.1:3000\"",
+};
+pub(super) const DATABASE_URL: Key = Key {
+    name: "database-url",
+    env: "DATABASE_URL",
+    default: "sqlite://ferry.db?mode=rwc",
+    expected: "a non-empty database URL such as \"sqlite://ferry.db?mode=rwc\"",
+};
+pub(super) const LOG_LEVEL: Key = Key {
+    name: "log-level",
+    env: "RUST_LOG",
+    default: "info",
+    expected: "a level (error, warn, info, debug, trace) or tracing directives",
+};
+pub(super) const COOKIE_SECURE: Key = Key {
+    name: "cookie-secure",
+    env: "FERRY_COOKIE_SECURE",
+    default: "false",
+    expected: "true or false",
+};
+pub(super) const ALLOWED_ORIGINS: Key = Key {
+    name: "allowed-origins",
+    env: "FERRY_ALLOWED_ORIGINS",
+    default: "",
+    expected: "origins such as [\"https://admin.example.com\"] (or comma-separated)",
+};
+pub(super) const TRUSTED_PROXIES: Key = Key {
+    name: "trusted-proxies",
+    env: "FERRY_TRUSTED_PROXIES",
+    default: "",
+    expected: "IP addresses such as [\"127.0.0.1\"] (or comma-separated)",
+};
+pub(super) const BODY_LIMIT: Key = Key {
+    name: "body-limit",
+    env: "FERRY_BODY_LIMIT",
+    default: "1048576",
+    expected: "a size in bytes, at least 1024",
+};
+pub(super) const RATE_PER_SECOND: Key = Key {
+    name: "rate-limit-per-second",
+    env: "FERRY_RATE_LIMIT_PER_SECOND",
+    default: "50",
+    expected: "a whole number of requests per second (0 turns the limit off)",
+};
+pub(super) const RATE_BURST: Key = Key {
+    name: "rate-limit-burst",
+    env: "FERRY_RATE_LIMIT_BURST",
+    default: "100",
+    expected: "a whole number of requests",
+};
+pub(super) const SESSION_KEY: Key = Key {
+    name: "session-key",
+    env: "FERRY_SESSION_KEY",
+    default: "",
+    expected: "a secret of at least 32 characters",
+};
+pub(super) const KEYS: [&Key; 10] = [
+    &SESSION_KEY,
+    &RATE_PER_SECOND,
+    &RATE_BURST,
+    &SITE_ADDR,
+    &DATABASE_URL,
+    &LOG_LEVEL,
+    &COOKIE_SECURE,
+    &ALLOWED_ORIGINS,
+    &TRUSTED_PROXIES,
+    &BODY_LIMIT,
+];

@@ -1,0 +1,248 @@
+//! The runtime configuration: `Leptos.toml`, each key overridable by an
+//! environment variable, each value checked at start-up.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use tracing_subscriber::EnvFilter;
+
+mod keys;
+use keys::*;
+
+/// The file read when `FERRY_CONFIG` does not name another.
+pub const DEFAULT_PATH: &str = "Leptos.toml";
+
+/// Every setting the server reads, already validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Where to listen (`site-addr`, `LEPTOS_SITE_ADDR`).
+    pub site_addr: SocketAddr,
+    /// The database to open (`database-url`, `DATABASE_URL`).
+    pub database_url: String,
+    /// The tracing filter (`log-level`, `RUST_LOG`).
+    pub log_level: String,
+    /// Whether cookies are marked `Secure` (`cookie-secure`, `FERRY_COOKIE_SECURE`):
+    /// true when the site is served over https.
+    pub cookie_secure: bool,
+    /// Other origins allowed to post (`allowed-origins`, `FERRY_ALLOWED_ORIGINS`).
+    pub allowed_origins: Vec<String>,
+    /// Proxies whose `X-Forwarded-Host` is believed (`trusted-proxies`, `FERRY_TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Largest request body in bytes (`body-limit`, `FERRY_BODY_LIMIT`).
+    pub body_limit: usize,
+    /// Requests per second per client address, sustained (`rate-limit-per-second`,
+    /// `FERRY_RATE_LIMIT_PER_SECOND`); 0 turns the limit off.
+    pub rate_per_second: u32,
+    /// Requests at once before the rate applies (`rate-limit-burst`, `FERRY_RATE_LIMIT_BURST`).
+    pub rate_burst: u32,
+    /// The secret that signs session cookies (`session-key`, `FERRY_SESSION_KEY`).
+    pub session_key: Option<String>,
+    /// Production mode (`LEPTOS_ENV=PROD`): a missing session key is an error.
+    pub production: bool,
+}
+
+/// Why the configuration was refused; each message names what to fix.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {message}")]
+    Read { path: PathBuf, message: String },
+    #[error("{path} is not valid TOML: {message}")]
+    Syntax { path: PathBuf, message: String },
+    #[error("{path}: unknown key `{key}` (known keys: {})", known_keys())]
+    UnknownKey { path: PathBuf, key: String },
+    #[error(
+        "`session-key` is missing: in production (LEPTOS_ENV=PROD) set FERRY_SESSION_KEY \
+         (or session-key in the config file) to at least 32 random characters, \
+         for example the output of `openssl rand -hex 32`"
+    )]
+    MissingSessionKey,
+    #[error("bad value for `{key}` (from {origin}): expected {expected}, got {value}")]
+    BadValue {
+        key: &'static str,
+        origin: String,
+        expected: &'static str,
+        value: String,
+    },
+}
+
+fn known_keys() -> String {
+    KEYS.map(|k| k.name).join(", ")
+}
+
+impl Config {
+    /// Reads the file named by `FERRY_CONFIG` (default `Leptos.toml`) and the
+    /// process environment.
+    pub fn from_environment() -> Result<Self, ConfigError> {
+        let path = std::env::var_os("FERRY_CONFIG")
+            .map_or_else(|| PathBuf::from(DEFAULT_PATH), PathBuf::from);
+        Self::load(&path, |name| std::env::var(name).ok())
+    }
+
+    /// Reads `path` (missing means defaults), then lets `env` override each key.
+    pub fn load(path: &Path, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let source = Source {
+            table: read_table(path)?,
+            path,
+            env: &env,
+        };
+        let (log_level, origin) = source.value(&LOG_LEVEL)?;
+        EnvFilter::try_new(&log_level).map_err(|_| bad(&LOG_LEVEL, origin, quoted(&log_level)))?;
+        let session_key = source.session_key()?;
+        let production = env("LEPTOS_ENV").is_some_and(|e| {
+            e.eq_ignore_ascii_case("prod") || e.eq_ignore_ascii_case("production")
+        });
+        if production && session_key.is_none() {
+            return Err(ConfigError::MissingSessionKey);
+        }
+        Ok(Self {
+            site_addr: source.parsed(&SITE_ADDR, |_| true)?,
+            database_url: source.parsed(&DATABASE_URL, |url: &String| !url.is_empty())?,
+            log_level,
+            cookie_secure: source.parsed(&COOKIE_SECURE, |_| true)?,
+            allowed_origins: source.list(&ALLOWED_ORIGINS)?,
+            trusted_proxies: source.list(&TRUSTED_PROXIES)?,
+            body_limit: source.parsed(&BODY_LIMIT, |n| *n >= 1024)?,
+            rate_per_second: source.parsed(&RATE_PER_SECOND, |_| true)?,
+            rate_burst: source.parsed(&RATE_BURST, |_| true)?,
+            session_key,
+            production,
+        })
+    }
+
+    /// The tracing filter for this configuration (validated at load).
+    pub fn log_filter(&self) -> EnvFilter {
+        EnvFilter::try_new(&self.log_level).unwrap_or_else(|_| EnvFilter::new(LOG_LEVEL.default))
+    }
+}
+
+/// Where values come from: the environment first, then the file, then the
+/// key's default; each value with a description of its origin.
+struct Source<'a, E> {
+    table: toml::Table,
+    path: &'a Path,
+    env: &'a E,
+}
+
+impl<E: Fn(&str) -> Option<String>> Source<'_, E> {
+    fn value(&self, key: &'static Key) -> Result<(String, String), ConfigError> {
+        if let Some(value) = (self.env)(key.env) {
+            return Ok((value, format!("environment variable {}", key.env)));
+        }
+        let origin = self.path.display().to_string();
+        let text = match self.table.get(key.name) {
+            None => return Ok((key.default.to_owned(), "default".to_owned())),
+            Some(toml::Value::String(s)) => Some(s.clone()),
+            Some(toml::Value::Boolean(b)) => Some(b.to_string()),
+            Some(toml::Value::Integer(n)) => Some(n.to_string()),
+            Some(toml::Value::Array(items)) => items
+                .iter()
+                .map(toml::Value::as_str)
+                .collect::<Option<Vec<_>>>()
+                .map(|items| items.join(",")),
+            Some(_) => None,
+        };
+        match text {
+            Some(text) => Ok((text, origin)),
+            None => Err(bad(key, origin, self.table[key.name].to_string())),
+        }
+    }
+
+    /// The key's value parsed as `T` and accepted by `valid`.
+    fn parsed<T: FromStr>(
+        &self,
+        key: &'static Key,
+        valid: impl Fn(&T) -> bool,
+    ) -> Result<T, ConfigError> {
+        let (text, origin) = self.value(key)?;
+        text.trim()
+            .parse()
+            .ok()
+            .filter(valid)
+            .ok_or_else(|| bad(key, origin, quoted(&text)))
+    }
+
+    /// A list (a TOML array, or comma-separated text), each item parsed as `T`.
+    fn list<T: FromStr>(&self, key: &'static Key) -> Result<Vec<T>, ConfigError> {
+        let (text, origin) = self.value(key)?;
+        let items = text
+            .split(',')
+            .map(str::trim)
+            .filter(|item| !item.is_empty());
+        items
+            .map(|item| {
+                item.parse()
+                    .map_err(|_| bad(key, origin.clone(), quoted(item)))
+            })
+            .collect()
+    }
+
+    /// At least 32 characters, or none. The value is a secret: an error says
+    /// how long it was, never what it was.
+    fn session_key(&self) -> Result<Option<String>, ConfigError> {
+        let (secret, origin) = self.value(&SESSION_KEY)?;
+        match secret.trim() {
+            "" => Ok(None),
+            key if key.len() >= 32 => Ok(Some(key.to_owned())),
+            key => Err(bad(
+                &SESSION_KEY,
+                origin,
+                format!("{} characters", key.len()),
+            )),
+        }
+    }
+}
+
+fn read_table(path: &Path) -> Result<toml::Table, ConfigError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(toml::Table::new()),
+        Err(e) => {
+            return Err(ConfigError::Read {
+                path: path.to_owned(),
+                message: e.to_string(),
+            })
+        }
+    };
+    let table: toml::Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| ConfigError::Syntax {
+            path: path.to_owned(),
+            // toml's messages span several lines; the first says what is wrong.
+            message: e.message().to_owned(),
+        })?;
+    if let Some(key) = table
+        .keys()
+        .find(|k| KEYS.iter().all(|known| known.name != k.as_str()))
+    {
+        return Err(ConfigError::UnknownKey {
+            path: path.to_owned(),
+            key: key.clone(),
+        });
+    }
+    Ok(table)
+}
+
+fn bad(key: &'static Key, origin: String, value: String) -> ConfigError {
+    ConfigError::BadValue {
+        key: key.name,
+        origin,
+        expected: key.expected,
+        value,
+    }
+}
+
+/// The items of a comma-separated list, trimmed, without empty ones.
+fn list(value: &str) -> impl Iterator<Item = &str> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+}
+
+fn quoted(value: &str) -> String {
+    format!("{value:?}")
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,93 @@
+//! Loading the configuration: defaults, the file, the environment, and
+//! the one-line refusals.
+
+use super::*;
+
+fn write(text: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("Leptos.toml");
+    std::fs::write(&path, text).unwrap();
+    (dir, path)
+}
+
+fn no_env(_: &str) -> Option<String> {
+    None
+}
+
+#[test]
+fn a_missing_file_means_defaults() {
+    let config = Config::load(Path::new("/nonexistent/Leptos.toml"), no_env).unwrap();
+    assert_eq!(config.site_addr, "127.0.0.1:3000".parse().unwrap());
+    assert_eq!(config.log_level, "info");
+}
+
+#[test]
+fn the_environment_wins_over_the_file() {
+    let (_dir, path) = write("site-addr = \"127.0.0.1:4000\"\n");
+    let from_file = Config::load(&path, no_env).unwrap();
+    assert_eq!(from_file.site_addr.port(), 4000);
+    let env = |name: &str| (name == "LEPTOS_SITE_ADDR").then(|| "0.0.0.0:5000".to_owned());
+    assert_eq!(Config::load(&path, env).unwrap().site_addr.port(), 5000);
+}
+
+#[test]
+fn a_bad_value_names_the_key_and_where_it_came_from() {
+    let (_dir, path) = write("site-addr = \"localhost\"\n");
+    let message = Config::load(&path, no_env).unwrap_err().to_string();
+    assert!(message.contains("`site-addr`"), "{message}");
+    assert!(message.contains("Leptos.toml"), "{message}");
+    assert!(!message.contains('\n'), "one line: {message}");
+    let env = |name: &str| (name == "RUST_LOG").then(|| "server=verbose".to_owned());
+    let (_dir, path) = write("log-level = \"debug\"\n");
+    let message = Config::load(&path, env).unwrap_err().to_string();
+    assert!(message.contains("RUST_LOG"), "{message}");
+}
+
+#[test]
+fn a_wrong_type_or_unknown_key_is_refused() {
+    let (_dir, path) = write("cookie-secure = \"yes\"\n");
+    assert!(matches!(
+        Config::load(&path, no_env),
+        Err(ConfigError::BadValue {
+            key: "cookie-secure",
+            ..
+        })
+    ));
+    let (_dir, path) = write("cookie-secure = true\n");
+    assert!(Config::load(&path, no_env).unwrap().cookie_secure);
+    let (_dir, path) = write("trusted-proxies = [\"10.0.0.1\", \"::1\"]\nbody-limit = 4096\n");
+    let config = Config::load(&path, no_env).unwrap();
+    assert_eq!((config.trusted_proxies.len(), config.body_limit), (2, 4096));
+    let (_dir, path) = write("trusted-proxies = \"10.0.0.1, proxy.local\"\n");
+    assert!(matches!(
+        Config::load(&path, no_env),
+        Err(ConfigError::BadValue {
+            key: "trusted-proxies",
+            ..
+        })
+    ));
+    let (_dir, path) = write("body-limit = 10\n");
+    assert!(matches!(
+        Config::load(&path, no_env),
+        Err(ConfigError::BadValue {
+            key: "body-limit",
+            ..
+        })
+    ));
+    let (_dir, path) = write("site-addr = 3000\n");
+    assert!(matches!(
+        Config::load(&path, no_env),
+        Err(ConfigError::BadValue {
+            key: "site-addr",
+            ..
+        })
+    ));
+    let (_dir, path) = write("site_adr = \"127.0.0.1:1\"\n");
+    let err = Config::load(&path, no_env).unwrap_err();
+    assert!(err.to_string().contains("site_adr"), "{err}");
+    let (_dir, path) = write("site-addr = \n");
+    assert!(matches!(
+        Config::load(&path, no_env),
+        Err(ConfigError::Syntax { .. })
+    ));
+}
