@@ -232,14 +232,6 @@ fn bad(key: &'static Key, origin: String, value: String) -> ConfigError {
     }
 }
 
-/// The items of a comma-separated list, trimmed, without empty ones.
-fn list(value: &str) -> impl Iterator<Item = &str> {
-    value
-        .split(',')
-        .map(str::trim)
-        .filter(|item| !item.is_empty())
-}
-
 fn quoted(value: &str) -> String {
     format!("{value:?}")
 }
