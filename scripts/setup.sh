@@ -98,17 +98,25 @@ step_npm() {
   npm_dir "$root/end2end"
 }
 
-step_chromium() {
-  if [ -x /usr/bin/chromium ]; then
-    say "chromium: present"
-    return
-  fi
-  say "chromium: installing from Debian"
+# Installs Debian packages; apt-get update runs once, only when needed.
+apt_install() {
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo=sudo
   $sudo apt-get update -qq || fail "apt-get update failed"
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null \
-    || fail "apt-get install chromium failed"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null \
+    || fail "apt-get install $* failed"
+}
+
+step_chromium() {
+  local missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  command -v curl >/dev/null || missing+=(curl) # the durability check drives the server with it
+  if [ ${#missing[@]} -eq 0 ]; then
+    say "chromium and curl: present"
+    return
+  fi
+  say "${missing[*]}: installing from Debian"
+  apt_install "${missing[@]}"
 }
 
 steps=("$@")
