@@ -30,14 +30,10 @@ pub async fn add_line(
     product: ProductId,
     adding: Quantity,
 ) -> Result<u32, ferry::Error> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let stock = product_stock(&mut tx, product).await?;
-    let existing = line_quantity(&mut tx, cart, product).await?;
-    let quantity = quantity_after_add(existing, adding, stock)?;
-    upsert_line(&mut tx, cart, product, quantity).await?;
-    let count = item_count(&mut tx, cart).await?;
-    tx.commit().await?;
-    Ok(count)
+    write_line(pool, cart, product, |existing, stock| {
+        quantity_after_add(existing, adding, stock)
+    })
+    .await
 }
 
 /// Sets a line's quantity (creating it), within stock.
@@ -47,9 +43,25 @@ pub async fn set_line(
     product: ProductId,
     wanted: Quantity,
 ) -> Result<u32, ferry::Error> {
+    write_line(pool, cart, product, |_, stock| {
+        quantity_in_stock(wanted.get(), stock)
+    })
+    .await
+}
+
+/// Writes the quantity `rule` picks from the line's current quantity and
+/// the product's stock, all in one write transaction; returns the units in
+/// the cart.
+async fn write_line(
+    pool: &SqlitePool,
+    cart: &CartId,
+    product: ProductId,
+    rule: impl FnOnce(u32, u32) -> Result<u32, ferry::Error>,
+) -> Result<u32, ferry::Error> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let stock = product_stock(&mut tx, product).await?;
-    let quantity = quantity_in_stock(wanted.get(), stock)?;
+    let existing = line_quantity(&mut tx, cart, product).await?;
+    let quantity = rule(existing, stock)?;
     upsert_line(&mut tx, cart, product, quantity).await?;
     let count = item_count(&mut tx, cart).await?;
     tx.commit().await?;
