@@ -1,5 +1,7 @@
-//! The browser side of revalidation: [`Client`] reads what each finished
-//! call changed, and the registry refetches the live queries it names.
+//! The browser side of server-function calls: [`Client`] reads what each
+//! finished call changed, and the registry refetches the live queries it
+//! names; [`ReadClient`] is for the reads those queries make. In debug
+//! builds both write one console line per call.
 
 use std::future::Future;
 
@@ -10,6 +12,7 @@ use leptos::server_fn::client::Client as ServerFnClient;
 use leptos::server_fn::error::FromServerFnError;
 use leptos::server_fn::request::browser::BrowserRequest;
 use leptos::server_fn::response::browser::BrowserResponse;
+use leptos::server_fn::response::ClientRes;
 
 use crate::revalidate::Revalidation;
 
@@ -21,50 +24,66 @@ use crate::revalidate::Revalidation;
 ///
 /// Use it for functions that change data, not for the ones queries fetch
 /// with: a read that revalidated by default would refetch itself forever.
+/// Give those [`ReadClient`].
 pub struct Client;
 
-impl<E, IS, OS> ServerFnClient<E, IS, OS> for Client
-where
-    E: FromServerFnError,
-    IS: FromServerFnError,
-    OS: FromServerFnError,
-{
-    type Request = BrowserRequest;
-    type Response = BrowserResponse;
+/// The server-function client for reads: `#[server(client = ferry::ReadClient)]`.
+/// Leptos's browser client with the development console line, and no
+/// revalidation.
+pub struct ReadClient;
 
-    fn send(req: Self::Request) -> impl Future<Output = Result<Self::Response, E>> + Send {
-        let sent = <BrowserClient as ServerFnClient<E, IS, OS>>::send(req);
-        async move {
-            let response = sent.await?;
-            after_response::<E>(&response);
-            Ok(response)
+/// Implements Leptos's client trait for one of ferry's clients; `$after` is
+/// what happens once a response has arrived.
+macro_rules! browser_client {
+    ($client:ty, $after:expr) => {
+        impl<E, IS, OS> ServerFnClient<E, IS, OS> for $client
+        where
+            E: FromServerFnError,
+            IS: FromServerFnError,
+            OS: FromServerFnError,
+        {
+            type Request = BrowserRequest;
+            type Response = BrowserResponse;
+
+            fn send(req: Self::Request) -> impl Future<Output = Result<Self::Response, E>> + Send {
+                let call = console::Call::start(&req);
+                let sent = <BrowserClient as ServerFnClient<E, IS, OS>>::send(req);
+                async move {
+                    let response = sent.await?;
+                    let status = <BrowserResponse as ClientRes<E>>::status(&response);
+                    call.finish(status);
+                    $after(status, &response);
+                    Ok(response)
+                }
+            }
+
+            #[allow(clippy::type_complexity)]
+            fn open_websocket(
+                path: &str,
+            ) -> impl Future<
+                Output = Result<
+                    (
+                        impl Stream<Item = Result<Bytes, Bytes>> + Send + 'static,
+                        impl Sink<Bytes> + Send + 'static,
+                    ),
+                    E,
+                >,
+            > + Send {
+                <BrowserClient as ServerFnClient<E, IS, OS>>::open_websocket(path)
+            }
+
+            fn spawn(future: impl Future<Output = ()> + Send + 'static) {
+                <BrowserClient as ServerFnClient<E, IS, OS>>::spawn(future)
+            }
         }
-    }
-
-    #[allow(clippy::type_complexity)]
-    fn open_websocket(
-        path: &str,
-    ) -> impl Future<
-        Output = Result<
-            (
-                impl Stream<Item = Result<Bytes, Bytes>> + Send + 'static,
-                impl Sink<Bytes> + Send + 'static,
-            ),
-            E,
-        >,
-    > + Send {
-        <BrowserClient as ServerFnClient<E, IS, OS>>::open_websocket(path)
-    }
-
-    fn spawn(future: impl Future<Output = ()> + Send + 'static) {
-        <BrowserClient as ServerFnClient<E, IS, OS>>::spawn(future)
-    }
+    };
 }
 
+browser_client!(Client, revalidate_after);
+browser_client!(ReadClient, |_: u16, _: &BrowserResponse| ());
+
 /// A failed call changed nothing: only a success revalidates.
-fn after_response<E: FromServerFnError>(response: &BrowserResponse) {
-    use leptos::server_fn::response::ClientRes;
-    let status = <BrowserResponse as ClientRes<E>>::status(response);
+fn revalidate_after(status: u16, response: &BrowserResponse) {
     if !(200..400).contains(&status) {
         return;
     }
@@ -82,6 +101,61 @@ pub fn set_default(revalidation: Revalidation) {
 }
 
 pub(crate) use registry::register;
+
+#[cfg(all(feature = "hydrate", debug_assertions))]
+mod console {
+    //! Development only: one console line per call, such as
+    //! `ferry: cart/add 200 ok in 12 ms`.
+
+    use leptos::server_fn::request::browser::BrowserRequest;
+
+    pub struct Call {
+        name: String,
+        started: f64,
+    }
+
+    impl Call {
+        pub fn start(request: &BrowserRequest) -> Self {
+            let url = request.url();
+            let name = url.split_once("/api/").map_or(url.as_str(), |(_, n)| n);
+            Self {
+                name: name.split('?').next().unwrap_or(name).to_owned(),
+                started: js_sys::Date::now(),
+            }
+        }
+
+        pub fn finish(self, status: u16) {
+            let outcome = crate::Outcome::of_status(status);
+            let ms = js_sys::Date::now() - self.started;
+            let line = format!(
+                "ferry: {} {status} {} in {ms:.0} ms",
+                self.name,
+                outcome.as_str()
+            );
+            match outcome {
+                crate::Outcome::Ok => leptos::logging::log!("{line}"),
+                _ => leptos::logging::warn!("{line}"),
+            }
+        }
+    }
+}
+
+#[cfg(not(all(feature = "hydrate", debug_assertions)))]
+mod console {
+    //! Release builds and the server: no console lines, and no cost.
+
+    use leptos::server_fn::request::browser::BrowserRequest;
+
+    pub struct Call;
+
+    impl Call {
+        pub fn start(_request: &BrowserRequest) -> Self {
+            Self
+        }
+
+        pub fn finish(self, _status: u16) {}
+    }
+}
 
 #[cfg(feature = "hydrate")]
 mod registry {

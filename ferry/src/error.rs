@@ -114,6 +114,22 @@ impl Error {
     }
 }
 
+/// An error with its sources, outermost first (`a: b: c`), for the log. A
+/// source whose text its wrapper already shows is not repeated.
+pub fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
 fn summary(fields: &BTreeMap<String, String>) -> String {
     let parts: Vec<String> = fields.iter().map(|(k, v)| format!("{k}: {v}")).collect();
     parts.join("; ")
@@ -166,6 +182,17 @@ impl FromServerFnError for Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chains_name_every_distinct_cause() {
+        #[derive(Debug, thiserror::Error)]
+        #[error("saving the cart")]
+        struct Saving(#[source] std::io::Error);
+        assert_eq!(
+            chain(&Saving(std::io::Error::other("disk full"))),
+            "saving the cart: disk full"
+        );
+    }
 
     #[test]
     fn round_trips_through_json_with_a_kind_tag() {

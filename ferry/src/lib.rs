@@ -25,15 +25,22 @@
 //!
 //! On the server, install [`server::error_status`] as a layer and
 //! [`server::no_such_endpoint`] under the server-function prefix, so a
-//! rejected call answers 400, 404 or 422 instead of Leptos's blanket 500.
+//! rejected call answers 400, 404 or 422 instead of Leptos's blanket 500;
+//! [`observe::observe`] and [`request_id::request_id`] outermost, so every
+//! call is logged, traced and counted under its request id.
 
 pub mod client;
 pub mod error;
+mod outcome;
 mod query;
 pub mod revalidate;
 
 #[cfg(feature = "ssr")]
 mod declare;
+#[cfg(feature = "ssr")]
+pub mod metrics;
+#[cfg(feature = "ssr")]
+pub mod observe;
 #[cfg(feature = "ssr")]
 pub mod ratelimit;
 #[cfg(feature = "ssr")]
@@ -46,9 +53,10 @@ pub mod server;
 #[cfg(feature = "sqlx")]
 mod sql;
 
-pub use client::Client;
+pub use client::{Client, ReadClient};
 #[cfg(feature = "ssr")]
 pub use declare::{revalidate, revalidate_nothing};
 pub use error::Error;
+pub use outcome::Outcome;
 pub use query::{query, query_with};
 pub use revalidate::Revalidation;

@@ -1,11 +1,13 @@
 //! Request ids: taken from an incoming `x-request-id` (when it is a sane
 //! token) or made here, put back on the request for the handlers, and set on
-//! the response, so a user's report of an id leads to the log line.
+//! the response, so a user's report of an id leads to the log line: every
+//! line logged while the request is handled sits in its `request{id=...}` span.
 
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
+use tracing::Instrument as _;
 
 /// The header that carries the id both ways.
 pub const HEADER: HeaderName = HeaderName::from_static("x-request-id");
@@ -20,7 +22,8 @@ pub async fn request_id(mut request: Request, next: Next) -> Response {
         .map_or_else(crate::error::new_request_id, str::to_owned);
     let value = HeaderValue::from_str(&id).expect("a valid id is a valid header value");
     request.headers_mut().insert(HEADER, value.clone());
-    let mut response = next.run(request).await;
+    let span = tracing::info_span!("request", id = %id);
+    let mut response = next.run(request).instrument(span).await;
     response.headers_mut().insert(HEADER, value);
     response
 }

@@ -6,6 +6,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use axum::routing::{any, MethodRouter};
 use http_body_util::BodyExt;
 
 use crate::Error;
@@ -102,7 +103,7 @@ impl IntoResponse for Error {
 
 /// The status for an error body: a [`Error`] in JSON, or Leptos's own
 /// `Kind|message` text encoding for functions using `ServerFnError`.
-fn status_of_encoded_error(body: &[u8]) -> Option<StatusCode> {
+pub(crate) fn status_of_encoded_error(body: &[u8]) -> Option<StatusCode> {
     if let Ok(error) = serde_json::from_slice::<Error>(body) {
         return StatusCode::from_u16(error.status()).ok();
     }
@@ -111,15 +112,61 @@ fn status_of_encoded_error(body: &[u8]) -> Option<StatusCode> {
     matches!(kind, "Args" | "MissingArg" | "Deserialization").then_some(StatusCode::BAD_REQUEST)
 }
 
-/// Handler for every path under the server-function prefix that no function
-/// is registered at: a 404 that says so, instead of a 400 or an HTML page.
-pub async fn no_such_endpoint(method: Method, uri: Uri) -> Response {
-    let message = format!(
-        "No server function is registered at {method} {}. Check the endpoint name \
-         in #[server(endpoint = ...)] and the HTTP method.\n",
-        uri.path()
+/// The handler for every path under the server-function prefix that no
+/// function is registered at: a 404 that says so, instead of Leptos's 400.
+/// With `suggest` (development), the body also names the closest registered
+/// endpoints; in production it says no more than that there is none.
+/// Route it as `.route("/api/{*endpoint}", no_such_endpoint(dev))`.
+pub fn no_such_endpoint<S: Clone + Send + Sync + 'static>(suggest: bool) -> MethodRouter<S> {
+    any(move |method: Method, uri: Uri| async move {
+        let mut message = format!(
+            "No server function is registered at {method} {}.\n",
+            uri.path()
+        );
+        if suggest {
+            message.push_str(&suggestions(uri.path(), &registered_endpoints()));
+        }
+        (StatusCode::NOT_FOUND, message).into_response()
+    })
+}
+
+fn registered_endpoints() -> Vec<String> {
+    let mut endpoints: Vec<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, method)| format!("{method} {path}"))
+        .collect();
+    endpoints.sort();
+    endpoints
+}
+
+/// The development hint: the registered endpoints closest to `path` by edit
+/// distance, or all of them (up to a screenful) when none is close.
+fn suggestions(path: &str, endpoints: &[String]) -> String {
+    let mut ranked: Vec<(f64, &String)> = endpoints
+        .iter()
+        .map(|e| {
+            let registered = e.split_once(' ').map_or(e.as_str(), |(_, p)| p);
+            (strsim::normalized_levenshtein(path, registered), e)
+        })
+        .filter(|(similarity, _)| *similarity >= 0.6)
+        .collect();
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let (heading, listed): (&str, Vec<&String>) = if ranked.is_empty() {
+        ("Registered endpoints", endpoints.iter().take(20).collect())
+    } else {
+        (
+            "Did you mean",
+            ranked.into_iter().take(3).map(|(_, e)| e).collect(),
+        )
+    };
+    let mut text = format!("{heading}:\n");
+    for endpoint in listed {
+        text.push_str(&format!("  {endpoint}\n"));
+    }
+    text.push_str(
+        "Check the endpoint name in #[server(endpoint = ...)] and the HTTP method. \
+         (Shown in development only.)\n",
     );
-    (StatusCode::NOT_FOUND, message).into_response()
+    text
 }
 
 #[cfg(test)]
@@ -135,6 +182,23 @@ mod tests {
         );
         let body = serde_json::to_vec(&Error::not_found("thing 3")).unwrap();
         assert_eq!(status_of_encoded_error(&body), Some(StatusCode::NOT_FOUND));
+    }
+
+    #[test]
+    fn suggestions_name_the_closest_endpoints_first() {
+        let endpoints = [
+            "POST /api/cart/add",
+            "POST /api/cart/set",
+            "POST /api/orders/place",
+        ]
+        .map(String::from);
+        let text = suggestions("/api/cart/ad", &endpoints);
+        let first = text.lines().nth(1).unwrap();
+        assert_eq!(first.trim(), "POST /api/cart/add", "{text}");
+        assert!(!text.contains("orders"), "{text}");
+        let text = suggestions("/api/zzzzzzzzzzzzzzzzzzzz", &endpoints);
+        assert!(text.starts_with("Registered endpoints:"), "{text}");
+        assert!(text.contains("POST /api/orders/place"), "{text}");
     }
 
     #[test]

@@ -1,17 +1,18 @@
 //! sqlx failures inside server functions: `?` logs them and hands the user
 //! an [`Error::Internal`] with a request id, never the database's text.
 
+use crate::error::chain;
 use crate::Error;
 
 impl From<sqlx::Error> for Error {
     fn from(err: sqlx::Error) -> Self {
-        Error::internal(format_args!("database: {err}"))
+        Error::internal(format_args!("database: {}", chain(&err)))
     }
 }
 
 impl From<sqlx::migrate::MigrateError> for Error {
     fn from(err: sqlx::migrate::MigrateError) -> Self {
-        Error::internal(format_args!("migrations: {err}"))
+        Error::internal(format_args!("migrations: {}", chain(&err)))
     }
 }
 

@@ -4,10 +4,11 @@ use std::process::ExitCode;
 
 use app::session::SessionKey;
 use axum::serve::ListenerExt;
+use ferry::metrics::Metrics;
 use ferry::ratelimit::RateLimit;
 use ferry::security::SameOrigin;
 use leptos::prelude::LeptosOptions;
-use server::config::Config;
+use server::config::{Config, MetricsAt};
 use server::router::HttpSettings;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -22,9 +23,8 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(config.log_filter())
-        .init();
+    let log_format = config.log_format.resolve(config.production);
+    ferry::observe::init_logging(log_format, config.log_filter());
     match serve(config).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -61,7 +61,12 @@ async fn serve(config: Config) -> Result<(), String> {
             per_second: config.rate_per_second,
             burst: config.rate_burst,
         }),
+        metrics: Metrics::new(),
+        metrics_on_site: config.metrics == MetricsAt::Site,
     };
+    if let MetricsAt::Address(addr) = config.metrics {
+        serve_metrics(addr, settings.metrics.clone()).await?;
+    }
     let app = server::router::router(state, &settings);
     // The peer address lets the same-origin check recognise trusted proxies.
     axum::serve(
@@ -71,6 +76,21 @@ async fn serve(config: Config) -> Result<(), String> {
     .with_graceful_shutdown(shutdown_signal())
     .await
     .map_err(|e| format!("server stopped: {e}"))
+}
+
+/// `/metrics` on its own listener (an internal address), beside the site.
+async fn serve_metrics(addr: SocketAddr, metrics: Metrics) -> Result<(), String> {
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr} (metrics): {e}"))?;
+    tracing::info!("metrics on http://{addr}/metrics");
+    let app = server::router::metrics_router(metrics);
+    tokio::spawn(async move {
+        if let Err(err) = axum::serve(listener, app).await {
+            tracing::error!(%err, "the metrics listener stopped");
+        }
+    });
+    Ok(())
 }
 
 /// Leptos's own options (output name, site root) come from the variables

@@ -4,10 +4,13 @@ use app::state::AppState;
 use app::{shell, App};
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{any, get};
+use axum::routing::get;
 use axum::{middleware, Router};
+use ferry::metrics::Metrics;
+use ferry::observe::Observe;
 use ferry::ratelimit::RateLimit;
 use ferry::security::SameOrigin;
+use leptos::config::Env;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::sync::OnceLock;
 
@@ -20,11 +23,15 @@ pub struct HttpSettings {
     pub body_limit: usize,
     /// Requests per client address; `None` for no limit.
     pub rate_limit: Option<RateLimit>,
+    /// Where calls and requests are counted.
+    pub metrics: Metrics,
+    /// Whether `/metrics` is served on the site's own address.
+    pub metrics_on_site: bool,
 }
 
 impl Default for HttpSettings {
     /// The site alone may post; bodies up to 1 MiB; 50 requests a second
-    /// per address, in bursts of up to 100.
+    /// per address, in bursts of up to 100; `/metrics` on the site.
     fn default() -> Self {
         Self {
             same_origin: SameOrigin::default(),
@@ -33,20 +40,27 @@ impl Default for HttpSettings {
                 per_second: 50,
                 burst: 100,
             }),
+            metrics: Metrics::new(),
+            metrics_on_site: true,
         }
     }
 }
 
 /// Pages, server functions (under `/api`), static files and the 404 page,
-/// behind the security layers.
+/// behind the security layers; health, readiness and metrics beside them.
 pub fn router(state: AppState, settings: &HttpSettings) -> Router {
     let routes = route_list();
     let options = state.leptos_options.clone();
+    let development = options.env == Env::DEV;
+    watch_pool(&settings.metrics, &state.pool);
     let router = Router::new()
         // Registers every page and every server function; gives each the state.
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .merge(app::catalog::api::routes())
-        .route("/api/{*endpoint}", any(ferry::server::no_such_endpoint))
+        .route(
+            "/api/{*endpoint}",
+            ferry::server::no_such_endpoint(development),
+        )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(ferry::server::error_status))
         .layer(middleware::from_fn(ferry::server::clean_redirect))
@@ -58,15 +72,52 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
             settings.same_origin.clone(),
             ferry::security::same_origin,
         ))
-        .layer(middleware::from_fn(ferry::request_id::request_id))
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(ready))
         .with_state(state);
-    // Outermost: a client over its rate is refused before any other work.
-    match settings.rate_limit.and_then(ferry::ratelimit::layer) {
+    let router = match settings.metrics_on_site {
+        true => router.merge(metrics_router(settings.metrics.clone())),
+        false => router,
+    };
+    // A client over its rate is refused before any other work, but still
+    // counted, logged and given a request id.
+    let router = match settings.rate_limit.and_then(ferry::ratelimit::layer) {
         Some(limit) => router.layer(limit),
         None => router,
-    }
+    };
+    let observe = Observe {
+        metrics: settings.metrics.clone(),
+        prefix: "/api",
+    };
+    router
+        .layer(middleware::from_fn_with_state(
+            observe,
+            ferry::observe::observe,
+        ))
+        .layer(middleware::from_fn(ferry::request_id::request_id))
+}
+
+/// `GET /metrics` alone: merged into the site, or served on its own address.
+pub fn metrics_router(metrics: Metrics) -> Router {
+    Router::new()
+        .route("/metrics", get(ferry::metrics::serve))
+        .with_state(metrics)
+}
+
+/// The pool's open and idle connections, read at each scrape.
+fn watch_pool(metrics: &Metrics, pool: &sqlx::SqlitePool) {
+    let open = pool.clone();
+    metrics.gauge(
+        "db_pool_connections",
+        "Open database connections",
+        move || i64::from(open.size()),
+    );
+    let idle = pool.clone();
+    metrics.gauge(
+        "db_pool_idle_connections",
+        "Idle database connections",
+        move || idle.num_idle() as i64,
+    );
 }
 
 /// Ready when the database answers; load balancers send traffic only then.

@@ -1,5 +1,6 @@
-//! What operators rely on: health and readiness endpoints, and request ids
-//! that tie a user's report to the log.
+//! What operators and developers rely on: health and readiness endpoints,
+//! request ids that tie a user's report to the log, metrics that move, and
+//! a 404 for a mistyped endpoint that names the right one in development.
 
 mod common;
 
@@ -50,5 +51,83 @@ async fn a_request_id_round_trips_and_names_the_internal_error() {
     assert_ne!(
         reply.headers["x-request-id"], "<script>",
         "an unsafe id is replaced"
+    );
+}
+
+/// The value of the first metric line starting with `series`, or 0.
+fn metric(scrape: &str, series: &str) -> f64 {
+    scrape
+        .lines()
+        .find(|line| line.starts_with(series))
+        .and_then(|line| line.rsplit(' ').next())
+        .map_or(0.0, |value| value.parse().unwrap())
+}
+
+#[tokio::test]
+async fn metrics_count_calls_outcomes_latency_routes_and_the_pool() {
+    let app = TestApp::new().await;
+    let before = app.get("/metrics", None).await;
+    assert_eq!(before.status, StatusCode::OK);
+    let ok = r#"ferry_server_fn_calls_total{function="cart/add",outcome="ok"}"#;
+    let rejected = r#"ferry_server_fn_calls_total{function="cart/add",outcome="rejected"}"#;
+    let latency = r#"ferry_server_fn_duration_seconds_count{function="cart/add"}"#;
+    let page = r#"ferry_http_requests_total{method="GET",route="/products/{id}",status="200"}"#;
+    assert_eq!(metric(&before.body, ok), 0.0);
+
+    let added = app
+        .call("/api/cart/add", "product_id=1&quantity=1", None)
+        .await;
+    assert_eq!(added.status, StatusCode::OK, "{}", added.body);
+    app.call("/api/cart/add", "product_id=1&quantity=1", None)
+        .await;
+    let refused = app
+        .call("/api/cart/add", "product_id=1&quantity=0", None)
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.get("/products/3", None).await.status, StatusCode::OK);
+
+    let after = app.get("/metrics", None).await.body;
+    assert_eq!(metric(&after, ok), 2.0, "{after}");
+    assert_eq!(metric(&after, rejected), 1.0, "{after}");
+    assert_eq!(metric(&after, latency), 3.0, "{after}");
+    assert_eq!(metric(&after, page), 1.0, "{after}");
+    assert!(
+        metric(&after, "ferry_db_pool_connections ") >= 1.0,
+        "{after}"
+    );
+    assert!(after.contains("ferry_db_pool_idle_connections "), "{after}");
+}
+
+#[tokio::test]
+async fn internal_failures_are_counted_as_errors() {
+    let app = TestApp::new().await;
+    app.pool.close().await;
+    let failed = app
+        .call("/api/cart/add", "product_id=1&quantity=1", None)
+        .await;
+    assert_eq!(failed.status, StatusCode::INTERNAL_SERVER_ERROR);
+    let scrape = app.get("/metrics", None).await.body;
+    let errors = r#"ferry_server_fn_errors_total{function="cart/add"}"#;
+    assert_eq!(metric(&scrape, errors), 1.0, "{scrape}");
+}
+
+#[tokio::test]
+async fn a_mistyped_endpoint_names_the_closest_ones_in_development() {
+    let app = TestApp::new().await;
+    let reply = app.call("/api/cart/ad", "product_id=1", None).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    let suggestion = reply.body.lines().nth(2).unwrap_or_default();
+    assert_eq!(suggestion.trim(), "POST /api/cart/add", "{}", reply.body);
+    assert!(!reply.body.contains("orders/checkout"), "{}", reply.body);
+}
+
+#[tokio::test]
+async fn a_mistyped_endpoint_names_nothing_in_production() {
+    let app = TestApp::production().await;
+    let reply = app.call("/api/cart/ad", "product_id=1", None).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        reply.body,
+        "No server function is registered at POST /api/cart/ad.\n"
     );
 }

@@ -120,7 +120,7 @@ fn keep_input(product_id: ProductId, quantity: i64) -> impl Fn(ferry::Error) -> 
 }
 
 /// The visitor's cart (empty when they have none yet).
-#[server(endpoint = "cart/get")]
+#[server(endpoint = "cart/get", client = ferry::ReadClient)]
 pub async fn get_cart() -> Result<Cart, ferry::Error> {
     match crate::session::current_cart() {
         Some(cart) => Ok(repo::load_cart(&crate::state::pool()?, &cart).await?),

@@ -57,13 +57,13 @@ pub fn availability(units: u32) -> String {
 }
 
 /// Every product, newest first.
-#[server(endpoint = "catalog/list")]
+#[server(endpoint = "catalog/list", client = ferry::ReadClient)]
 pub async fn list_products() -> Result<Vec<Product>, ferry::Error> {
     Ok(repo::list_products(&crate::state::pool()?).await?)
 }
 
 /// One product.
-#[server(endpoint = "catalog/get")]
+#[server(endpoint = "catalog/get", client = ferry::ReadClient)]
 pub async fn get_product(id: ProductId) -> Result<Product, ferry::Error> {
     repo::find_product(&crate::state::pool()?, id)
         .await?

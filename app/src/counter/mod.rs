@@ -22,7 +22,7 @@ pub fn parse_step(by: i64) -> Result<i64, ferry::Error> {
 }
 
 /// The counter's current value.
-#[server(endpoint = "counter/get")]
+#[server(endpoint = "counter/get", client = ferry::ReadClient)]
 pub async fn get_counter() -> Result<i64, ferry::Error> {
     Ok(crate::state::app_state()?.counter.get())
 }

@@ -104,7 +104,7 @@ pub async fn checkout() -> Result<OrderId, ferry::Error> {
 
 /// One of the visitor's orders. Another visitor's order is "not found", so
 /// order numbers reveal nothing.
-#[server(endpoint = "orders/get")]
+#[server(endpoint = "orders/get", client = ferry::ReadClient)]
 pub async fn get_order(id: OrderId) -> Result<Order, ferry::Error> {
     let not_found = || ferry::Error::not_found(format!("Order {id}"));
     let cart = crate::session::current_cart().ok_or_else(not_found)?;

@@ -69,13 +69,27 @@ pub(super) const SESSION_KEY: Key = Key {
     default: "",
     expected: "a secret of at least 32 characters",
 };
-pub(super) const KEYS: [&Key; 10] = [
+pub(super) const LOG_FORMAT: Key = Key {
+    name: "log-format",
+    env: "FERRY_LOG_FORMAT",
+    default: "auto",
+    expected: "text, json, or auto (json in production, text otherwise)",
+};
+pub(super) const METRICS: Key = Key {
+    name: "metrics",
+    env: "FERRY_METRICS",
+    default: "site",
+    expected: "off, site, or an address and port such as \"127.0.0.1:9100\"",
+};
+pub(super) const KEYS: [&Key; 12] = [
     &SESSION_KEY,
     &RATE_PER_SECOND,
     &RATE_BURST,
     &SITE_ADDR,
     &DATABASE_URL,
     &LOG_LEVEL,
+    &LOG_FORMAT,
+    &METRICS,
     &COOKIE_SECURE,
     &ALLOWED_ORIGINS,
     &TRUSTED_PROXIES,

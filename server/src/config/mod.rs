@@ -8,7 +8,9 @@ use std::str::FromStr;
 use tracing_subscriber::EnvFilter;
 
 mod keys;
+mod values;
 use keys::*;
+pub use values::{LogFormatSetting, MetricsAt};
 
 /// The file read when `FERRY_CONFIG` does not name another.
 pub const DEFAULT_PATH: &str = "Leptos.toml";
@@ -22,6 +24,10 @@ pub struct Config {
     pub database_url: String,
     /// The tracing filter (`log-level`, `RUST_LOG`).
     pub log_level: String,
+    /// How log lines are written (`log-format`, `FERRY_LOG_FORMAT`).
+    pub log_format: LogFormatSetting,
+    /// Where `/metrics` is served (`metrics`, `FERRY_METRICS`).
+    pub metrics: MetricsAt,
     /// Whether cookies are marked `Secure` (`cookie-secure`, `FERRY_COOKIE_SECURE`):
     /// true when the site is served over https.
     pub cookie_secure: bool,
@@ -99,6 +105,8 @@ impl Config {
             site_addr: source.parsed(&SITE_ADDR, |_| true)?,
             database_url: source.parsed(&DATABASE_URL, |url: &String| !url.is_empty())?,
             log_level,
+            log_format: source.parsed(&LOG_FORMAT, |_| true)?,
+            metrics: source.parsed(&METRICS, |_| true)?,
             cookie_secure: source.parsed(&COOKIE_SECURE, |_| true)?,
             allowed_origins: source.list(&ALLOWED_ORIGINS)?,
             trusted_proxies: source.list(&TRUSTED_PROXIES)?,

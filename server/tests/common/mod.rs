@@ -5,6 +5,7 @@
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use http_body_util::BodyExt;
+use leptos::config::Env;
 use leptos::prelude::LeptosOptions;
 use sqlx::SqlitePool;
 use tower::ServiceExt;
@@ -53,9 +54,22 @@ impl Reply {
 }
 
 impl TestApp {
+    /// In development mode, as `cargo leptos watch` runs it.
     pub async fn new() -> Self {
+        Self::with_env(Env::DEV).await
+    }
+
+    /// In production mode (`LEPTOS_ENV=PROD`).
+    pub async fn production() -> Self {
+        Self::with_env(Env::PROD).await
+    }
+
+    async fn with_env(env: Env) -> Self {
         let (pool, dir) = app::db::fresh().await;
-        let options = LeptosOptions::builder().output_name("ferry").build();
+        let options = LeptosOptions::builder()
+            .output_name("ferry")
+            .env(env)
+            .build();
         let state = app::state::AppState::new(options, pool.clone());
         // No rate limit: every in-process request shares one address.
         let settings = server::router::HttpSettings {

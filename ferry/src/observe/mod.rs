@@ -1,0 +1,181 @@
+//! Every server-function call made visible: a span with the function's name,
+//! outcome, status and duration, one info line when it ends, and the metrics.
+//! Install [`observe`] outermost but for the request id, so calls refused by
+//! the security layers are seen too.
+
+mod logging;
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Query, Request, State};
+use axum::http::{header, Uri};
+use axum::middleware::Next;
+use axum::response::Response;
+use base64::Engine as _;
+use tracing::field::Empty;
+use tracing::Instrument as _;
+
+pub use crate::metrics::{Metrics, Outcome};
+pub use logging::{init_logging, LogFormat};
+
+/// What the layer needs: where the metrics go, and the path under which
+/// server functions are registered (Leptos's default is `/api`).
+#[derive(Debug, Clone)]
+pub struct Observe {
+    pub metrics: Metrics,
+    pub prefix: &'static str,
+}
+
+/// The route label for requests no route matched (static files, 404s).
+const FALLBACK_ROUTE: &str = "fallback";
+
+/// Middleware: counts every request by route, and traces and logs each
+/// server-function call. Install with
+/// `axum::middleware::from_fn_with_state(observe, ferry::observe::observe)`.
+pub async fn observe(State(observe): State<Observe>, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().to_string();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or(FALLBACK_ROUTE, MatchedPath::as_str)
+        .to_owned();
+    let response = match function_name(&route, observe.prefix) {
+        Some(function) => call(&observe.metrics, function, started, request, next).await,
+        None => next.run(request).await,
+    };
+    let status = response.status().as_u16();
+    observe.metrics.record_http(&method, &route, status);
+    response
+}
+
+async fn call(
+    metrics: &Metrics,
+    function: &str,
+    started: Instant,
+    request: Request,
+    next: Next,
+) -> Response {
+    let span = tracing::info_span!(
+        "server_fn",
+        function,
+        outcome = Empty,
+        status = Empty,
+        ms = Empty
+    );
+    let response = next.run(request).instrument(span.clone()).await;
+    let elapsed = started.elapsed();
+    let outcome = outcome_of(&response);
+    let ms = (elapsed.as_secs_f64() * 1000.0 * 10.0).round() / 10.0;
+    span.record("outcome", outcome.as_str());
+    span.record("status", response.status().as_u16());
+    span.record("ms", ms);
+    span.in_scope(|| tracing::info!("server function call"));
+    metrics.record_call(function, outcome, elapsed.as_secs_f64());
+    response
+}
+
+/// The function's endpoint name for a matched route under `prefix`; `None`
+/// for pages, other routes and the catch-all for unknown endpoints.
+fn function_name<'a>(route: &'a str, prefix: &str) -> Option<&'a str> {
+    let name = route.strip_prefix(prefix)?.strip_prefix('/')?;
+    (!name.is_empty() && !name.contains('{')).then_some(name)
+}
+
+/// How a call ended. A plain form post is answered with a redirect either
+/// way; Leptos puts the error, if any, in the `__err` query parameter.
+pub fn outcome_of(response: &Response) -> Outcome {
+    let status = response.status().as_u16();
+    if response.status().is_redirection() {
+        let location = response
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok());
+        return location
+            .and_then(redirected_error_status)
+            .map_or(Outcome::Ok, Outcome::of_status);
+    }
+    Outcome::of_status(status)
+}
+
+/// The status of the error carried in a no-JS redirect, if it carries one;
+/// an error that cannot be read counts as a server failure.
+fn redirected_error_status(location: &str) -> Option<u16> {
+    let uri: Uri = location.parse().ok()?;
+    let Query(params) = Query::<HashMap<String, String>>::try_from_uri(&uri).ok()?;
+    let encoded = params.get("__err")?;
+    let status = base64::engine::general_purpose::URL_SAFE
+        .decode(encoded)
+        .ok()
+        .and_then(|bytes| crate::server::status_of_encoded_error(&bytes));
+    Some(status.map_or(500, |s| s.as_u16()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::StatusCode;
+
+    fn response(status: StatusCode, location: Option<&str>) -> Response {
+        let mut builder = Response::builder().status(status);
+        if let Some(location) = location {
+            builder = builder.header(header::LOCATION, location);
+        }
+        builder.body(axum::body::Body::empty()).unwrap()
+    }
+
+    fn redirect_with(error: &crate::Error) -> String {
+        let json = serde_json::to_vec(error).unwrap();
+        let encoded = base64::engine::general_purpose::URL_SAFE.encode(json);
+        format!("/cart?__path=%2Fapi%2Fcart%2Fadd&__err={encoded}")
+    }
+
+    #[test]
+    fn statuses_map_to_outcomes() {
+        let cases = [
+            (StatusCode::OK, Outcome::Ok),
+            (StatusCode::UNPROCESSABLE_ENTITY, Outcome::Rejected),
+            (StatusCode::BAD_REQUEST, Outcome::Rejected),
+            (StatusCode::FORBIDDEN, Outcome::Refused),
+            (StatusCode::TOO_MANY_REQUESTS, Outcome::Refused),
+            (StatusCode::INTERNAL_SERVER_ERROR, Outcome::Error),
+        ];
+        for (status, outcome) in cases {
+            assert_eq!(outcome_of(&response(status, None)), outcome, "{status}");
+        }
+    }
+
+    #[test]
+    fn form_redirects_are_judged_by_the_error_they_carry() {
+        let found = StatusCode::FOUND;
+        assert_eq!(outcome_of(&response(found, Some("/cart"))), Outcome::Ok);
+        let invalid = redirect_with(&crate::Error::invalid("quantity", "Too many."));
+        assert_eq!(
+            outcome_of(&response(found, Some(&invalid))),
+            Outcome::Rejected
+        );
+        let internal = redirect_with(&crate::Error::Internal {
+            request_id: "abc".into(),
+        });
+        assert_eq!(
+            outcome_of(&response(found, Some(&internal))),
+            Outcome::Error
+        );
+        let junk = "/cart?__err=%%%";
+        assert_eq!(outcome_of(&response(found, Some(junk))), Outcome::Error);
+        let unreadable = "/cart?__err=bm90IGpzb24";
+        assert_eq!(
+            outcome_of(&response(found, Some(unreadable))),
+            Outcome::Error
+        );
+    }
+
+    #[test]
+    fn only_registered_function_routes_are_calls() {
+        assert_eq!(function_name("/api/cart/add", "/api"), Some("cart/add"));
+        assert_eq!(function_name("/api/{*endpoint}", "/api"), None);
+        assert_eq!(function_name("/products/{id}", "/api"), None);
+        assert_eq!(function_name("/apix", "/api"), None);
+    }
+}

@@ -1,0 +1,37 @@
+//! How a server-function call ended, named the same in the server's log,
+//! its metrics and the browser console.
+
+/// A call's outcome, from its HTTP status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Outcome {
+    /// Answered 2xx, or a plain form's redirect without an error.
+    Ok,
+    /// The function refused the input (400, 404, 405, 409, 422).
+    Rejected,
+    /// A security layer refused the request (403, 413, 429).
+    Refused,
+    /// The server failed (5xx); the error chain is logged at error level.
+    Error,
+}
+
+impl Outcome {
+    /// The outcome an HTTP status stands for.
+    pub fn of_status(status: u16) -> Self {
+        match status {
+            200..=399 => Self::Ok,
+            403 | 413 | 429 => Self::Refused,
+            500.. => Self::Error,
+            _ => Self::Rejected,
+        }
+    }
+
+    /// The name used in logs, metrics and the browser console.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::Rejected => "rejected",
+            Self::Refused => "refused",
+            Self::Error => "error",
+        }
+    }
+}

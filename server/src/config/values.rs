@@ -1,0 +1,80 @@
+//! Values of the observability keys that are more than a number or a list.
+
+use std::net::SocketAddr;
+use std::str::FromStr;
+
+use ferry::observe::LogFormat;
+
+/// `log-format`: readable text, JSON lines, or `auto` (JSON in production).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormatSetting {
+    Auto,
+    Fixed(LogFormat),
+}
+
+impl FromStr for LogFormatSetting {
+    type Err = ();
+
+    fn from_str(text: &str) -> Result<Self, ()> {
+        match text.to_ascii_lowercase().as_str() {
+            "auto" => Ok(Self::Auto),
+            "text" => Ok(Self::Fixed(LogFormat::Text)),
+            "json" => Ok(Self::Fixed(LogFormat::Json)),
+            _ => Err(()),
+        }
+    }
+}
+
+impl LogFormatSetting {
+    /// The format to write: `auto` means JSON in production, text otherwise.
+    pub fn resolve(self, production: bool) -> LogFormat {
+        match self {
+            Self::Fixed(format) => format,
+            Self::Auto if production => LogFormat::Json,
+            Self::Auto => LogFormat::Text,
+        }
+    }
+}
+
+/// `metrics`: where `/metrics` is served, if anywhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetricsAt {
+    /// Not served.
+    Off,
+    /// At `/metrics` on the site's own address.
+    Site,
+    /// At `/metrics` on a separate listener, such as an internal interface.
+    Address(SocketAddr),
+}
+
+impl FromStr for MetricsAt {
+    type Err = ();
+
+    fn from_str(text: &str) -> Result<Self, ()> {
+        match text.to_ascii_lowercase().as_str() {
+            "off" => Ok(Self::Off),
+            "site" => Ok(Self::Site),
+            _ => text.parse().map(Self::Address).map_err(|_| ()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn observability_values_parse() {
+        assert_eq!("JSON".parse(), Ok(LogFormatSetting::Fixed(LogFormat::Json)));
+        assert_eq!(LogFormatSetting::Auto.resolve(true), LogFormat::Json);
+        assert_eq!(LogFormatSetting::Auto.resolve(false), LogFormat::Text);
+        assert!("yaml".parse::<LogFormatSetting>().is_err());
+        assert_eq!("off".parse(), Ok(MetricsAt::Off));
+        assert_eq!("site".parse(), Ok(MetricsAt::Site));
+        assert_eq!(
+            "127.0.0.1:9100".parse(),
+            Ok(MetricsAt::Address("127.0.0.1:9100".parse().unwrap()))
+        );
+        assert!("9100".parse::<MetricsAt>().is_err());
+    }
+}
