@@ -1,5 +1,7 @@
 // Browser tests against the release server, in Debian's chromium, twice:
 // once with JavaScript (hydrated app) and once without (plain HTML forms).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { defineConfig } from "@playwright/test";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
@@ -9,7 +11,11 @@ const baseURL = `http://127.0.0.1:${port}`;
 // data), so the stock the tests see does not depend on earlier runs. The
 // reset belongs to the server's start command: Playwright evaluates this
 // file again in each worker, while the server is running.
-const database = "target/e2e/shop.db";
+const database = "target/e2e/app.db";
+
+// The release binary: cargo-leptos's `bin-target`, named for the app.
+const cargoToml = readFileSync(join(__dirname, "..", "Cargo.toml"), "utf8");
+const binary = cargoToml.match(/^bin-target = "(.*)"/m)?.[1] ?? "server";
 
 // Playwright cannot download a browser here; Debian's chromium is used instead.
 const launchOptions = {
@@ -42,7 +48,7 @@ export default defineConfig({
   ],
   // The release server built by `cargo leptos build --release`, on its own port.
   webServer: {
-    command: `mkdir -p target/e2e && rm -f ${database} ${database}-wal ${database}-shm && exec target/release/server`,
+    command: `mkdir -p target/e2e && rm -f ${database} ${database}-wal ${database}-shm && exec target/release/${binary}`,
     cwd: "..",
     url: `${baseURL}/`,
     timeout: 60_000,
@@ -54,7 +60,7 @@ export default defineConfig({
       LEPTOS_SITE_ROOT: "target/site",
       LEPTOS_ENV: "PROD",
       // Production mode needs a session key; this one exists only for tests.
-      FERRY_SESSION_KEY: "end-to-end-tests-only-0123456789abcdef0123456789abcdef",
+      APP_SESSION_KEY: "end-to-end-tests-only-0123456789abcdef0123456789abcdef",
       DATABASE_URL: `sqlite://${database}`,
       RUST_LOG: "warn",
     },

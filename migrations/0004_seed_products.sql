@@ -1,7 +1,7 @@
 -- The example shop's catalog: twenty products to browse, buy and sell out.
 INSERT INTO products (id, name, description, price_cents, stock, created_at) VALUES
     (1,  'Harbour Mug',          'A stoneware mug glazed the grey-blue of a winter harbour.', 1800, 40, '2026-01-05T09:00:00Z'),
-    (2,  'Ferry Tote',           'Heavy canvas tote with a rope handle; carries a week of groceries.', 2400, 25, '2026-01-06T09:00:00Z'),
+    (2,  'Harbour Tote',           'Heavy canvas tote with a rope handle; carries a week of groceries.', 2400, 25, '2026-01-06T09:00:00Z'),
     (3,  'Deck Blanket',         'Wool blanket for cold crossings, 150 by 200 cm.', 8900, 12, '2026-01-08T09:00:00Z'),
     (4,  'Tide Table Poster',    'A year of tides for the home port, printed on cotton paper.', 3200, 30, '2026-01-10T09:00:00Z'),
     (5,  'Brass Compass',        'A working pocket compass in a brass case.', 4600, 8, '2026-01-12T09:00:00Z'),
@@ -19,4 +19,4 @@ INSERT INTO products (id, name, description, price_cents, stock, created_at) VAL
     (17, 'Chart Tea Towel',      'A linen tea towel printed with the harbour chart.', 1400, 35, '2026-02-15T09:00:00Z'),
     (18, 'Storm Lantern',        'A paraffin hurricane lantern, tested in gales.', 5800, 7, '2026-02-18T09:00:00Z'),
     (19, 'Gull Whistle',         'A tin whistle tuned to sound like a herring gull.', 700, 100, '2026-02-20T09:00:00Z'),
-    (20, 'Timetable Calendar',   'Next year''s calendar laid out like a ferry timetable.', 1600, 20, '2026-02-22T09:00:00Z');
+    (20, 'Timetable Calendar',   'Next year''s calendar laid out like a harbour timetable.', 1600, 20, '2026-02-22T09:00:00Z');

@@ -6,21 +6,28 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-server="$root/target/release/server"
+. "$root/scripts/lib.sh"
+server=$(release_binary)
 client=("$root"/target/site/pkg/*.wasm "$root"/target/site/pkg/*.js)
 [ -x "$server" ] && [ -f "${client[0]}" ] || { echo "secrets: build with cargo leptos build --release first" >&2; exit 1; }
 
 needles=(
-  "sqlite://ferry.db"          # the default database URL
-  "INSERT INTO cart_lines"     # SQL from the repositories
-  "BEGIN IMMEDIATE"
-  "SELECT p.id AS product_id"
+  ".db?mode=rwc"               # the default database URL
+  "UPDATE counter SET value"   # SQL from the repositories
   "app/src/db.rs"              # server-only modules
-  "app/src/cart/repo.rs"
-  "app/src/orders/repo.rs"
-  "cart_lines"                 # table names
+  "app/src/counter/repo.rs"
   "sqlx"
 )
+if [ -d "$root/app/src/cart" ]; then # the example shop
+  needles+=(
+    "INSERT INTO cart_lines"
+    "BEGIN IMMEDIATE"
+    "SELECT p.id AS product_id"
+    "app/src/cart/repo.rs"
+    "app/src/orders/repo.rs"
+    "cart_lines"
+  )
+fi
 failed=0
 for needle in "${needles[@]}"; do
   if ! grep -qaF -- "$needle" "$server"; then

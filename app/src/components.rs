@@ -1,20 +1,7 @@
-//! Small UI pieces shared by the shop's pages.
+//! Small UI pieces shared by the app's pages.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-
-use crate::cart::views::CartBadge;
-
-/// The header on every page: the shop's name and the cart badge.
-#[component]
-pub fn SiteHeader() -> impl IntoView {
-    view! {
-        <header class="site-header">
-            <a class="brand" href="/">"Ferry Shop"</a>
-            <CartBadge />
-        </header>
-    }
-}
 
 /// A failed read, shown in place of the content. A missing thing also sets
 /// the page's status to 404 when rendered on the server.

@@ -1,4 +1,4 @@
-//! The app: the HTML shell, the route table, and one module per business area.
+//! The app: the route table, and one module per business area.
 #![recursion_limit = "256"]
 
 pub mod cart;
@@ -7,6 +7,8 @@ pub mod components;
 pub mod counter;
 pub mod money;
 pub mod orders;
+pub mod shell;
+pub mod site;
 
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -16,34 +18,16 @@ pub mod session;
 pub mod state;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-use cart::views::{provide_cart, CartPage};
+use cart::views::{provide_cart, CartPage, SiteHeader};
 use catalog::views::{CatalogPage, ProductPage};
-use components::SiteHeader;
 use counter::views::CounterPage;
 use orders::views::OrderPage;
-
-/// The HTML document the server renders around the app.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
-    view! {
-        <!DOCTYPE html>
-        <html lang="en">
-            <head>
-                <meta charset="utf-8" />
-                <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <AutoReload options=options.clone() />
-                <HydrationScripts options />
-                <MetaTags />
-            </head>
-            <body>
-                <App />
-            </body>
-        </html>
-    }
-}
+pub use shell::shell;
+use shell::NotFound;
 
 /// The route table. Every route renders asynchronously: the server waits for
 /// the page's data and sends it whole, so it is complete without JavaScript
@@ -53,8 +37,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_cart();
     view! {
-        <Stylesheet id="leptos" href="/pkg/ferry.css" />
-        <Title text="Ferry Shop" />
+        <Title text=site::TITLE />
         <Router>
             <SiteHeader />
             <main>
@@ -70,15 +53,8 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Shown for any path no route matches; the server answers it with 404.
-#[component]
-fn NotFound() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(axum::http::StatusCode::NOT_FOUND);
-    }
-    view! {
-        <h1>"Page not found"</h1>
-        <p><a href="/">"Back to the catalog"</a></p>
-    }
+/// The JSON API beside the pages and server functions, for other clients.
+#[cfg(feature = "ssr")]
+pub fn json_api() -> axum::Router<state::AppState> {
+    catalog::api::routes()
 }

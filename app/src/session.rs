@@ -13,7 +13,7 @@ use sha2::Sha256;
 use std::sync::Arc;
 
 /// The cookie's name.
-pub const COOKIE_NAME: &str = "ferry_cart";
+pub const COOKIE_NAME: &str = crate::site::CART_COOKIE;
 
 /// How long an idle cart is remembered: 30 days.
 const MAX_AGE_SECONDS: u32 = 30 * 24 * 60 * 60;
@@ -196,7 +196,7 @@ mod tests {
         let parts = parts_with_cookie(&format!("theme=dark; {COOKIE_NAME}={}; x=1", key.sign(&id)));
         assert_eq!(cart_id_from(&parts, &key), Some(id));
         assert_eq!(
-            cart_id_from(&parts_with_cookie("ferry_cart=nope"), &key),
+            cart_id_from(&parts_with_cookie(&format!("{COOKIE_NAME}=nope")), &key),
             None
         );
     }

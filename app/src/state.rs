@@ -1,8 +1,5 @@
 //! What server functions share on the server, and how they reach it.
 
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::Arc;
-
 use axum::extract::FromRef;
 use leptos::prelude::*;
 use sqlx::SqlitePool;
@@ -18,7 +15,6 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Signs the cart cookie; from configuration (see `session-key`).
     pub session_key: SessionKey,
-    pub counter: Counter,
 }
 
 impl AppState {
@@ -30,24 +26,7 @@ impl AppState {
             pool,
             secure_cookies: false,
             session_key: SessionKey::random(),
-            counter: Counter::default(),
         }
-    }
-}
-
-/// The skeleton's counter: a number kept in memory, on the `/counter` page.
-#[derive(Clone, Default)]
-pub struct Counter(Arc<AtomicI64>);
-
-impl Counter {
-    /// The current value.
-    pub fn get(&self) -> i64 {
-        self.0.load(Ordering::SeqCst)
-    }
-
-    /// Adds `by` and returns the new value.
-    pub fn add(&self, by: i64) -> i64 {
-        self.0.fetch_add(by, Ordering::SeqCst) + by
     }
 }
 

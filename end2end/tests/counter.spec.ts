@@ -16,7 +16,7 @@ async function readCount(page: Page): Promise<number> {
 
 test("the page is complete as served", async ({ page }) => {
   await page.goto("/counter");
-  await expect(page.getByRole("heading", { name: "Ferry", exact: true })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Counter", exact: true })).toBeVisible();
   await expect(page.getByTestId("count")).toHaveText(/^\d+$/);
   await expect(page.getByLabel("Add")).toHaveValue("1");
 });

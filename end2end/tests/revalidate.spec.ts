@@ -1,4 +1,4 @@
-// ferry's revalidation in a real browser: a mutation declares its tags on
+// Revalidation in a real browser: a mutation declares its tags on
 // the server, and every query on the page with a matching tag refetches,
 // though no component names the action. Without JavaScript, the form's
 // redirect renders the page again, so it is fresh by construction.

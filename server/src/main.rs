@@ -109,12 +109,12 @@ fn leptos_options(config: &Config) -> Result<LeptosOptions, String> {
 }
 
 /// The configured session key; in development without one, a random key
-/// kept in `target/ferry-dev-session-key`, so carts survive a rebuild.
+/// kept in `target/dev-session-key`, so carts survive a rebuild.
 fn session_key(config: &Config) -> Result<SessionKey, String> {
     if let Some(secret) = &config.session_key {
         return Ok(SessionKey::new(secret));
     }
-    let path = std::path::Path::new("target/ferry-dev-session-key");
+    let path = std::path::Path::new("target/dev-session-key");
     if let Ok(secret) = std::fs::read_to_string(path) {
         return Ok(SessionKey::new(secret.trim()));
     }

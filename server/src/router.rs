@@ -56,7 +56,7 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
     let router = Router::new()
         // Registers every page and every server function; gives each the state.
         .leptos_routes(&state, routes, move || shell(options.clone()))
-        .merge(app::catalog::api::routes())
+        .merge(app::json_api())
         .route(
             "/api/{*endpoint}",
             ferry::server::no_such_endpoint(development),

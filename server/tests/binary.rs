@@ -6,15 +6,19 @@ use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+// The binary under test, named for the app.{% capture binary %}
+const BINARY: &str = env!("CARGO_BIN_EXE_server");
+// (`cargo leptos new` renames it.){% endcapture %}{{ binary | replace: "_server", binary_env_suffix }}
+
 fn server() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+    let mut command = Command::new(BINARY);
     command
         .env_remove("LEPTOS_SITE_ADDR")
         .env_remove("DATABASE_URL")
         .env_remove("RUST_LOG")
         .env_remove("LEPTOS_ENV")
-        .env_remove("FERRY_SESSION_KEY")
-        .env("LEPTOS_OUTPUT_NAME", "ferry")
+        .env_remove("APP_SESSION_KEY")
+        .env("LEPTOS_OUTPUT_NAME", "site")
         .env("RUST_BACKTRACE", "1");
     command
 }
@@ -24,7 +28,7 @@ fn a_bad_value_stops_start_up_with_one_line_naming_the_key() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("Leptos.toml");
     std::fs::write(&path, "site-addr = \"not-an-address\"\n").unwrap();
-    let output = server().env("FERRY_CONFIG", &path).output().unwrap();
+    let output = server().env("APP_CONFIG", &path).output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert_eq!(
@@ -42,19 +46,19 @@ fn a_bad_value_stops_start_up_with_one_line_naming_the_key() {
 fn production_without_a_session_key_refuses_to_start() {
     let output = server()
         .env("LEPTOS_ENV", "PROD")
-        .env_remove("FERRY_SESSION_KEY")
+        .env_remove("APP_SESSION_KEY")
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(
-        stderr.contains("`session-key` is missing") && stderr.contains("FERRY_SESSION_KEY"),
+        stderr.contains("`session-key` is missing") && stderr.contains("APP_SESSION_KEY"),
         "{stderr}"
     );
     let short = server()
         .env("LEPTOS_ENV", "PROD")
-        .env("FERRY_SESSION_KEY", "hunter2")
+        .env("APP_SESSION_KEY", "hunter2")
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&short.stderr);

@@ -16,7 +16,8 @@ async fn the_counter_page_is_rendered_on_the_server() {
         .unwrap()
         .starts_with("text/html"));
     assert!(
-        page.body.contains("<title>Ferry Shop</title>"),
+        page.body
+            .contains(&format!("<title>{}</title>", app::site::TITLE)),
         "{}",
         page.body
     );
@@ -27,7 +28,7 @@ async fn the_counter_page_is_rendered_on_the_server() {
         page.body
     );
     assert!(
-        page.body.contains("/pkg/ferry.js"),
+        page.body.contains("/pkg/site.js"),
         "hydration script missing: {}",
         page.body
     );

@@ -37,11 +37,11 @@ async fn each_call_logs_one_line_and_the_error_chain_under_the_request_id() {
     app.pool.close().await;
     let request = Request::builder()
         .method(Method::POST)
-        .uri("/api/cart/add")
+        .uri("/api/counter/add")
         .header("host", "localhost")
         .header("content-type", "application/x-www-form-urlencoded")
         .header("x-request-id", "ticket-99")
-        .body(Body::from("product_id=1&quantity=1"))
+        .body(Body::from("by=1"))
         .unwrap();
     assert_eq!(
         app.send(request).await.status,
@@ -66,7 +66,7 @@ async fn each_call_logs_one_line_and_the_error_chain_under_the_request_id() {
     for field in [
         "INFO",
         "request{id=ticket-99}",
-        "function=\"cart/add\"",
+        "function=\"counter/add\"",
         "outcome=\"error\"",
         "status=500",
         "ms=",

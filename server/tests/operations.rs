@@ -32,11 +32,11 @@ async fn a_request_id_round_trips_and_names_the_internal_error() {
     app.pool.close().await;
     let request = Request::builder()
         .method(Method::POST)
-        .uri("/api/cart/add")
+        .uri("/api/counter/add")
         .header("host", "localhost")
         .header("content-type", "application/x-www-form-urlencoded")
         .header("x-request-id", "support-ticket-4711")
-        .body(Body::from("product_id=1&quantity=1"))
+        .body(Body::from("by=1"))
         .unwrap();
     let reply = app.send(request).await;
     assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
@@ -68,23 +68,18 @@ async fn metrics_count_calls_outcomes_latency_routes_and_the_pool() {
     let app = TestApp::new().await;
     let before = app.get("/metrics", None).await;
     assert_eq!(before.status, StatusCode::OK);
-    let ok = r#"ferry_server_fn_calls_total{function="cart/add",outcome="ok"}"#;
-    let rejected = r#"ferry_server_fn_calls_total{function="cart/add",outcome="rejected"}"#;
-    let latency = r#"ferry_server_fn_duration_seconds_count{function="cart/add"}"#;
-    let page = r#"ferry_http_requests_total{method="GET",route="/products/{id}",status="200"}"#;
+    let ok = r#"ferry_server_fn_calls_total{function="counter/add",outcome="ok"}"#;
+    let rejected = r#"ferry_server_fn_calls_total{function="counter/add",outcome="rejected"}"#;
+    let latency = r#"ferry_server_fn_duration_seconds_count{function="counter/add"}"#;
+    let page = r#"ferry_http_requests_total{method="GET",route="/healthz",status="200"}"#;
     assert_eq!(metric(&before.body, ok), 0.0);
 
-    let added = app
-        .call("/api/cart/add", "product_id=1&quantity=1", None)
-        .await;
+    let added = app.call("/api/counter/add", "by=1", None).await;
     assert_eq!(added.status, StatusCode::OK, "{}", added.body);
-    app.call("/api/cart/add", "product_id=1&quantity=1", None)
-        .await;
-    let refused = app
-        .call("/api/cart/add", "product_id=1&quantity=0", None)
-        .await;
+    app.call("/api/counter/add", "by=1", None).await;
+    let refused = app.call("/api/counter/add", "by=0", None).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(app.get("/products/3", None).await.status, StatusCode::OK);
+    assert_eq!(app.get("/healthz", None).await.status, StatusCode::OK);
 
     let after = app.get("/metrics", None).await.body;
     assert_eq!(metric(&after, ok), 2.0, "{after}");
@@ -102,32 +97,30 @@ async fn metrics_count_calls_outcomes_latency_routes_and_the_pool() {
 async fn internal_failures_are_counted_as_errors() {
     let app = TestApp::new().await;
     app.pool.close().await;
-    let failed = app
-        .call("/api/cart/add", "product_id=1&quantity=1", None)
-        .await;
+    let failed = app.call("/api/counter/add", "by=1", None).await;
     assert_eq!(failed.status, StatusCode::INTERNAL_SERVER_ERROR);
     let scrape = app.get("/metrics", None).await.body;
-    let errors = r#"ferry_server_fn_errors_total{function="cart/add"}"#;
+    let errors = r#"ferry_server_fn_errors_total{function="counter/add"}"#;
     assert_eq!(metric(&scrape, errors), 1.0, "{scrape}");
 }
 
 #[tokio::test]
 async fn a_mistyped_endpoint_names_the_closest_ones_in_development() {
     let app = TestApp::new().await;
-    let reply = app.call("/api/cart/ad", "product_id=1", None).await;
+    let reply = app.call("/api/counter/ad", "by=1", None).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     let suggestion = reply.body.lines().nth(2).unwrap_or_default();
-    assert_eq!(suggestion.trim(), "POST /api/cart/add", "{}", reply.body);
+    assert_eq!(suggestion.trim(), "POST /api/counter/add", "{}", reply.body);
     assert!(!reply.body.contains("orders/checkout"), "{}", reply.body);
 }
 
 #[tokio::test]
 async fn a_mistyped_endpoint_names_nothing_in_production() {
     let app = TestApp::production().await;
-    let reply = app.call("/api/cart/ad", "product_id=1", None).await;
+    let reply = app.call("/api/counter/ad", "by=1", None).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     assert_eq!(
         reply.body,
-        "No server function is registered at POST /api/cart/ad.\n"
+        "No server function is registered at POST /api/counter/ad.\n"
     );
 }

@@ -147,15 +147,15 @@ async fn a_forged_cart_cookie_is_ignored() {
         .await;
     let real = reply.cart_cookie().unwrap();
     let id = real
-        .trim_start_matches("ferry_cart=")
+        .trim_start_matches(&format!("{}=", app::site::CART_COOKIE))
         .split('.')
         .next()
         .unwrap()
         .to_owned();
     // The victim's id without a signature, or with a made-up one.
     for forged in [
-        format!("ferry_cart={id}"),
-        format!("ferry_cart={id}.{}", "0".repeat(32)),
+        format!("{}={id}", app::site::CART_COOKIE),
+        format!("{}={id}.{}", app::site::CART_COOKIE, "0".repeat(32)),
     ] {
         let cart = app.call("/api/cart/get", "", Some(&forged)).await;
         assert_eq!(cart.json()["lines"], serde_json::json!({}), "{forged}");

@@ -1,5 +1,5 @@
-//! The cart page, its line controls, and the header badge, all reading the
-//! one cart resource the app provides.
+//! The cart page, its line controls, and the site header with its badge, all
+//! reading the one cart resource the app provides.
 
 use leptos::prelude::*;
 
@@ -151,4 +151,15 @@ fn typed_quantity(set: ServerAction<SetQuantity>, id: ProductId) -> Option<Strin
     let error = set.value().get().and_then(Result::err)?;
     (error.value("product_id") == Some(&id.to_string()))
         .then(|| error.value("quantity").map(str::to_owned))?
+}
+
+/// The header on every page: the shop's name and the cart badge.
+#[component]
+pub fn SiteHeader() -> impl IntoView {
+    view! {
+        <header class="site-header">
+            <a class="brand" href="/">{crate::site::TITLE}</a>
+            <CartBadge />
+        </header>
+    }
 }

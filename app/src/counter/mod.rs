@@ -1,6 +1,9 @@
 //! The counter: the smallest thing that exercises the whole loop (SSR,
-//! hydration, a server function called from a form and from a button).
+//! hydration, a server function called from a form and from a button, a
+//! tagged query, SQLite).
 
+#[cfg(feature = "ssr")]
+mod repo;
 pub mod views;
 
 use leptos::prelude::*;
@@ -24,14 +27,14 @@ pub fn parse_step(by: i64) -> Result<i64, ferry::Error> {
 /// The counter's current value.
 #[server(endpoint = "counter/get", client = ferry::ReadClient)]
 pub async fn get_counter() -> Result<i64, ferry::Error> {
-    Ok(crate::state::app_state()?.counter.get())
+    Ok(repo::value(&crate::state::pool()?).await?)
 }
 
 /// Adds `by` (1 to 100) to the counter and returns the new value.
 #[server(endpoint = "counter/add", client = ferry::Client)]
 pub async fn add_to_counter(by: i64) -> Result<i64, ferry::Error> {
     let by = parse_step(by)?;
-    let value = crate::state::app_state()?.counter.add(by);
+    let value = repo::add(&crate::state::pool()?, by).await?;
     ferry::revalidate(["counter"]);
     Ok(value)
 }

@@ -26,7 +26,7 @@ pub fn CounterPage() -> impl IntoView {
     };
 
     view! {
-        <h1>"Ferry"</h1>
+        <h1>"Counter"</h1>
         <p class="count">
             "Count: "
             <Suspense fallback=|| "…">

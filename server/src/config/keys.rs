@@ -18,8 +18,8 @@ pub(super) const SITE_ADDR: Key = Key {
 pub(super) const DATABASE_URL: Key = Key {
     name: "database-url",
     env: "DATABASE_URL",
-    default: "sqlite://ferry.db?mode=rwc",
-    expected: "a non-empty database URL such as \"sqlite://ferry.db?mode=rwc\"",
+    default: app::site::DEFAULT_DATABASE_URL,
+    expected: "a non-empty database URL such as \"sqlite://app.db?mode=rwc\"",
 };
 pub(super) const LOG_LEVEL: Key = Key {
     name: "log-level",
@@ -29,55 +29,55 @@ pub(super) const LOG_LEVEL: Key = Key {
 };
 pub(super) const COOKIE_SECURE: Key = Key {
     name: "cookie-secure",
-    env: "FERRY_COOKIE_SECURE",
+    env: "APP_COOKIE_SECURE",
     default: "false",
     expected: "true or false",
 };
 pub(super) const ALLOWED_ORIGINS: Key = Key {
     name: "allowed-origins",
-    env: "FERRY_ALLOWED_ORIGINS",
+    env: "APP_ALLOWED_ORIGINS",
     default: "",
     expected: "origins such as [\"https://admin.example.com\"] (or comma-separated)",
 };
 pub(super) const TRUSTED_PROXIES: Key = Key {
     name: "trusted-proxies",
-    env: "FERRY_TRUSTED_PROXIES",
+    env: "APP_TRUSTED_PROXIES",
     default: "",
     expected: "IP addresses such as [\"127.0.0.1\"] (or comma-separated)",
 };
 pub(super) const BODY_LIMIT: Key = Key {
     name: "body-limit",
-    env: "FERRY_BODY_LIMIT",
+    env: "APP_BODY_LIMIT",
     default: "1048576",
     expected: "a size in bytes, at least 1024",
 };
 pub(super) const RATE_PER_SECOND: Key = Key {
     name: "rate-limit-per-second",
-    env: "FERRY_RATE_LIMIT_PER_SECOND",
+    env: "APP_RATE_LIMIT_PER_SECOND",
     default: "50",
     expected: "a whole number of requests per second (0 turns the limit off)",
 };
 pub(super) const RATE_BURST: Key = Key {
     name: "rate-limit-burst",
-    env: "FERRY_RATE_LIMIT_BURST",
+    env: "APP_RATE_LIMIT_BURST",
     default: "100",
     expected: "a whole number of requests",
 };
 pub(super) const SESSION_KEY: Key = Key {
     name: "session-key",
-    env: "FERRY_SESSION_KEY",
+    env: "APP_SESSION_KEY",
     default: "",
     expected: "a secret of at least 32 characters",
 };
 pub(super) const LOG_FORMAT: Key = Key {
     name: "log-format",
-    env: "FERRY_LOG_FORMAT",
+    env: "APP_LOG_FORMAT",
     default: "auto",
     expected: "text, json, or auto (json in production, text otherwise)",
 };
 pub(super) const METRICS: Key = Key {
     name: "metrics",
-    env: "FERRY_METRICS",
+    env: "APP_METRICS",
     default: "site",
     expected: "off, site, or an address and port such as \"127.0.0.1:9100\"",
 };

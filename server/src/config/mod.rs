@@ -12,7 +12,7 @@ mod values;
 use keys::*;
 pub use values::{LogFormatSetting, MetricsAt};
 
-/// The file read when `FERRY_CONFIG` does not name another.
+/// The file read when `APP_CONFIG` does not name another.
 pub const DEFAULT_PATH: &str = "Leptos.toml";
 
 /// Every setting the server reads, already validated.
@@ -24,25 +24,25 @@ pub struct Config {
     pub database_url: String,
     /// The tracing filter (`log-level`, `RUST_LOG`).
     pub log_level: String,
-    /// How log lines are written (`log-format`, `FERRY_LOG_FORMAT`).
+    /// How log lines are written (`log-format`, `APP_LOG_FORMAT`).
     pub log_format: LogFormatSetting,
-    /// Where `/metrics` is served (`metrics`, `FERRY_METRICS`).
+    /// Where `/metrics` is served (`metrics`, `APP_METRICS`).
     pub metrics: MetricsAt,
-    /// Whether cookies are marked `Secure` (`cookie-secure`, `FERRY_COOKIE_SECURE`):
+    /// Whether cookies are marked `Secure` (`cookie-secure`, `APP_COOKIE_SECURE`):
     /// true when the site is served over https.
     pub cookie_secure: bool,
-    /// Other origins allowed to post (`allowed-origins`, `FERRY_ALLOWED_ORIGINS`).
+    /// Other origins allowed to post (`allowed-origins`, `APP_ALLOWED_ORIGINS`).
     pub allowed_origins: Vec<String>,
-    /// Proxies whose `X-Forwarded-Host` is believed (`trusted-proxies`, `FERRY_TRUSTED_PROXIES`).
+    /// Proxies whose `X-Forwarded-Host` is believed (`trusted-proxies`, `APP_TRUSTED_PROXIES`).
     pub trusted_proxies: Vec<IpAddr>,
-    /// Largest request body in bytes (`body-limit`, `FERRY_BODY_LIMIT`).
+    /// Largest request body in bytes (`body-limit`, `APP_BODY_LIMIT`).
     pub body_limit: usize,
     /// Requests per second per client address, sustained (`rate-limit-per-second`,
-    /// `FERRY_RATE_LIMIT_PER_SECOND`); 0 turns the limit off.
+    /// `APP_RATE_LIMIT_PER_SECOND`); 0 turns the limit off.
     pub rate_per_second: u32,
-    /// Requests at once before the rate applies (`rate-limit-burst`, `FERRY_RATE_LIMIT_BURST`).
+    /// Requests at once before the rate applies (`rate-limit-burst`, `APP_RATE_LIMIT_BURST`).
     pub rate_burst: u32,
-    /// The secret that signs session cookies (`session-key`, `FERRY_SESSION_KEY`).
+    /// The secret that signs session cookies (`session-key`, `APP_SESSION_KEY`).
     pub session_key: Option<String>,
     /// Production mode (`LEPTOS_ENV=PROD`): a missing session key is an error.
     pub production: bool,
@@ -58,7 +58,7 @@ pub enum ConfigError {
     #[error("{path}: unknown key `{key}` (known keys: {})", known_keys())]
     UnknownKey { path: PathBuf, key: String },
     #[error(
-        "`session-key` is missing: in production (LEPTOS_ENV=PROD) set FERRY_SESSION_KEY \
+        "`session-key` is missing: in production (LEPTOS_ENV=PROD) set APP_SESSION_KEY \
          (or session-key in the config file) to at least 32 random characters, \
          for example the output of `openssl rand -hex 32`"
     )]
@@ -77,10 +77,10 @@ fn known_keys() -> String {
 }
 
 impl Config {
-    /// Reads the file named by `FERRY_CONFIG` (default `Leptos.toml`) and the
+    /// Reads the file named by `APP_CONFIG` (default `Leptos.toml`) and the
     /// process environment.
     pub fn from_environment() -> Result<Self, ConfigError> {
-        let path = std::env::var_os("FERRY_CONFIG")
+        let path = std::env::var_os("APP_CONFIG")
             .map_or_else(|| PathBuf::from(DEFAULT_PATH), PathBuf::from);
         Self::load(&path, |name| std::env::var(name).ok())
     }

@@ -31,7 +31,7 @@ impl Reply {
             .get_all(header::SET_COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .find(|v| v.starts_with("ferry_cart="))
+            .find(|v| v.starts_with(&format!("{}=", app::site::CART_COOKIE)))
             .and_then(|v| v.split(';').next())
             .map(str::to_owned)
     }
@@ -67,7 +67,7 @@ impl TestApp {
     async fn with_env(env: Env) -> Self {
         let (pool, dir) = app::db::fresh().await;
         let options = LeptosOptions::builder()
-            .output_name("ferry")
+            .output_name("site")
             .env(env)
             .build();
         let state = app::state::AppState::new(options, pool.clone());

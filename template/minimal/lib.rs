@@ -1,0 +1,54 @@
+//! The app: the route table, and one module per business area. It starts
+//! with one: `counter/`, a page whose value is a tagged query and whose form
+//! calls a server function. Add an area as a folder beside it (types, rules
+//! and `#[server]` functions in `mod.rs`, components in `views.rs`, SQL in
+//! `repo.rs`) and its routes below.
+
+pub mod components;
+pub mod counter;
+pub mod shell;
+pub mod site;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod session;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+use counter::views::CounterPage;
+pub use shell::shell;
+use shell::NotFound;
+
+/// The route table. Every route renders asynchronously: the server waits for
+/// the page's data and sends it whole, so it is complete without JavaScript.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Title text=site::TITLE />
+        <Router>
+            <header class="site-header">
+                <a class="brand" href="/">{site::TITLE}</a>
+            </header>
+            <main>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=CounterPage ssr=SsrMode::Async />
+                    <Route path=path!("/counter") view=CounterPage ssr=SsrMode::Async />
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// The JSON API beside the pages and server functions: none yet. Return
+/// `axum` routes here for other clients (the shop template has an example).
+#[cfg(feature = "ssr")]
+pub fn json_api() -> axum::Router<state::AppState> {
+    axum::Router::new()
+}
