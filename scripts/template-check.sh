@@ -8,7 +8,9 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-work="$root/target/template-check"
+# Outside this workspace: cargo-generate adds an app generated inside a
+# workspace to that workspace's members.
+work="${TMPDIR:-/tmp}/template-check"
 export CARGO_TARGET_DIR="$root/target"
 rm -rf "$work" && mkdir -p "$work/source"
 
@@ -25,6 +27,12 @@ generate() {
   [ -f "$work/$1/Cargo.toml" ] || { echo "template: $1 was not generated" >&2; exit 1; }
 }
 
+# Stops with a message when a check fails.
+need() {
+  local what=$1; shift
+  "$@" || { echo "template: $what" >&2; exit 1; }
+}
+
 # Fails on any mention of the template's name outside the toolkit itself and
 # the lines that use it, and on any template tag left unrendered.
 check_names() {
@@ -36,11 +44,11 @@ check_names() {
   if grep -rnE '\{%|\{\{ ' "$work/$app"/{Cargo.toml,server/Cargo.toml,Leptos.toml,app/src/site.rs,server/tests/binary.rs,README.md}; then
     echo "template: unrendered tags in $app" >&2; exit 1
   fi
-  grep -q "^name = \"$app\"" "$work/$app/Cargo.toml"
-  grep -q "^bin-target = \"$app\"" "$work/$app/Cargo.toml"
-  grep -q "CART_COOKIE: &str = \"${crate}_cart\"" "$work/$app/app/src/site.rs"
-  grep -q "sqlite://$crate.db" "$work/$app/app/src/site.rs"
-  [ ! -e "$work/$app/cargo-generate.toml" ] && [ ! -e "$work/$app/template" ]
+  need "$app: the site is not named $app" grep -q "^name = \"$app\"" "$work/$app/Cargo.toml"
+  need "$app: the binary is not named $app" grep -q "^bin-target = \"$app\"" "$work/$app/Cargo.toml"
+  need "$app: the cookie is not ${crate}_cart" grep -q "CART_COOKIE: &str = \"${crate}_cart\"" "$work/$app/app/src/site.rs"
+  need "$app: the database is not $crate.db" grep -q "sqlite://$crate.db" "$work/$app/app/src/site.rs"
+  need "$app: the template's own files were copied" test ! -e "$work/$app/cargo-generate.toml" -a ! -e "$work/$app/template"
 }
 
 typecheck() {
@@ -53,8 +61,8 @@ started=$SECONDS
 echo "template: the default answers (no terminal, no CARGO_GENERATE_VALUE_VARIANT)"
 (unset CARGO_GENERATE_VALUE_VARIANT; generate acme-shop)
 check_names acme-shop
-[ -d "$work/acme-shop/app/src/cart" ] || { echo "template: the default should keep the shop" >&2; exit 1; }
-grep -q "^# Acme Shop" "$work/acme-shop/README.md"
+need "the default should keep the shop" test -d "$work/acme-shop/app/src/cart"
+need "the README should be the app's" grep -q "^# Acme Shop" "$work/acme-shop/README.md"
 typecheck acme-shop
 echo "template: acme-shop (shop) generated and type-checked in $((SECONDS - started)) s"
 
@@ -62,7 +70,7 @@ started=$SECONDS
 echo "template: CARGO_GENERATE_VALUE_VARIANT=minimal"
 CARGO_GENERATE_VALUE_VARIANT=minimal generate acme-mini
 check_names acme-mini
-[ ! -e "$work/acme-mini/app/src/cart" ] && [ ! -e "$work/acme-mini/migrations/0001_products.sql" ]
+need "minimal should have no shop" test ! -e "$work/acme-mini/app/src/cart" -a ! -e "$work/acme-mini/migrations/0001_products.sql"
 typecheck acme-mini
 (cd "$work/acme-mini" && cargo test --quiet --workspace --exclude frontend 2>&1 | grep -E '^test result|FAILED|panicked' | sed 's/^/  /')
 echo "template: acme-mini (minimal) generated, type-checked and tested in $((SECONDS - started)) s"

@@ -29,6 +29,11 @@ scripts/check-client-secrets.sh
 section "browser tests"
 (cd end2end && npx playwright test)
 
+if [ -f cargo-generate.toml ]; then
+  section "the template: generate both variants and check them"
+  scripts/template-check.sh
+fi
+
 section "durability: SIGKILL in a burst of writes"
 scripts/durability.sh
 

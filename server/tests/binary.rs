@@ -131,5 +131,6 @@ fn it_serves_the_rendered_page_on_the_given_address() {
         }
     };
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
-    assert!(response.contains("Harbour Mug"), "{response}");
+    let title = format!("<title>{}</title>", app::site::TITLE);
+    assert!(response.contains(&title), "{response}");
 }
