@@ -3,7 +3,7 @@
 #! `cargo leptos new`, as a user would, and checks each one: the app's own
 #! names everywhere (no trace of the template's, except the `ferry` toolkit
 #! it depends on), a type-check for the server and for wasm32, and for the
-#! minimal variant its own Rust tests. Builds share this repository's target
+#! minimal variant a `cargo leptos build` and its own Rust tests. Builds share this repository's target
 #! directory, so dependencies compile once.
 set -euo pipefail
 
@@ -46,6 +46,7 @@ check_names() {
   fi
   need "$app: the site is not named $app" grep -q "^name = \"$app\"" "$work/$app/Cargo.toml"
   need "$app: the binary is not named $app" grep -q "^bin-target = \"$app\"" "$work/$app/Cargo.toml"
+  need "$app: cargo-leptos would not find the binary" grep -q "^bin-exe-name = \"$app\"" "$work/$app/Cargo.toml"
   need "$app: the cookie is not ${crate}_cart" grep -q "CART_COOKIE: &str = \"${crate}_cart\"" "$work/$app/app/src/site.rs"
   need "$app: the database is not $crate.db" grep -q "sqlite://$crate.db" "$work/$app/app/src/site.rs"
   need "$app: the template's own files were copied" test ! -e "$work/$app/cargo-generate.toml" -a ! -e "$work/$app/template"
@@ -71,6 +72,11 @@ echo "template: CARGO_GENERATE_VALUE_VARIANT=minimal"
 CARGO_GENERATE_VALUE_VARIANT=minimal generate acme-mini
 check_names acme-mini
 need "minimal should have no shop" test ! -e "$work/acme-mini/app/src/cart" -a ! -e "$work/acme-mini/migrations/0001_products.sql"
-typecheck acme-mini
+# Built as `cargo leptos watch` builds it (server and WASM, which covers
+# the wasm32 type-check), then its own Rust tests.
+(cd "$work/acme-mini" && cargo check --quiet --workspace --exclude frontend --all-targets &&
+  cargo leptos build >"$work/acme-mini-build.log" 2>&1) ||
+  { tail -30 "$work/acme-mini-build.log" >&2; echo "template: acme-mini does not build" >&2; exit 1; }
+need "acme-mini: cargo leptos build made no binary" test -x "$CARGO_TARGET_DIR/debug/acme-mini"
 (cd "$work/acme-mini" && cargo test --quiet --workspace --exclude frontend 2>&1 | grep -E '^test result|FAILED|panicked' | sed 's/^/  /')
-echo "template: acme-mini (minimal) generated, type-checked and tested in $((SECONDS - started)) s"
+echo "template: acme-mini (minimal) generated, built and tested in $((SECONDS - started)) s"

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+#! Measuring helpers for bench/run.sh (sourced): load with wrk, CPU time
+#! from /proc, first-load bytes as served, and the report and chart.
+#! Expects $out, $duration, $connections and $action_name.
+
+need_wrk() {
+  command -v wrk >/dev/null && return 0
+  echo "bench: installing wrk (Debian)" >&2
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq wrk >/dev/null
+}
+
+wait_for() {
+  for _ in $(seq 1 200); do
+    curl -sf -o /dev/null "$1" && return 0
+    sleep 0.1
+  done
+  echo "bench: nothing answered at $1" >&2
+  exit 1
+}
+
+# User plus system CPU time of a process, in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# load NAME PID URL [wrk options]: runs wrk and writes NAME.txt with
+# requests/s, p50 ms, p99 ms, server CPU ms per request, requests, errors.
+load() {
+  local name=$1 pid=$2 url=$3
+  shift 3
+  local before after
+  before=$(cpu_ticks "$pid")
+  wrk -t2 -c"$connections" -d"${duration}s" --latency "$@" "$url" >"$out/$name.wrk"
+  after=$(cpu_ticks "$pid")
+  awk -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; return v * 1000 }
+    $1 == "50%" { p50 = ms($2) }
+    $1 == "99%" { p99 = ms($2) }
+    /requests in/ { requests = $1 }
+    /^Requests\/sec:/ { rps = $2 }
+    /Non-2xx or 3xx responses:/ { errors += $NF }
+    /Socket errors:/ { errors += $4 + $6 + $8 + $10 }
+    END { printf "%.0f %.2f %.2f %.3f %d %d\n", rps, p50, p99, ticks * 1000 / hz / requests, requests, errors }
+  ' "$out/$name.wrk" >"$out/$name.txt"
+}
+
+# first_load BASE: one line per asset `/` loads: path, gzip bytes, brotli
+# bytes, as the server sends them (and the encodings it used).
+first_load() {
+  local base=$1 path gz br
+  for path in $(curl -s "$base/" | grep -oE '(href|src)="/pkg/[^"]+"' | cut -d'"' -f2 | sort -u); do
+    gz=$(curl -s -H 'Accept-Encoding: gzip' -o /dev/null -w '%{size_download} %header{content-encoding}' "$base$path")
+    br=$(curl -s -H 'Accept-Encoding: br' -o /dev/null -w '%{size_download} %header{content-encoding}' "$base$path")
+    echo "$path ${gz% *} ${br% *} ${gz#* }/${br#* }"
+  done
+}
+
+field() { awk -v n="$2" '{print $n}' "$out/$1.txt"; }
+pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f %%", 100 * a / b }'; }
+sum_column() { awk -v n="$1" '{s += $n} END {print s + 0}' "$out/bytes.txt"; }
+
+# report ANSWERED UNITS: the results as a Markdown table.
+report() {
+  local gzip brotli cpu
+  gzip=$(sum_column 2)
+  brotli=$(sum_column 3)
+  cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
+  echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores ($cpu), $(free -g | awk '/Mem:/ {print $2}') GiB;"
+  echo "wrk, $connections connections, ${duration} s per run, client and server on the same machine."
+  echo
+  echo "| measure | Ferry | baseline (same run) | ratio | target |"
+  echo "|---|---|---|---|---|"
+  echo "| SSR \`/\` requests/s | $(field ssr 1) | floor $(field floor 1) | $(pct "$(field ssr 1)" "$(field floor 1)") of floor | ≥ 30 % of floor |"
+  echo "| SSR p50 / p99 ms | $(field ssr 2) / $(field ssr 3) | floor $(field floor 2) / $(field floor 3) | | |"
+  echo "| SSR server CPU ms/request | $(field ssr 4) | floor $(field floor 4) | | ≤ 0.3 |"
+  echo "| $action_name requests/s | $(field action 1) | floor $(field floor 1) | $(pct "$(field action 1)" "$(field floor 1)") of floor | |"
+  echo "| $action_name p50 / p99 ms | $(field action 2) / $(field action 3) | floor $(field floor 2) / $(field floor 3) | | |"
+  echo "| $action_name server CPU ms/call | $(field action 4) | floor $(field floor 4) | | ≤ 0.3 |"
+  echo "| failed requests (SSR / $action_name / floor) | $(field ssr 6) / $(field action 6) / $(field floor 6) | | | 0 |"
+  echo "| 2,000 concurrent ${action_name} calls | $1 answered 200, $2 units | 2,000 | | exactly 2,000 |"
+  echo "| first-load bytes, gzip | $gzip | target 54,000 | $(pct "$gzip" 54000) of target | ≤ 54,000 |"
+  echo "| first-load bytes, brotli | $brotli | Next.js 16 page ~136,000 gzip | $(pct "$brotli" 136000) of Next.js | |"
+  if [ -f "$out/devloop.txt" ]; then
+    echo "| dev loop: app-crate edit served, s | $(awk '{print $1}' "$out/devloop.txt") | target 5 | | ≤ 5 |"
+    echo "| dev loop: stylesheet edit served, s | $(awk '{print $2}' "$out/devloop.txt") | | | |"
+  fi
+  echo
+  echo "First-load assets (path, gzip bytes, brotli bytes, encodings served):"
+  echo
+  sed 's/^/    /' "$out/bytes.txt"
+}
+
+# chart: requests/s and first-load bytes as horizontal bars, in SVG.
+chart() {
+  local gzip
+  gzip=$(sum_column 2)
+  {
+    echo "floor $(field floor 1) requests/s"
+    echo "SSR / $(field ssr 1) requests/s"
+    echo "$action_name $(field action 1) requests/s"
+    echo "Ferry, gzip $gzip bytes"
+    echo "target 54000 bytes"
+    echo "Next.js 16 136000 bytes"
+    echo "Leptos 0.8 minimal 212000 bytes"
+  } | awk '
+    { unit = $NF; value = $(NF - 1); label = $1; for (i = 2; i < NF - 1; i++) label = label " " $i
+      n++; labels[n] = label; values[n] = value; units[n] = unit
+      if (value > max[unit]) max[unit] = value }
+    END {
+      printf "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"%d\" font-family=\"sans-serif\" font-size=\"13\">\n", 30 * n + 20
+      for (i = 1; i <= n; i++) {
+        y = 30 * i - 10; w = 380 * values[i] / max[units[i]]
+        printf "<text x=\"0\" y=\"%d\">%s</text>\n", y + 14, labels[i]
+        printf "<rect x=\"150\" y=\"%d\" width=\"%.0f\" height=\"18\" fill=\"%s\"/>\n", y, w, (units[i] == "bytes" ? "#c0504d" : "#4f81bd")
+        printf "<text x=\"%.0f\" y=\"%d\">%s %s</text>\n", 155 + w, y + 14, values[i], units[i]
+      }
+      print "</svg>"
+    }'
+}

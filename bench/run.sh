@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+#! The benchmark suite, one command: `bench/run.sh`. Builds the release app
+#! (precompressed assets), starts it on a fresh database, and measures, each
+#! against a baseline from the same run:
+#! - SSR of `/` (20 products) with wrk, 32 connections, 10 s: requests/s,
+#!   p50, p99, and server CPU ms per request from /proc; the baseline is the
+#!   floor, a bare axum handler serving a static string of the page's size;
+#! - the add-to-cart server function as a browser first calls it (form post,
+#!   same origin, no cart yet), same figures (without the shop, the counter);
+#! - no lost updates: 2,000 add-to-cart calls at once for one cart must end
+#!   with exactly 2,000 units (without the shop: 2,000 counter adds);
+#! - first-load bytes of `/` as served (gzip and brotli): scripts, WASM and
+#!   stylesheet, against the 54,000-byte gzip target;
+#! - the dev loop (bench/devloop.sh; BENCH_SKIP_DEV_LOOP=1 skips it).
+#! Prints one table and writes it, with a chart, to target/bench/.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+. scripts/lib.sh
+. bench/measure.sh
+. bench/bursts.sh
+out=target/bench
+rm -rf "$out" && mkdir -p "$out"
+port=${BENCH_PORT:-3300}
+addr="127.0.0.1:$port"
+floor_addr="127.0.0.1:$((port + 1))"
+duration=${BENCH_SECONDS:-10}
+connections=32
+# 2,000 connections at once need more file descriptors than the usual 1,024.
+ulimit -n 16384 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+need_wrk
+echo "bench: building the release app and the bench tools" >&2
+cargo leptos build --release --precompress >"$out/build.log" 2>&1 || { tail -30 "$out/build.log"; exit 1; }
+cargo build --release --quiet -p bench
+tools=target/release/bench
+binary=$(release_binary)
+
+LEPTOS_SITE_ADDR="$addr" LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD \
+  DATABASE_URL="sqlite://$out/bench.db?mode=rwc" APP_RATE_LIMIT_PER_SECOND=0 \
+  APP_SESSION_KEY=bench-only-0123456789abcdef0123456789abcdef RUST_LOG=warn \
+  "$binary" >"$out/server.log" 2>&1 &
+server=$!
+trap 'kill $server ${floor:-} 2>/dev/null || true' EXIT
+wait_for "http://$addr/readyz"
+
+page_bytes=$(curl -s "http://$addr/" | wc -c)
+"$tools" floor "$floor_addr" "$page_bytes" &
+floor=$!
+wait_for "http://$floor_addr/"
+
+echo "bench: SSR of / and the floor, ${duration} s each" >&2
+load ssr "$server" "http://$addr/"
+load floor "$floor" "http://$floor_addr/"
+# The shop's add-to-cart, or the counter's add in an app without the shop.
+if [ -d app/src/cart ]; then
+  action=/api/cart/add action_body="product_id=3&quantity=1" action_name=add-to-cart
+else
+  action=/api/counter/add action_body="by=1" action_name="counter add"
+fi
+cat >"$out/action.lua" <<LUA
+wrk.method = "POST"
+wrk.body = "$action_body"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Accept"] = "application/json"
+wrk.headers["Origin"] = "http://$addr"
+LUA
+echo "bench: the $action server function, ${duration} s" >&2
+load action "$server" "http://$addr$action" -s "$out/action.lua"
+
+echo "bench: 2,000 calls to $action at once" >&2
+if [ -d app/src/cart ]; then
+  read -r answered units < <(cart_burst)
+else
+  read -r answered units < <(counter_burst)
+fi
+
+echo "bench: first-load bytes of /" >&2
+first_load "http://$addr" >"$out/bytes.txt"
+
+if [ "${BENCH_SKIP_DEV_LOOP:-0}" != 1 ]; then
+  kill "$server" "$floor" 2>/dev/null || true
+  echo "bench: the dev loop (cargo leptos watch)" >&2
+  bench/devloop.sh >"$out/devloop.txt"
+fi
+
+report "$answered" "$units" | tee "$out/results.md"
+chart >"$out/results.svg"
+[ "$answered" = 2000 ] && [ "$units" = 2000 ]

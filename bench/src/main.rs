@@ -1,0 +1,59 @@
+//! The benchmark suite's helpers (`bench/run.sh` drives them):
+//! - `floor <addr> <bytes>`: the fastest page axum can serve, a static
+//!   string of the given size, as the baseline for server-side rendering;
+//! - `burst <addr> <path> <cookie> <n> <body>...`: `n` POSTs sent at once
+//!   (bodies used in turn), printing how many were answered 200;
+//! - `sql <database-url> <statement>`: runs one statement, for fixtures.
+
+mod burst;
+
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("floor") if args.len() == 3 => floor(&args[1], &args[2]).await,
+        Some("burst") if args.len() >= 6 => burst::run(&args[1..]).await,
+        Some("sql") if args.len() == 3 => sql(&args[1], &args[2]).await,
+        _ => Err(
+            "usage: bench floor <addr> <bytes> | burst <addr> <path> <cookie> <n> <body>... \
+                  | sql <database-url> <statement>"
+                .to_owned(),
+        ),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("bench: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Serves a fixed HTML string of `bytes` bytes at `/` until killed.
+async fn floor(addr: &str, bytes: &str) -> Result<(), String> {
+    let size: usize = bytes.parse().map_err(|_| format!("not a size: {bytes}"))?;
+    let page: &'static str = Box::leak("x".repeat(size).into_boxed_str());
+    let app = axum::Router::new().route(
+        "/",
+        axum::routing::get(move || async move { axum::response::Html(page) }),
+    );
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    axum::serve(listener, app).await.map_err(|e| e.to_string())
+}
+
+/// Runs one SQL statement against the database (created if missing).
+async fn sql(url: &str, statement: &str) -> Result<(), String> {
+    let pool = sqlx::SqlitePool::connect(url)
+        .await
+        .map_err(|e| format!("cannot open {url}: {e}"))?;
+    sqlx::raw_sql(statement)
+        .execute(&pool)
+        .await
+        .map_err(|e| format!("{statement}: {e}"))?;
+    pool.close().await;
+    Ok(())
+}
