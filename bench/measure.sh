@@ -68,7 +68,7 @@ report() {
   echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores ($cpu), $(free -g | awk '/Mem:/ {print $2}') GiB;"
   echo "wrk, $connections connections, ${duration} s per run, client and server on the same machine."
   echo
-  echo "| measure | Ferry | baseline (same run) | ratio | target |"
+  echo "| measure | this app | baseline (same run) | ratio | target |"
   echo "|---|---|---|---|---|"
   echo "| SSR \`/\` requests/s | $(field ssr 1) | floor $(field floor 1) | $(pct "$(field ssr 1)" "$(field floor 1)") of floor | ≥ 30 % of floor |"
   echo "| SSR p50 / p99 ms | $(field ssr 2) / $(field ssr 3) | floor $(field floor 2) / $(field floor 3) | | |"
@@ -98,7 +98,7 @@ chart() {
     echo "floor $(field floor 1) requests/s"
     echo "SSR / $(field ssr 1) requests/s"
     echo "$action_name $(field action 1) requests/s"
-    echo "Ferry, gzip $gzip bytes"
+    echo "this app, gzip $gzip bytes"
     echo "target 54000 bytes"
     echo "Next.js 16 136000 bytes"
     echo "Leptos 0.8 minimal 212000 bytes"

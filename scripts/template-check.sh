@@ -3,15 +3,18 @@
 #! `cargo leptos new`, as a user would, and checks each one: the app's own
 #! names everywhere (no trace of the template's, except the `ferry` toolkit
 #! it depends on), a type-check for the server and for wasm32, and for the
-#! minimal variant a `cargo leptos build` and its own Rust tests. Builds share this repository's target
-#! directory, so dependencies compile once.
+#! minimal variant a `cargo leptos build` and its own Rust tests.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # Outside this workspace: cargo-generate adds an app generated inside a
 # workspace to that workspace's members.
 work="${TMPDIR:-/tmp}/template-check"
-export CARGO_TARGET_DIR="$root/target"
+# One target directory for both apps, apart from this repository's: Cargo
+# names a workspace member's build by its path inside the workspace, so the
+# `ferry` crate of a generated app would pass for this one's and be reused.
+# (The apps' own packages are named for each app, so they cannot collide.)
+export CARGO_TARGET_DIR="$root/target/template"
 rm -rf "$work" && mkdir -p "$work/source"
 
 # The working tree as git sees it (tracked and new files, not ignored ones):
@@ -49,13 +52,14 @@ check_names() {
   need "$app: cargo-leptos would not find the binary" grep -q "^bin-exe-name = \"$app\"" "$work/$app/Cargo.toml"
   need "$app: the cookie is not ${crate}_cart" grep -q "CART_COOKIE: &str = \"${crate}_cart\"" "$work/$app/app/src/site.rs"
   need "$app: the database is not $crate.db" grep -q "sqlite://$crate.db" "$work/$app/app/src/site.rs"
+  need "$app: the packages are not named for the app" grep -q "^name = \"$app-server\"" "$work/$app/server/Cargo.toml"
   need "$app: the template's own files were copied" test ! -e "$work/$app/cargo-generate.toml" -a ! -e "$work/$app/template"
 }
 
 typecheck() {
   (cd "$work/$1" &&
-    cargo check --quiet --workspace --exclude frontend --all-targets &&
-    cargo check --quiet -p frontend --target wasm32-unknown-unknown)
+    cargo check --quiet --workspace --exclude "$1-frontend" --all-targets &&
+    cargo check --quiet -p "$1-frontend" --target wasm32-unknown-unknown)
 }
 
 started=$SECONDS
@@ -74,9 +78,9 @@ check_names acme-mini
 need "minimal should have no shop" test ! -e "$work/acme-mini/app/src/cart" -a ! -e "$work/acme-mini/migrations/0001_products.sql"
 # Built as `cargo leptos watch` builds it (server and WASM, which covers
 # the wasm32 type-check), then its own Rust tests.
-(cd "$work/acme-mini" && cargo check --quiet --workspace --exclude frontend --all-targets &&
+(cd "$work/acme-mini" && cargo check --quiet --workspace --exclude acme-mini-frontend --all-targets &&
   cargo leptos build >"$work/acme-mini-build.log" 2>&1) ||
   { tail -30 "$work/acme-mini-build.log" >&2; echo "template: acme-mini does not build" >&2; exit 1; }
 need "acme-mini: cargo leptos build made no binary" test -x "$CARGO_TARGET_DIR/debug/acme-mini"
-(cd "$work/acme-mini" && cargo test --quiet --workspace --exclude frontend 2>&1 | grep -E '^test result|FAILED|panicked' | sed 's/^/  /')
+(cd "$work/acme-mini" && cargo test --quiet --workspace --exclude acme-mini-frontend 2>&1 | grep -E '^test result|FAILED|panicked' | sed 's/^/  /')
 echo "template: acme-mini (minimal) generated, built and tested in $((SECONDS - started)) s"

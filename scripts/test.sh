@@ -7,6 +7,8 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
+. scripts/lib.sh
+
 section() { printf '\n== %s (%ss)\n' "$*" "$SECONDS"; }
 
 section "set-up"
@@ -18,7 +20,7 @@ cargo fmt --all --check
 section "Rust tests"
 # The frontend crate is the WASM entry; built natively it would pull the
 # hydrate feature into the server's build, so it is left to cargo-leptos.
-cargo test --workspace --exclude frontend
+cargo test --workspace --exclude "$(lib_package)"
 
 section "release build"
 cargo leptos build --release
