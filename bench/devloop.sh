@@ -29,6 +29,7 @@ wait_until() {
   shift
   until "$@" >/dev/null 2>&1; do
     [ "$SECONDS" -lt "$deadline" ] || { echo "devloop: timed out; see $out/watch.log" >&2; exit 1; }
+    kill -0 "$watch" 2>/dev/null || { echo "devloop: cargo leptos watch stopped; see $out/watch.log" >&2; exit 1; }
     sleep 0.1
   done
 }
@@ -42,13 +43,13 @@ LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_RELOAD_PORT=$((port + 1)) \
   setsid cargo leptos watch >"$out/watch.log" 2>&1 &
 watch=$!
 trap restore EXIT
-wait_until 2400 served /counter '<h1>Counter</h1>'
+wait_until 2400 served /counter 'data-testid="count"'
 sleep 3 # let the watcher settle after the first build
 
 marker="Counter $RANDOM$RANDOM"
 started=$(now)
 sed -i "s|<h1>\"Counter\"</h1>|<h1>\"$marker\"</h1>|" "$view"
-wait_until 900 served /counter "<h1>$marker</h1>"
+wait_until 900 served /counter "$marker"
 app=$(since "$started")
 
 sleep 3

@@ -107,7 +107,7 @@ chart() {
       n++; labels[n] = label; values[n] = value; units[n] = unit
       if (value > max[unit]) max[unit] = value }
     END {
-      printf "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"%d\" font-family=\"sans-serif\" font-size=\"13\">\n", 30 * n + 20
+      printf "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"720\" height=\"%d\" font-family=\"sans-serif\" font-size=\"13\">\n", 30 * n + 20
       for (i = 1; i <= n; i++) {
         y = 30 * i - 10; w = 380 * values[i] / max[units[i]]
         printf "<text x=\"0\" y=\"%d\">%s</text>\n", y + 14, labels[i]

@@ -33,6 +33,7 @@ ulimit -n 16384 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 need_wrk
 echo "bench: building the release app and the bench tools" >&2
 cargo leptos build --release --precompress >"$out/build.log" 2>&1 || { tail -30 "$out/build.log"; exit 1; }
+scripts/gzip-best.sh
 cargo build --release --quiet -p bench
 tools=target/release/bench
 binary=$(release_binary)
