@@ -11,15 +11,6 @@ need_wrk() {
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq wrk >/dev/null
 }
 
-wait_for() {
-  for _ in $(seq 1 200); do
-    curl -sf -o /dev/null "$1" && return 0
-    sleep 0.1
-  done
-  echo "bench: nothing answered at $1" >&2
-  exit 1
-}
-
 # User plus system CPU time of a process, in clock ticks.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 

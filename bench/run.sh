@@ -44,12 +44,12 @@ LEPTOS_SITE_ADDR="$addr" LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD \
   "$binary" >"$out/server.log" 2>&1 &
 server=$!
 trap 'kill $server ${floor:-} 2>/dev/null || true' EXIT
-wait_for "http://$addr/readyz"
+wait_for "http://$addr/readyz" "bench: the server (log: $out/server.log)"
 
 page_bytes=$(curl -s "http://$addr/" | wc -c)
 "$tools" floor "$floor_addr" "$page_bytes" &
 floor=$!
-wait_for "http://$floor_addr/"
+wait_for "http://$floor_addr/" "bench: the floor server"
 
 echo "bench: SSR of / and the floor, ${duration} s each" >&2
 load ssr "$server" "http://$addr/"

@@ -21,12 +21,7 @@ start_server() {
     APP_SESSION_KEY=durability-check-only-0123456789abcdef0123456789 \
     APP_RATE_LIMIT_PER_SECOND=0 RUST_LOG=error "$binary" >>"$dir/server.log" 2>&1 &
   server=$!
-  for _ in $(seq 1 100); do
-    curl -sf -o /dev/null "$url/readyz" && return 0
-    sleep 0.1
-  done
-  echo "durability: the server did not start; see $dir/server.log" >&2
-  exit 1
+  wait_for "$url/readyz" "durability: the server (log: $dir/server.log)"
 }
 
 # Each call adds 1; a 200 means it was committed. One line per call sent,

@@ -1,6 +1,17 @@
 #!/usr/bin/env bash
 #! Helpers the scripts share. Source it: `. scripts/lib.sh`.
 
+# wait_for URL WHAT: waits up to 20 s for URL to answer 2xx; otherwise
+# says that WHAT did not start and fails.
+wait_for() {
+  for _ in $(seq 1 200); do
+    curl -sf -o /dev/null "$1" && return 0
+    sleep 0.1
+  done
+  echo "$2 did not start (nothing answered at $1)" >&2
+  exit 1
+}
+
 # The package of the browser bundle: cargo-leptos's `lib-package`.
 lib_package() {
   sed -n 's/^lib-package = "\(.*\)"/\1/p' "${root:-.}/Cargo.toml" | head -n 1

@@ -3,8 +3,7 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode};
+use axum::http::StatusCode;
 use common::TestApp;
 
 /// Log output captured for this test binary.
@@ -35,14 +34,7 @@ async fn each_call_logs_one_line_and_the_error_chain_under_the_request_id() {
     tracing::subscriber::set_global_default(subscriber).unwrap();
     let app = TestApp::new().await;
     app.pool.close().await;
-    let request = Request::builder()
-        .method(Method::POST)
-        .uri("/api/counter/add")
-        .header("host", "localhost")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("x-request-id", "ticket-99")
-        .body(Body::from("by=1"))
-        .unwrap();
+    let request = common::with_request_id("/api/counter/add", "by=1", "ticket-99");
     assert_eq!(
         app.send(request).await.status,
         StatusCode::INTERNAL_SERVER_ERROR

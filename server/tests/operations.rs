@@ -5,7 +5,7 @@
 mod common;
 
 use axum::body::Body;
-use axum::http::{Method, Request, StatusCode};
+use axum::http::{Request, StatusCode};
 use common::TestApp;
 
 #[tokio::test]
@@ -30,14 +30,7 @@ async fn a_request_id_round_trips_and_names_the_internal_error() {
     let generated = plain.headers["x-request-id"].to_str().unwrap();
     assert_eq!(generated.len(), 12, "an id is made when none is sent");
     app.pool.close().await;
-    let request = Request::builder()
-        .method(Method::POST)
-        .uri("/api/counter/add")
-        .header("host", "localhost")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("x-request-id", "support-ticket-4711")
-        .body(Body::from("by=1"))
-        .unwrap();
+    let request = common::with_request_id("/api/counter/add", "by=1", "support-ticket-4711");
     let reply = app.send(request).await;
     assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(reply.headers["x-request-id"], "support-ticket-4711");

@@ -128,6 +128,15 @@ impl TestApp {
     }
 }
 
+/// A form post as a script sends it, carrying its own `x-request-id`.
+pub fn with_request_id(path: &str, body: &str, id: &str) -> Request<Body> {
+    let mut request = post(path, body, "application/json", None, None);
+    request
+        .headers_mut()
+        .insert("x-request-id", id.parse().unwrap());
+    request
+}
+
 fn post(
     path: &str,
     body: &str,
