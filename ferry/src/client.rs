@@ -105,7 +105,7 @@ pub(crate) use registry::register;
 #[cfg(all(feature = "hydrate", debug_assertions))]
 mod console {
     //! Development only: one console line per call, such as
-    //! `ferry: cart/add 200 ok in 12 ms`.
+    //! `ferry: notes/add 200 ok in 12 ms`.
 
     use leptos::server_fn::request::browser::BrowserRequest;
 

@@ -186,11 +186,11 @@ mod tests {
     #[test]
     fn chains_name_every_distinct_cause() {
         #[derive(Debug, thiserror::Error)]
-        #[error("saving the cart")]
+        #[error("saving the note")]
         struct Saving(#[source] std::io::Error);
         assert_eq!(
             chain(&Saving(std::io::Error::other("disk full"))),
-            "saving the cart: disk full"
+            "saving the note: disk full"
         );
     }
 

@@ -188,16 +188,16 @@ mod tests {
     fn calls_errors_latency_and_gauges_are_rendered() {
         let metrics = Metrics::new();
         metrics.gauge("pool_connections", "Open connections", || 7);
-        metrics.record_call("cart/add", Outcome::Ok, 0.002);
-        metrics.record_call("cart/add", Outcome::Error, 0.010);
-        metrics.record_http("POST", "/api/cart/add", 200);
+        metrics.record_call("notes/add", Outcome::Ok, 0.002);
+        metrics.record_call("notes/add", Outcome::Error, 0.010);
+        metrics.record_http("POST", "/api/notes/add", 200);
         let text = metrics.render();
         for line in [
-            r#"ferry_server_fn_calls_total{function="cart/add",outcome="ok"} 1"#,
-            r#"ferry_server_fn_calls_total{function="cart/add",outcome="error"} 1"#,
-            r#"ferry_server_fn_errors_total{function="cart/add"} 1"#,
-            r#"ferry_server_fn_duration_seconds_count{function="cart/add"} 2"#,
-            r#"ferry_http_requests_total{method="POST",route="/api/cart/add",status="200"} 1"#,
+            r#"ferry_server_fn_calls_total{function="notes/add",outcome="ok"} 1"#,
+            r#"ferry_server_fn_calls_total{function="notes/add",outcome="error"} 1"#,
+            r#"ferry_server_fn_errors_total{function="notes/add"} 1"#,
+            r#"ferry_server_fn_duration_seconds_count{function="notes/add"} 2"#,
+            r#"ferry_http_requests_total{method="POST",route="/api/notes/add",status="200"} 1"#,
             "ferry_pool_connections 7",
         ] {
             assert!(text.contains(line), "missing {line} in\n{text}");

@@ -187,18 +187,18 @@ mod tests {
     #[test]
     fn suggestions_name_the_closest_endpoints_first() {
         let endpoints = [
-            "POST /api/cart/add",
-            "POST /api/cart/set",
-            "POST /api/orders/place",
+            "POST /api/notes/add",
+            "POST /api/notes/set",
+            "POST /api/lists/create",
         ]
         .map(String::from);
-        let text = suggestions("/api/cart/ad", &endpoints);
+        let text = suggestions("/api/notes/ad", &endpoints);
         let first = text.lines().nth(1).unwrap();
-        assert_eq!(first.trim(), "POST /api/cart/add", "{text}");
-        assert!(!text.contains("orders"), "{text}");
+        assert_eq!(first.trim(), "POST /api/notes/add", "{text}");
+        assert!(!text.contains("lists"), "{text}");
         let text = suggestions("/api/zzzzzzzzzzzzzzzzzzzz", &endpoints);
         assert!(text.starts_with("Registered endpoints:"), "{text}");
-        assert!(text.contains("POST /api/orders/place"), "{text}");
+        assert!(text.contains("POST /api/lists/create"), "{text}");
     }
 
     #[test]

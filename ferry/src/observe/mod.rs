@@ -128,7 +128,7 @@ mod tests {
     fn redirect_with(error: &crate::Error) -> String {
         let json = serde_json::to_vec(error).unwrap();
         let encoded = base64::engine::general_purpose::URL_SAFE.encode(json);
-        format!("/cart?__path=%2Fapi%2Fcart%2Fadd&__err={encoded}")
+        format!("/inbox?__path=%2Fapi%2Fnotes%2Fadd&__err={encoded}")
     }
 
     #[test]
@@ -149,7 +149,7 @@ mod tests {
     #[test]
     fn form_redirects_are_judged_by_the_error_they_carry() {
         let found = StatusCode::FOUND;
-        assert_eq!(outcome_of(&response(found, Some("/cart"))), Outcome::Ok);
+        assert_eq!(outcome_of(&response(found, Some("/inbox"))), Outcome::Ok);
         let invalid = redirect_with(&crate::Error::invalid("quantity", "Too many."));
         assert_eq!(
             outcome_of(&response(found, Some(&invalid))),
@@ -162,9 +162,9 @@ mod tests {
             outcome_of(&response(found, Some(&internal))),
             Outcome::Error
         );
-        let junk = "/cart?__err=%%%";
+        let junk = "/inbox?__err=%%%";
         assert_eq!(outcome_of(&response(found, Some(junk))), Outcome::Error);
-        let unreadable = "/cart?__err=bm90IGpzb24";
+        let unreadable = "/inbox?__err=bm90IGpzb24";
         assert_eq!(
             outcome_of(&response(found, Some(unreadable))),
             Outcome::Error
@@ -173,9 +173,9 @@ mod tests {
 
     #[test]
     fn only_registered_function_routes_are_calls() {
-        assert_eq!(function_name("/api/cart/add", "/api"), Some("cart/add"));
+        assert_eq!(function_name("/api/notes/add", "/api"), Some("notes/add"));
         assert_eq!(function_name("/api/{*endpoint}", "/api"), None);
-        assert_eq!(function_name("/products/{id}", "/api"), None);
+        assert_eq!(function_name("/notes/{id}", "/api"), None);
         assert_eq!(function_name("/apix", "/api"), None);
     }
 }
