@@ -13,6 +13,7 @@ use crate::components::{use_hydrated, use_id_param, ErrorNotice};
 #[component]
 pub fn CatalogPage() -> impl IntoView {
     let products = ferry::query(["stock"], list_products);
+    let hydrated = use_hydrated();
     // One action for every card, created outside the Suspense so that a
     // refetch re-renders the cards without losing the action's last result.
     let add = ServerAction::<AddToCart>::new();
@@ -22,7 +23,7 @@ pub fn CatalogPage() -> impl IntoView {
             {move || products.get().map(|result| match result {
                 Ok(products) => view! {
                     <div class="grid">
-                        {products.into_iter().map(|product| view! { <ProductCard product add /> }).collect_view()}
+                        {products.into_iter().map(|product| view! { <ProductCard product add hydrated /> }).collect_view()}
                     </div>
                 }.into_any(),
                 Err(error) => view! { <ErrorNotice error /> }.into_any(),
@@ -33,7 +34,11 @@ pub fn CatalogPage() -> impl IntoView {
 
 /// One product in the grid.
 #[component]
-fn ProductCard(product: Product, add: ServerAction<AddToCart>) -> impl IntoView {
+fn ProductCard(
+    product: Product,
+    add: ServerAction<AddToCart>,
+    hydrated: ReadSignal<bool>,
+) -> impl IntoView {
     let heading = format!("product-{}", product.id);
     let labelled_by = heading.clone();
     view! {
@@ -42,7 +47,7 @@ fn ProductCard(product: Product, add: ServerAction<AddToCart>) -> impl IntoView 
             <p class="price">{product.price.to_string()}</p>
             <p class="stock">{product.availability()}</p>
             <AddToCartForm product=product.id action=add />
-            <QuickAddButton product=product.id />
+            <QuickAddButton product=product.id hydrated />
         </article>
     }
 }
@@ -72,12 +77,13 @@ pub fn ProductPage() -> impl IntoView {
             .unwrap_or(0)
     };
     let add = ServerAction::<AddToCart>::new();
+    let hydrated = use_hydrated();
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || product.get().map(|result| match result {
                 Ok(product) => {
                     let in_cart = in_cart(product.id);
-                    view! { <ProductDetails product in_cart add /> }.into_any()
+                    view! { <ProductDetails product in_cart add hydrated /> }.into_any()
                 }
                 Err(error) => view! { <ErrorNotice error /> }.into_any(),
             })}
@@ -86,7 +92,12 @@ pub fn ProductPage() -> impl IntoView {
 }
 
 #[component]
-fn ProductDetails(product: Product, in_cart: u32, add: ServerAction<AddToCart>) -> impl IntoView {
+fn ProductDetails(
+    product: Product,
+    in_cart: u32,
+    add: ServerAction<AddToCart>,
+    hydrated: ReadSignal<bool>,
+) -> impl IntoView {
     let available = availability(product.stock.saturating_sub(in_cart));
     let holding = (in_cart > 0).then(|| {
         view! { <p class="muted" data-testid="in-cart">{format!("{in_cart} in your cart")}</p> }
@@ -101,7 +112,7 @@ fn ProductDetails(product: Product, in_cart: u32, add: ServerAction<AddToCart>) 
             {holding}
             <p class="muted">"In the shop since " <time datetime=product.created_at.to_rfc3339()>{added}</time></p>
             <AddToCartForm product=product.id action=add />
-            <QuickAddButton product=product.id />
+            <QuickAddButton product=product.id hydrated />
         </article>
     }
 }
@@ -112,8 +123,11 @@ fn ProductDetails(product: Product, in_cart: u32, add: ServerAction<AddToCart>) 
 #[component]
 fn AddToCartForm(product: ProductId, action: ServerAction<AddToCart>) -> impl IntoView {
     let add = action;
+    // Read once per form: each `value()` call builds a new mapped signal,
+    // and a page renders twenty of these forms.
+    let result = add.value();
     let error = move || {
-        add.value().get().and_then(Result::err).filter(|error| {
+        result.get().and_then(Result::err).filter(|error| {
             error
                 .value("product_id")
                 .is_none_or(|id| id == product.to_string())
@@ -147,8 +161,7 @@ fn AddToCartForm(product: ProductId, action: ServerAction<AddToCart>) -> impl In
 /// Success needs no code here: `add_to_cart` declares the `cart` tag, so
 /// the badge and the stock shown refetch by themselves.
 #[component]
-fn QuickAddButton(product: ProductId) -> impl IntoView {
-    let hydrated = use_hydrated();
+fn QuickAddButton(product: ProductId, hydrated: ReadSignal<bool>) -> impl IntoView {
     let (message, set_message) = signal(None::<String>);
     let quick_add = move |_| {
         spawn_local(async move {
