@@ -35,18 +35,17 @@ const FALLBACK_ROUTE: &str = "fallback";
 /// `axum::middleware::from_fn_with_state(observe, ferry::observe::observe)`.
 pub async fn observe(State(observe): State<Observe>, request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let method = request.method().to_string();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or(FALLBACK_ROUTE, MatchedPath::as_str)
-        .to_owned();
-    let response = match function_name(&route, observe.prefix) {
+    // Both are cheap to keep: a known method is a constant, and the matched
+    // route is shared, not copied.
+    let method = request.method().clone();
+    let matched = request.extensions().get::<MatchedPath>().cloned();
+    let route = matched.as_ref().map_or(FALLBACK_ROUTE, MatchedPath::as_str);
+    let response = match function_name(route, observe.prefix) {
         Some(function) => call(&observe.metrics, function, started, request, next).await,
         None => next.run(request).await,
     };
     let status = response.status().as_u16();
-    observe.metrics.record_http(&method, &route, status);
+    observe.metrics.record_http(method.as_str(), route, status);
     response
 }
 
