@@ -3,8 +3,10 @@
 #! (precompressed assets), starts it on a fresh database, and measures, each
 #! against a baseline from the same run:
 #! - SSR of `/` (20 products) with wrk, 32 connections, 10 s: requests/s,
-#!   p50, p99, and server CPU ms per request from /proc; the baseline is the
-#!   floor, a bare axum handler serving a static string of the page's size;
+#!   p50, p99, and server CPU ms per request from /proc; twice: as a visitor
+#!   without cookies gets it (the page cache's kept page) and as one with a
+#!   cookie gets it (rendered every time). The baseline is the floor, a bare
+#!   axum handler serving a static string of the page's size;
 #! - the add-to-cart server function as a browser first calls it (form post,
 #!   same origin, no cart yet), same figures (without the shop, the counter);
 #! - no lost updates: 2,000 add-to-cart calls at once for one cart must end
@@ -51,8 +53,12 @@ page_bytes=$(curl -s "http://$addr/" | wc -c)
 floor=$!
 wait_for "http://$floor_addr/" "bench: the floor server"
 
-echo "bench: SSR of / and the floor, ${duration} s each" >&2
+echo "bench: SSR of / (kept, then rendered) and the floor, ${duration} s each" >&2
+curl -s -o /dev/null "http://$addr/"
+kept=$(curl -s -o /dev/null -w '%header{x-ferry-cache}' "http://$addr/")
 load ssr "$server" "http://$addr/"
+# Any cookie makes the page the visitor's own: rendered, never kept.
+load rendered "$server" "http://$addr/" -H "Cookie: bench=1"
 load floor "$floor" "http://$floor_addr/"
 # The shop's add-to-cart, or the counter's add in an app without the shop.
 if [ -d app/src/cart ]; then
@@ -86,6 +92,6 @@ if [ "${BENCH_SKIP_DEV_LOOP:-0}" != 1 ]; then
   bench/devloop.sh >"$out/devloop.txt"
 fi
 
-report "$answered" "$units" | tee "$out/results.md"
+report "$answered" "$units" "${kept:-}" | tee "$out/results.md"
 chart >"$out/results.svg"
 [ "$answered" = 2000 ] && [ "$units" = 2000 ]

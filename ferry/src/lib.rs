@@ -42,6 +42,8 @@ pub mod metrics;
 #[cfg(feature = "ssr")]
 pub mod observe;
 #[cfg(feature = "ssr")]
+pub mod page_cache;
+#[cfg(feature = "ssr")]
 pub mod ratelimit;
 #[cfg(feature = "ssr")]
 pub mod request_id;
@@ -58,5 +60,5 @@ pub use client::{Client, ReadClient};
 pub use declare::{revalidate, revalidate_nothing};
 pub use error::Error;
 pub use outcome::Outcome;
-pub use query::{query, query_with};
+pub use query::{cache_page, query, query_with};
 pub use revalidate::Revalidation;

@@ -1,8 +1,10 @@
-//! Tagged queries: resources that refetch when a server function declares
-//! that it changed one of their tags.
+//! What a page declares while it renders: tagged queries, resources that
+//! refetch when a server function declares that it changed one of their
+//! tags, and whether the server may keep the page.
 
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
@@ -38,6 +40,8 @@ where
     Fut: Future<Output = T> + Send + 'static,
 {
     let source = Arc::new(source);
+    #[cfg(feature = "ssr")]
+    crate::page_cache::shows(&tags(&untrack(|| source())));
     let resource = Resource::new(
         {
             let source = source.clone();
@@ -51,4 +55,17 @@ where
     );
     on_cleanup(unregister);
     resource
+}
+
+/// Lets the server keep the page being rendered, for up to `max_age`, and
+/// serve it again to visitors who send no cookies, until a server function
+/// revalidates a tag one of its queries showed. Call it in a page whose
+/// output depends only on its URL and its [`query`]s (a catalog, an
+/// article), never in one that reads the request otherwise. Without
+/// [`crate::page_cache::layer`] on the server, it does nothing.
+pub fn cache_page(max_age: Duration) {
+    #[cfg(feature = "ssr")]
+    crate::page_cache::allow(max_age);
+    #[cfg(not(feature = "ssr"))]
+    let _ = max_age;
 }

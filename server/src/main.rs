@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use app::session::SessionKey;
 use axum::serve::ListenerExt;
 use ferry::metrics::Metrics;
+use ferry::page_cache::PageCache;
 use ferry::ratelimit::RateLimit;
 use ferry::security::SameOrigin;
 use leptos::prelude::LeptosOptions;
@@ -68,6 +69,7 @@ async fn serve(config: Config) -> Result<(), String> {
         }),
         metrics: Metrics::new(),
         metrics_on_site: config.metrics == MetricsAt::Site,
+        page_cache: PageCache::new(config.page_cache),
     };
     if let MetricsAt::Address(addr) = config.metrics {
         serve_metrics(addr, settings.metrics.clone()).await?;

@@ -8,6 +8,7 @@ use axum::routing::get;
 use axum::{middleware, Router};
 use ferry::metrics::Metrics;
 use ferry::observe::Observe;
+use ferry::page_cache::PageCache;
 use ferry::ratelimit::RateLimit;
 use ferry::security::SameOrigin;
 use leptos::config::Env;
@@ -27,11 +28,14 @@ pub struct HttpSettings {
     pub metrics: Metrics,
     /// Whether `/metrics` is served on the site's own address.
     pub metrics_on_site: bool,
+    /// Where pages that opt in are kept for visitors without cookies.
+    pub page_cache: PageCache,
 }
 
 impl Default for HttpSettings {
     /// The site alone may post; bodies up to 1 MiB; 50 requests a second
-    /// per address, in bursts of up to 100; `/metrics` on the site.
+    /// per address, in bursts of up to 100; `/metrics` on the site; up to
+    /// 1,000 pages kept.
     fn default() -> Self {
         Self {
             same_origin: SameOrigin::default(),
@@ -42,6 +46,7 @@ impl Default for HttpSettings {
             }),
             metrics: Metrics::new(),
             metrics_on_site: true,
+            page_cache: PageCache::new(1000),
         }
     }
 }
@@ -71,6 +76,12 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
         .layer(middleware::from_fn_with_state(
             settings.same_origin.clone(),
             ferry::security::same_origin,
+        ))
+        // Around pages and server functions alike: it serves kept pages and
+        // sees what each call revalidates.
+        .layer(middleware::from_fn_with_state(
+            settings.page_cache.clone(),
+            ferry::page_cache::layer,
         ))
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(ready))

@@ -1,6 +1,8 @@
 //! The catalog's pages and the two ways to add to the cart: a form that
 //! works without JavaScript, and a quick-add button that needs it.
 
+use std::time::Duration;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -9,9 +11,15 @@ use crate::cart::views::use_cart;
 use crate::cart::{add_to_cart, AddToCart};
 use crate::components::{use_hydrated, use_id_param, ErrorNotice};
 
+/// How long the server may keep a catalog page for visitors without a cart.
+/// Checkout revalidates the stock, so this only bounds changes made outside
+/// the app (an edit straight to the database).
+const KEEP_FOR: Duration = Duration::from_secs(60);
+
 /// `/`: every product. A query tagged `stock`: checkout declares it.
 #[component]
 pub fn CatalogPage() -> impl IntoView {
+    ferry::cache_page(KEEP_FOR);
     let products = ferry::query(["stock"], list_products);
     let hydrated = use_hydrated();
     // One action for every card, created outside the Suspense so that a
@@ -57,6 +65,7 @@ fn ProductCard(
 /// shared `cart` query). Neither knows which server functions change them.
 #[component]
 pub fn ProductPage() -> impl IntoView {
+    ferry::cache_page(KEEP_FOR);
     let id_param = use_id_param();
     let id = move || id_param().map(ProductId);
     let product = ferry::query_with(

@@ -81,7 +81,13 @@ pub(super) const METRICS: Key = Key {
     default: "site",
     expected: "off, site, or an address and port such as \"127.0.0.1:9100\"",
 };
-pub(super) const KEYS: [&Key; 12] = [
+pub(super) const PAGE_CACHE: Key = Key {
+    name: "page-cache",
+    env: "APP_PAGE_CACHE",
+    default: "1000",
+    expected: "a whole number of pages (0 turns the page cache off)",
+};
+pub(super) const KEYS: [&Key; 13] = [
     &SESSION_KEY,
     &RATE_PER_SECOND,
     &RATE_BURST,
@@ -94,4 +100,5 @@ pub(super) const KEYS: [&Key; 12] = [
     &ALLOWED_ORIGINS,
     &TRUSTED_PROXIES,
     &BODY_LIMIT,
+    &PAGE_CACHE,
 ];

@@ -1,0 +1,132 @@
+//! The page cache over HTTP: the catalog is kept for visitors without
+//! cookies, never for a visitor with a cart, and dropped when a server
+//! function revalidates what it shows, with or without JavaScript.
+
+mod common;
+
+use app::catalog::repo::update_stock;
+use app::catalog::ProductId;
+use axum::http::StatusCode;
+use common::TestApp;
+
+fn cache_status(reply: &common::Reply) -> Option<&str> {
+    reply
+        .headers
+        .get("x-ferry-cache")
+        .and_then(|v| v.to_str().ok())
+}
+
+#[tokio::test]
+async fn the_catalog_is_rendered_once_then_served_from_the_cache() {
+    let app = TestApp::new().await;
+    let first = app.get("/", None).await;
+    let second = app.get("/", None).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(cache_status(&first), Some("miss"));
+    assert_eq!(cache_status(&second), Some("hit"));
+    assert_eq!(first.body, second.body);
+    assert_eq!(
+        second.headers["content-type"],
+        first.headers["content-type"]
+    );
+    for internal in ["x-ferry-cache-tags", "x-ferry-cache-max-age"] {
+        assert!(!second.headers.contains_key(internal), "{internal} leaked");
+        assert!(!first.headers.contains_key(internal), "{internal} leaked");
+    }
+    // The proof that the second was not rendered: a change made behind the
+    // app's back (no server function, so no revalidation) is not seen.
+    update_stock(&app.pool, ProductId(1), 3).await.unwrap();
+    let third = app.get("/", None).await;
+    assert_eq!(cache_status(&third), Some("hit"));
+    assert_eq!(third.body, first.body);
+}
+
+#[tokio::test]
+async fn a_visitor_with_a_cart_always_gets_a_fresh_page() {
+    let app = TestApp::new().await;
+    app.get("/", None).await;
+    let added = app
+        .call("/api/cart/add", "product_id=2&quantity=1", None)
+        .await;
+    let cookie = added.cart_cookie().unwrap();
+    let page = app.get("/", Some(&cookie)).await;
+    assert_eq!(cache_status(&page), None);
+    assert!(
+        page.body
+            .contains(r#"data-testid="cart-count" class="badge">1<"#),
+        "{}",
+        page.body
+    );
+}
+
+#[tokio::test]
+async fn pages_that_do_not_opt_in_are_never_kept() {
+    let app = TestApp::new().await;
+    for path in ["/cart", "/counter", "/products/999", "/no-such-page"] {
+        app.get(path, None).await;
+        let again = app.get(path, None).await;
+        assert_eq!(cache_status(&again), None, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_checkout_drops_the_kept_catalog_and_product_pages() {
+    let app = TestApp::new().await;
+    assert!(app.get("/", None).await.body.contains("40 in stock"));
+    let product = app.get("/products/1", None).await;
+    assert_eq!(cache_status(&product), Some("miss"));
+    let cookie = cart_with(&app, "product_id=1&quantity=38").await;
+    let reply = app.call("/api/orders/checkout", "", Some(&cookie)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let catalog = app.get("/", None).await;
+    assert_eq!(cache_status(&catalog), Some("miss"));
+    assert!(catalog.body.contains("Only 2 left"), "{}", catalog.body);
+    let product = app.get("/products/1", None).await;
+    assert_eq!(cache_status(&product), Some("miss"));
+    assert!(product.body.contains("Only 2 left"), "{}", product.body);
+}
+
+#[tokio::test]
+async fn a_checkout_without_javascript_drops_them_too() {
+    let app = TestApp::new().await;
+    app.get("/", None).await;
+    let cookie = cart_with(&app, "product_id=1&quantity=38").await;
+    let reply = app
+        .submit(
+            "/api/orders/checkout",
+            "",
+            "http://localhost/cart",
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FOUND);
+    let catalog = app.get("/", None).await;
+    assert_eq!(cache_status(&catalog), Some("miss"));
+    assert!(catalog.body.contains("Only 2 left"), "{}", catalog.body);
+}
+
+#[tokio::test]
+async fn a_failed_call_drops_nothing() {
+    let app = TestApp::new().await;
+    app.get("/", None).await;
+    let refused = app
+        .call("/api/cart/add", "product_id=1&quantity=0", None)
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(cache_status(&app.get("/", None).await), Some("hit"));
+}
+
+#[tokio::test]
+async fn with_the_cache_off_every_page_renders() {
+    let app = TestApp::with_page_cache(0).await;
+    app.get("/", None).await;
+    let again = app.get("/", None).await;
+    assert_eq!((again.status, cache_status(&again)), (StatusCode::OK, None));
+}
+
+/// Adds to a new cart and returns its cookie.
+async fn cart_with(app: &TestApp, body: &str) -> String {
+    let reply = app.call("/api/cart/add", body, None).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply.cart_cookie().unwrap()
+}
