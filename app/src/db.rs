@@ -14,18 +14,30 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 /// makes every reported commit survive a crash or a power cut; the busy
 /// timeout makes concurrent writers queue instead of failing.
 pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
-    let options = SqliteConnectOptions::from_str(url)?
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options(url)?)
+        .await?;
+    MIGRATOR.run(&pool).await?;
+    Ok(pool)
+}
+
+/// A second pool on the same database, of one connection, for writes (see
+/// `AppState::writer`). Open it after [`connect`] has migrated.
+pub async fn writer(url: &str) -> Result<SqlitePool, sqlx::Error> {
+    SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options(url)?)
+        .await
+}
+
+fn options(url: &str) -> Result<SqliteConnectOptions, sqlx::Error> {
+    Ok(SqliteConnectOptions::from_str(url)?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
         .busy_timeout(Duration::from_secs(10))
-        .foreign_keys(true);
-    let pool = SqlitePoolOptions::new()
-        .max_connections(8)
-        .connect_with(options)
-        .await?;
-    MIGRATOR.run(&pool).await?;
-    Ok(pool)
+        .foreign_keys(true))
 }
 
 /// Whether the database answers a trivial query.

@@ -47,6 +47,9 @@ async fn serve(config: Config) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot open the database (database-url): {e}"))?;
     let mut state = app::state::AppState::new(options, pool);
+    state.writer = app::db::writer(&config.database_url)
+        .await
+        .map_err(|e| format!("cannot open the database for writing (database-url): {e}"))?;
     state.secure_cookies = config.cookie_secure;
     state.session_key = session_key(&config)?;
     let listener = TcpListener::bind(config.site_addr)

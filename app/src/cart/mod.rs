@@ -135,7 +135,7 @@ pub async fn add_to_cart(product_id: ProductId, quantity: i64) -> Result<u32, fe
     let adding = Quantity::parse(quantity).map_err(&keep)?;
     let state = crate::state::app_state()?;
     let cart = crate::session::ensure_cart(&state);
-    let count = repo::add_line(&state.pool, &cart, product_id, adding)
+    let count = repo::add_line(&state.writer, &cart, product_id, adding)
         .await
         .map_err(keep)?;
     ferry::revalidate(["cart"]);
@@ -149,7 +149,7 @@ pub async fn set_quantity(product_id: ProductId, quantity: i64) -> Result<u32, f
     let wanted = Quantity::parse(quantity).map_err(&keep)?;
     let state = crate::state::app_state()?;
     let cart = crate::session::ensure_cart(&state);
-    let count = repo::set_line(&state.pool, &cart, product_id, wanted)
+    let count = repo::set_line(&state.writer, &cart, product_id, wanted)
         .await
         .map_err(keep)?;
     ferry::revalidate(["cart"]);
@@ -162,7 +162,7 @@ pub async fn set_quantity(product_id: ProductId, quantity: i64) -> Result<u32, f
 pub async fn remove_line(product_id: ProductId) -> Result<u32, ferry::Error> {
     let state = crate::state::app_state()?;
     let cart = crate::session::ensure_cart(&state);
-    let count = repo::delete_line(&state.pool, &cart, product_id).await?;
+    let count = repo::delete_line(&state.writer, &cart, product_id).await?;
     ferry::revalidate(["cart"]);
     Ok(count)
 }

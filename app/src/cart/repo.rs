@@ -59,13 +59,43 @@ async fn write_line(
     rule: impl FnOnce(u32, u32) -> Result<u32, ferry::Error>,
 ) -> Result<u32, ferry::Error> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let stock = product_stock(&mut tx, product).await?;
-    let existing = line_quantity(&mut tx, cart, product).await?;
-    let quantity = rule(existing, stock)?;
+    let before = line_before(&mut tx, cart, product).await?;
+    let quantity = rule(before.existing, before.stock)?;
     upsert_line(&mut tx, cart, product, quantity).await?;
-    let count = item_count(&mut tx, cart).await?;
     tx.commit().await?;
-    Ok(count)
+    Ok((before.cart_units - before.existing).saturating_add(quantity))
+}
+
+/// What a write to one line starts from, read in one statement: each
+/// statement is a round trip to SQLite's thread, the largest cost of a call.
+struct LineBefore {
+    stock: u32,
+    existing: u32,
+    cart_units: u32,
+}
+
+async fn line_before(
+    tx: &mut Transaction<'_, Sqlite>,
+    cart: &CartId,
+    product: ProductId,
+) -> Result<LineBefore, ferry::Error> {
+    let row: Option<(u32, u32, i64)> = sqlx::query_as(
+        "SELECT p.stock,
+                COALESCE((SELECT quantity FROM cart_lines WHERE cart_id = ?1 AND product_id = p.id), 0),
+                (SELECT COALESCE(SUM(quantity), 0) FROM cart_lines WHERE cart_id = ?1)
+         FROM products p WHERE p.id = ?2",
+    )
+    .bind(cart)
+    .bind(product)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let (stock, existing, cart_units) =
+        row.ok_or_else(|| ferry::Error::not_found(format!("Product {product}")))?;
+    Ok(LineBefore {
+        stock,
+        existing,
+        cart_units: u32::try_from(cart_units).unwrap_or(u32::MAX),
+    })
 }
 
 /// Removes a line if it is there (a product that does not exist at all is
@@ -96,20 +126,6 @@ async fn product_stock(
         .fetch_optional(&mut **tx)
         .await?
         .ok_or_else(|| ferry::Error::not_found(format!("Product {product}")))
-}
-
-async fn line_quantity(
-    tx: &mut Transaction<'_, Sqlite>,
-    cart: &CartId,
-    product: ProductId,
-) -> Result<u32, sqlx::Error> {
-    let quantity: Option<u32> =
-        sqlx::query_scalar("SELECT quantity FROM cart_lines WHERE cart_id = ? AND product_id = ?")
-            .bind(cart)
-            .bind(product)
-            .fetch_optional(&mut **tx)
-            .await?;
-    Ok(quantity.unwrap_or(0))
 }
 
 async fn upsert_line(

@@ -34,7 +34,7 @@ pub async fn get_counter() -> Result<i64, ferry::Error> {
 #[server(endpoint = "counter/add", client = ferry::Client)]
 pub async fn add_to_counter(by: i64) -> Result<i64, ferry::Error> {
     let by = parse_step(by)?;
-    let value = repo::add(&crate::state::pool()?, by).await?;
+    let value = repo::add(&crate::state::writer()?, by).await?;
     ferry::revalidate(["counter"]);
     Ok(value)
 }

@@ -96,7 +96,7 @@ pub fn check_stock(lines: &[CartLine]) -> Result<(), ferry::Error> {
 pub async fn checkout() -> Result<OrderId, ferry::Error> {
     let cart = crate::session::current_cart()
         .ok_or_else(|| ferry::Error::invalid("cart", "Your cart is empty."))?;
-    let order = repo::place_order(&crate::state::pool()?, &cart).await?;
+    let order = repo::place_order(&crate::state::writer()?, &cart).await?;
     ferry::revalidate(["cart", "stock"]);
     leptos_axum::redirect(&format!("/orders/{order}"));
     Ok(order)
