@@ -14,10 +14,7 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 /// makes every reported commit survive a crash or a power cut; the busy
 /// timeout makes concurrent writers queue instead of failing.
 pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
-    let pool = SqlitePoolOptions::new()
-        .max_connections(8)
-        .connect_with(options(url)?)
-        .await?;
+    let pool = pool_options(8).connect_with(options(url)?).await?;
     MIGRATOR.run(&pool).await?;
     Ok(pool)
 }
@@ -25,10 +22,16 @@ pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
 /// A second pool on the same database, of one connection, for writes (see
 /// `AppState::writer`). Open it after [`connect`] has migrated.
 pub async fn writer(url: &str) -> Result<SqlitePool, sqlx::Error> {
+    pool_options(1).connect_with(options(url)?).await
+}
+
+/// No test before each acquire: the default pings the connection, one more
+/// round trip to SQLite's thread per query, and a local file does not drop
+/// connections the way a network database does.
+fn pool_options(connections: u32) -> SqlitePoolOptions {
     SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect_with(options(url)?)
-        .await
+        .max_connections(connections)
+        .test_before_acquire(false)
 }
 
 fn options(url: &str) -> Result<SqliteConnectOptions, sqlx::Error> {

@@ -36,13 +36,13 @@ mod query;
 pub mod revalidate;
 
 #[cfg(feature = "ssr")]
+pub mod cache;
+#[cfg(feature = "ssr")]
 mod declare;
 #[cfg(feature = "ssr")]
 pub mod metrics;
 #[cfg(feature = "ssr")]
 pub mod observe;
-#[cfg(feature = "ssr")]
-pub mod page_cache;
 #[cfg(feature = "ssr")]
 pub mod ratelimit;
 #[cfg(feature = "ssr")]
@@ -55,6 +55,8 @@ pub mod server;
 #[cfg(feature = "sqlx")]
 mod sql;
 
+#[cfg(feature = "ssr")]
+pub use cache::cached;
 pub use client::{Client, ReadClient};
 #[cfg(feature = "ssr")]
 pub use declare::{revalidate, revalidate_nothing};

@@ -41,7 +41,7 @@ where
 {
     let source = Arc::new(source);
     #[cfg(feature = "ssr")]
-    crate::page_cache::shows(&tags(&untrack(|| source())));
+    crate::cache::pages::shows(&tags(&untrack(|| source())));
     let resource = Resource::new(
         {
             let source = source.clone();
@@ -62,10 +62,10 @@ where
 /// revalidates a tag one of its queries showed. Call it in a page whose
 /// output depends only on its URL and its [`query`]s (a catalog, an
 /// article), never in one that reads the request otherwise. Without
-/// [`crate::page_cache::layer`] on the server, it does nothing.
+/// [`crate::cache::pages::layer`] on the server, it does nothing.
 pub fn cache_page(max_age: Duration) {
     #[cfg(feature = "ssr")]
-    crate::page_cache::allow(max_age);
+    crate::cache::pages::allow(max_age);
     #[cfg(not(feature = "ssr"))]
     let _ = max_age;
 }

@@ -4,8 +4,8 @@ use std::process::ExitCode;
 
 use app::session::SessionKey;
 use axum::serve::ListenerExt;
+use ferry::cache::Cache;
 use ferry::metrics::Metrics;
-use ferry::page_cache::PageCache;
 use ferry::ratelimit::RateLimit;
 use ferry::security::SameOrigin;
 use leptos::prelude::LeptosOptions;
@@ -72,7 +72,7 @@ async fn serve(config: Config) -> Result<(), String> {
         }),
         metrics: Metrics::new(),
         metrics_on_site: config.metrics == MetricsAt::Site,
-        page_cache: PageCache::new(config.page_cache),
+        cache: Cache::new(config.cache),
     };
     if let MetricsAt::Address(addr) = config.metrics {
         serve_metrics(addr, settings.metrics.clone()).await?;

@@ -6,9 +6,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{middleware, Router};
+use ferry::cache::Cache;
 use ferry::metrics::Metrics;
 use ferry::observe::Observe;
-use ferry::page_cache::PageCache;
 use ferry::ratelimit::RateLimit;
 use ferry::security::SameOrigin;
 use leptos::config::Env;
@@ -28,14 +28,15 @@ pub struct HttpSettings {
     pub metrics: Metrics,
     /// Whether `/metrics` is served on the site's own address.
     pub metrics_on_site: bool,
-    /// Where pages that opt in are kept for visitors without cookies.
-    pub page_cache: PageCache,
+    /// Pages kept for visitors without cookies, and cached reads.
+    pub cache: Cache,
 }
 
 impl Default for HttpSettings {
     /// The site alone may post; bodies up to 1 MiB; 50 requests a second
     /// per address, in bursts of up to 100; `/metrics` on the site; up to
-    /// 1,000 pages kept.
+    /// 1,000 pages and
+    /// 1,000 reads kept.
     fn default() -> Self {
         Self {
             same_origin: SameOrigin::default(),
@@ -46,7 +47,7 @@ impl Default for HttpSettings {
             }),
             metrics: Metrics::new(),
             metrics_on_site: true,
-            page_cache: PageCache::new(1000),
+            cache: Cache::new(1000),
         }
     }
 }
@@ -80,8 +81,8 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
         // Around pages and server functions alike: it serves kept pages and
         // sees what each call revalidates.
         .layer(middleware::from_fn_with_state(
-            settings.page_cache.clone(),
-            ferry::page_cache::layer,
+            settings.cache.clone(),
+            ferry::cache::pages::layer,
         ))
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(ready))

@@ -57,18 +57,30 @@ pub fn availability(units: u32) -> String {
 }
 
 /// Every product, newest first.
+/// Shared by every visitor, kept by the server until a checkout revalidates
+/// the stock; the max age bounds edits made outside the app.
 #[server(endpoint = "catalog/list", client = ferry::ReadClient)]
 pub async fn list_products() -> Result<Vec<Product>, ferry::Error> {
-    Ok(repo::list_products(&crate::state::pool()?).await?)
+    ferry::cached("catalog/list", ["stock"], KEEP_FOR, || async {
+        Ok(repo::list_products(&crate::state::pool()?).await?)
+    })
+    .await
 }
 
-/// One product.
+/// One product; kept like the list, under its own tag.
 #[server(endpoint = "catalog/get", client = ferry::ReadClient)]
 pub async fn get_product(id: ProductId) -> Result<Product, ferry::Error> {
-    repo::find_product(&crate::state::pool()?, id)
-        .await?
-        .ok_or_else(|| ferry::Error::not_found(format!("Product {id}")))
+    let tag = format!("stock:{id}");
+    ferry::cached(tag.clone(), [tag], KEEP_FOR, || async {
+        repo::find_product(&crate::state::pool()?, id)
+            .await?
+            .ok_or_else(|| ferry::Error::not_found(format!("Product {id}")))
+    })
+    .await
 }
+
+/// How long the server may keep the catalog's reads and pages.
+pub const KEEP_FOR: std::time::Duration = std::time::Duration::from_secs(60);
 
 #[cfg(test)]
 mod tests {

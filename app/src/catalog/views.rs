@@ -1,20 +1,13 @@
 //! The catalog's pages and the two ways to add to the cart: a form that
 //! works without JavaScript, and a quick-add button that needs it.
 
-use std::time::Duration;
-
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{availability, get_product, list_products, Product, ProductId};
+use super::{availability, get_product, list_products, Product, ProductId, KEEP_FOR};
 use crate::cart::views::use_cart;
 use crate::cart::{add_to_cart, AddToCart};
 use crate::components::{use_hydrated, use_id_param, ErrorNotice};
-
-/// How long the server may keep a catalog page for visitors without a cart.
-/// Checkout revalidates the stock, so this only bounds changes made outside
-/// the app (an edit straight to the database).
-const KEEP_FOR: Duration = Duration::from_secs(60);
 
 /// `/`: every product. A query tagged `stock`: checkout declares it.
 #[component]

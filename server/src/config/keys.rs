@@ -81,11 +81,11 @@ pub(super) const METRICS: Key = Key {
     default: "site",
     expected: "off, site, or an address and port such as \"127.0.0.1:9100\"",
 };
-pub(super) const PAGE_CACHE: Key = Key {
-    name: "page-cache",
-    env: "APP_PAGE_CACHE",
+pub(super) const CACHE: Key = Key {
+    name: "cache",
+    env: "APP_CACHE",
     default: "1000",
-    expected: "a whole number of pages (0 turns the page cache off)",
+    expected: "a whole number of pages (0 turns the cache off)",
 };
 pub(super) const KEYS: [&Key; 13] = [
     &SESSION_KEY,
@@ -100,5 +100,5 @@ pub(super) const KEYS: [&Key; 13] = [
     &ALLOWED_ORIGINS,
     &TRUSTED_PROXIES,
     &BODY_LIMIT,
-    &PAGE_CACHE,
+    &CACHE,
 ];

@@ -42,9 +42,9 @@ pub struct Config {
     pub rate_per_second: u32,
     /// Requests at once before the rate applies (`rate-limit-burst`, `APP_RATE_LIMIT_BURST`).
     pub rate_burst: u32,
-    /// Pages kept for visitors without cookies (`page-cache`, `APP_PAGE_CACHE`);
-    /// 0 turns the page cache off.
-    pub page_cache: usize,
+    /// Pages, and values of cached reads, kept for every visitor (`cache`,
+    /// `APP_CACHE`); 0 turns the cache off.
+    pub cache: usize,
     /// The secret that signs session cookies (`session-key`, `APP_SESSION_KEY`).
     pub session_key: Option<String>,
     /// Production mode (`LEPTOS_ENV=PROD`): a missing session key is an error.
@@ -116,7 +116,7 @@ impl Config {
             body_limit: source.parsed(&BODY_LIMIT, |n| *n >= 1024)?,
             rate_per_second: source.parsed(&RATE_PER_SECOND, |_| true)?,
             rate_burst: source.parsed(&RATE_BURST, |_| true)?,
-            page_cache: source.parsed(&PAGE_CACHE, |_| true)?,
+            cache: source.parsed(&CACHE, |_| true)?,
             session_key,
             production,
         })

@@ -64,8 +64,8 @@ impl TestApp {
         Self::with_env(Env::PROD).await
     }
 
-    /// With a page cache of `capacity` pages (0: off).
-    pub async fn with_page_cache(capacity: usize) -> Self {
+    /// With a cache of `capacity` pages and values (0: off).
+    pub async fn with_cache(capacity: usize) -> Self {
         Self::with(Env::DEV, capacity).await
     }
 
@@ -73,7 +73,7 @@ impl TestApp {
         Self::with(env, 1000).await
     }
 
-    async fn with(env: Env, page_cache: usize) -> Self {
+    async fn with(env: Env, cache: usize) -> Self {
         let (pool, dir) = app::db::fresh().await;
         let options = LeptosOptions::builder()
             .output_name("site")
@@ -83,7 +83,7 @@ impl TestApp {
         // No rate limit: every in-process request shares one address.
         let settings = server::router::HttpSettings {
             rate_limit: None,
-            page_cache: ferry::page_cache::PageCache::new(page_cache),
+            cache: ferry::cache::Cache::new(cache),
             ..Default::default()
         };
         let router = server::router::router(state, &settings);

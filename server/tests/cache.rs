@@ -1,6 +1,7 @@
-//! The page cache over HTTP: the catalog is kept for visitors without
-//! cookies, never for a visitor with a cart, and dropped when a server
-//! function revalidates what it shows, with or without JavaScript.
+//! The server's cache over HTTP: the catalog page is kept for visitors
+//! without cookies, never for a visitor with a cart, and the catalog's reads
+//! are kept for everyone; all of it is dropped when a server function
+//! revalidates what it shows, with or without JavaScript.
 
 mod common;
 
@@ -118,10 +119,34 @@ async fn a_failed_call_drops_nothing() {
 
 #[tokio::test]
 async fn with_the_cache_off_every_page_renders() {
-    let app = TestApp::with_page_cache(0).await;
+    let app = TestApp::with_cache(0).await;
     app.get("/", None).await;
     let again = app.get("/", None).await;
     assert_eq!((again.status, cache_status(&again)), (StatusCode::OK, None));
+}
+
+#[tokio::test]
+async fn the_catalog_read_is_kept_for_everyone_until_a_checkout() {
+    let app = TestApp::new().await;
+    let cookie = cart_with(&app, "product_id=1&quantity=2").await;
+    let first = app.call("/api/catalog/list", "", None).await;
+    assert_eq!(first.status, StatusCode::OK);
+    // Behind the app's back: the kept read does not see it...
+    update_stock(&app.pool, ProductId(2), 77).await.unwrap();
+    let page = app.get("/", Some(&cookie)).await;
+    assert_eq!(cache_status(&page), None, "a visitor with a cart: rendered");
+    assert!(!page.body.contains("77 in stock"), "{}", page.body);
+    assert_eq!(
+        app.call("/api/catalog/list", "", None).await.body,
+        first.body
+    );
+    // ...until a checkout revalidates the stock.
+    let reply = app.call("/api/orders/checkout", "", Some(&cookie)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let fresh = app.call("/api/catalog/list", "", None).await;
+    assert_ne!(fresh.body, first.body);
+    let page = app.get("/", None).await;
+    assert!(page.body.contains("77 in stock"), "{}", page.body);
 }
 
 /// Adds to a new cart and returns its cookie.
