@@ -23,6 +23,11 @@
 //! [`client::set_default`]). Without JavaScript, the form's redirect renders
 //! the page again on the server, so it is fresh by construction.
 //!
+//! The server keeps pages ([`cache_page`], for visitors without cookies) and
+//! shared reads ([`cached`]) with the same tags, and drops them when a call
+//! revalidates one: install [`cache::pages::layer`] around pages and server
+//! functions alike.
+//!
 //! On the server, install [`server::error_status`] as a layer and
 //! [`server::no_such_endpoint`] under the server-function prefix, so a
 //! rejected call answers 400, 404 or 422 instead of Leptos's blanket 500;
