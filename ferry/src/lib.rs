@@ -67,5 +67,5 @@ pub use client::{Client, ReadClient};
 pub use declare::{revalidate, revalidate_nothing};
 pub use error::Error;
 pub use outcome::Outcome;
-pub use query::{cache_page, query, query_with};
+pub use query::{cache_page, private_query, query, query_with};
 pub use revalidate::Revalidation;

@@ -26,6 +26,28 @@ where
     query_with(|| (), move |()| tags.clone(), move |()| fetcher())
 }
 
+/// A tagged query of the visitor's own data: their cart, their account. In
+/// the browser it is a [`query`]. On the server, its tags do not tie a kept
+/// page ([`cache_page`]): pages are kept only for visitors without cookies,
+/// whose own data is empty, and no one else's call changes that. So another
+/// visitor filling their cart leaves the kept catalog alone.
+pub fn private_query<T, Fut>(
+    tags: impl IntoIterator<Item = impl Into<String>>,
+    fetcher: impl Fn() -> Fut + Send + Sync + 'static,
+) -> Resource<T>
+where
+    T: Serialize + DeserializeOwned + Send + Sync + 'static,
+    Fut: Future<Output = T> + Send + 'static,
+{
+    let tags: Vec<String> = tags.into_iter().map(Into::into).collect();
+    tagged(
+        || (),
+        move |()| tags.clone(),
+        move |()| fetcher(),
+        Shown::Privately,
+    )
+}
+
 /// A tagged query that also follows a reactive `source` (a route parameter,
 /// say): it refetches when the source changes, and its tags may depend on it
 /// (`|id| vec![format!("note:{id}")]`).
@@ -39,9 +61,34 @@ where
     T: Serialize + DeserializeOwned + Send + Sync + 'static,
     Fut: Future<Output = T> + Send + 'static,
 {
+    tagged(source, tags, fetcher, Shown::ToEveryone)
+}
+
+/// Whether a query's data is the same for every visitor.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shown {
+    ToEveryone,
+    Privately,
+}
+
+fn tagged<S, T, Fut>(
+    source: impl Fn() -> S + Send + Sync + 'static,
+    tags: impl Fn(&S) -> Vec<String> + Send + Sync + 'static,
+    fetcher: impl Fn(S) -> Fut + Send + Sync + 'static,
+    shown: Shown,
+) -> Resource<T>
+where
+    S: PartialEq + Clone + Send + Sync + 'static,
+    T: Serialize + DeserializeOwned + Send + Sync + 'static,
+    Fut: Future<Output = T> + Send + 'static,
+{
     let source = Arc::new(source);
     #[cfg(feature = "ssr")]
-    crate::cache::pages::shows(&tags(&untrack(|| source())));
+    if shown == Shown::ToEveryone {
+        crate::cache::pages::shows(&tags(&untrack(|| source())));
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = shown; // in the browser, nothing is kept
     let resource = Resource::new(
         {
             let source = source.clone();

@@ -107,6 +107,21 @@ async fn a_checkout_without_javascript_drops_them_too() {
 }
 
 #[tokio::test]
+async fn another_visitor_filling_a_cart_leaves_the_kept_catalog() {
+    let app = TestApp::new().await;
+    app.get("/", None).await;
+    let added = app
+        .call("/api/cart/add", "product_id=3&quantity=1", None)
+        .await;
+    assert_eq!(added.headers["x-ferry-revalidate"], "cart");
+    let again = app.get("/", None).await;
+    assert_eq!(cache_status(&again), Some("hit"));
+    assert!(again
+        .body
+        .contains(r#"data-testid="cart-count" class="badge">0<"#));
+}
+
+#[tokio::test]
 async fn a_failed_call_drops_nothing() {
     let app = TestApp::new().await;
     app.get("/", None).await;

@@ -12,13 +12,14 @@ use crate::orders::Checkout;
 
 /// The visitor's cart, fetched once per page and shared by the badge, the
 /// cart page and the product page. Tagged `cart`: every mutation of the
-/// cart declares that tag, and this refetches.
+/// cart declares that tag, and this refetches. Private: one visitor's cart
+/// changing does not drop the catalog page kept for visitors without one.
 #[derive(Clone, Copy)]
 pub struct CartResource(Resource<Result<Cart, ferry::Error>>);
 
 /// Creates the shared cart query (called once, in `App`).
 pub fn provide_cart() {
-    provide_context(CartResource(ferry::query(["cart"], get_cart)));
+    provide_context(CartResource(ferry::private_query(["cart"], get_cart)));
 }
 
 /// The shared cart query.
