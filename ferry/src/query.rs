@@ -26,11 +26,11 @@ where
     query_with(|| (), move |()| tags.clone(), move |()| fetcher())
 }
 
-/// A tagged query of the visitor's own data: their cart, their account. In
+/// A tagged query of the visitor's own data: their drafts, their account. In
 /// the browser it is a [`query`]. On the server, its tags do not tie a kept
 /// page ([`cache_page`]): pages are kept only for visitors without cookies,
 /// whose own data is empty, and no one else's call changes that. So another
-/// visitor filling their cart leaves the kept catalog alone.
+/// visitor saving a draft leaves the kept page of notes alone.
 pub fn private_query<T, Fut>(
     tags: impl IntoIterator<Item = impl Into<String>>,
     fetcher: impl Fn() -> Fut + Send + Sync + 'static,
@@ -107,7 +107,7 @@ where
 /// Lets the server keep the page being rendered, for up to `max_age`, and
 /// serve it again to visitors who send no cookies, until a server function
 /// revalidates a tag one of its queries showed. Call it in a page whose
-/// output depends only on its URL and its [`query`]s (a catalog, an
+/// output depends only on its URL and its [`query`]s (a list of notes, an
 /// article), never in one that reads the request otherwise. Without
 /// [`crate::cache::pages::layer`] on the server, it does nothing.
 pub fn cache_page(max_age: Duration) {
