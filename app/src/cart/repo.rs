@@ -63,7 +63,10 @@ async fn write_line(
     let quantity = rule(before.existing, before.stock)?;
     upsert_line(&mut tx, cart, product, quantity).await?;
     tx.commit().await?;
-    Ok((before.cart_units - before.existing).saturating_add(quantity))
+    Ok(before
+        .cart_units
+        .saturating_sub(before.existing)
+        .saturating_add(quantity))
 }
 
 /// What a write to one line starts from, read in one statement: each
