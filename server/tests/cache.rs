@@ -46,10 +46,7 @@ async fn the_catalog_is_rendered_once_then_served_from_the_cache() {
 async fn a_visitor_with_a_cart_always_gets_a_fresh_page() {
     let app = TestApp::new().await;
     app.get("/", None).await;
-    let added = app
-        .call("/api/cart/add", "product_id=2&quantity=1", None)
-        .await;
-    let cookie = added.cart_cookie().unwrap();
+    let cookie = app.cart_with("product_id=2&quantity=1").await;
     let page = app.get("/", Some(&cookie)).await;
     assert_eq!(cache_status(&page), None);
     assert!(
@@ -76,7 +73,7 @@ async fn a_checkout_drops_the_kept_catalog_and_product_pages() {
     assert!(app.get("/", None).await.body.contains("40 in stock"));
     let product = app.get("/products/1", None).await;
     assert_eq!(cache_status(&product), Some("miss"));
-    let cookie = cart_with(&app, "product_id=1&quantity=38").await;
+    let cookie = app.cart_with("product_id=1&quantity=38").await;
     let reply = app.call("/api/orders/checkout", "", Some(&cookie)).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     let catalog = app.get("/", None).await;
@@ -91,7 +88,7 @@ async fn a_checkout_drops_the_kept_catalog_and_product_pages() {
 async fn a_checkout_without_javascript_drops_them_too() {
     let app = TestApp::new().await;
     app.get("/", None).await;
-    let cookie = cart_with(&app, "product_id=1&quantity=38").await;
+    let cookie = app.cart_with("product_id=1&quantity=38").await;
     let reply = app
         .submit(
             "/api/orders/checkout",
@@ -143,7 +140,7 @@ async fn with_the_cache_off_every_page_renders() {
 #[tokio::test]
 async fn the_catalog_read_is_kept_for_everyone_until_a_checkout() {
     let app = TestApp::new().await;
-    let cookie = cart_with(&app, "product_id=1&quantity=2").await;
+    let cookie = app.cart_with("product_id=1&quantity=2").await;
     let first = app.call("/api/catalog/list", "", None).await;
     assert_eq!(first.status, StatusCode::OK);
     // Behind the app's back: the kept read does not see it...
@@ -162,11 +159,4 @@ async fn the_catalog_read_is_kept_for_everyone_until_a_checkout() {
     assert_ne!(fresh.body, first.body);
     let page = app.get("/", None).await;
     assert!(page.body.contains("77 in stock"), "{}", page.body);
-}
-
-/// Adds to a new cart and returns its cookie.
-async fn cart_with(app: &TestApp, body: &str) -> String {
-    let reply = app.call("/api/cart/add", body, None).await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    reply.cart_cookie().unwrap()
 }

@@ -8,15 +8,6 @@ use app::catalog::ProductId;
 use axum::http::StatusCode;
 use common::TestApp;
 
-/// Adds to a new cart and returns its cookie.
-async fn cart_with(app: &TestApp, body: &str) -> String {
-    let reply = app.call("/api/cart/add", body, None).await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    reply
-        .cart_cookie()
-        .expect("the first mutation sets the cart cookie")
-}
-
 #[tokio::test]
 async fn the_catalog_lists_every_product_with_price_and_stock() {
     let app = TestApp::new().await;
@@ -75,7 +66,7 @@ async fn adding_sets_an_http_only_cookie_and_fills_the_badge_and_cart() {
 #[tokio::test]
 async fn the_cart_travels_as_a_typed_map() {
     let app = TestApp::new().await;
-    let cookie = cart_with(&app, "product_id=3&quantity=2").await;
+    let cookie = app.cart_with("product_id=3&quantity=2").await;
     let cart = app.call("/api/cart/get", "", Some(&cookie)).await.json();
     assert_eq!(cart["lines"]["3"]["quantity"], 2);
     assert_eq!(cart["lines"]["3"]["unit_price"], 8900);
@@ -167,7 +158,7 @@ async fn malformed_bodies_are_400_for_every_function() {
 #[tokio::test]
 async fn changing_and_removing_lines() {
     let app = TestApp::new().await;
-    let cookie = cart_with(&app, "product_id=2&quantity=1").await;
+    let cookie = app.cart_with("product_id=2&quantity=1").await;
     let reply = app
         .call("/api/cart/set", "product_id=2&quantity=4", Some(&cookie))
         .await;
@@ -187,7 +178,7 @@ async fn changing_and_removing_lines() {
 #[tokio::test]
 async fn checkout_places_the_order_and_shows_it_only_to_its_cart() {
     let app = TestApp::new().await;
-    let cookie = cart_with(&app, "product_id=4&quantity=2").await;
+    let cookie = app.cart_with("product_id=4&quantity=2").await;
     let reply = app.call("/api/orders/checkout", "", Some(&cookie)).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     let order: i64 = reply.body.parse().unwrap();
@@ -222,7 +213,7 @@ async fn checkout_places_the_order_and_shows_it_only_to_its_cart() {
 #[tokio::test]
 async fn checkout_without_javascript_redirects_to_the_order() {
     let app = TestApp::new().await;
-    let cookie = cart_with(&app, "product_id=4&quantity=1").await;
+    let cookie = app.cart_with("product_id=4&quantity=1").await;
     let reply = app
         .submit(
             "/api/orders/checkout",
@@ -278,7 +269,7 @@ async fn many_carts_racing_for_the_last_units_never_oversell() {
     let app = TestApp::new().await;
     let mut cookies = Vec::new();
     for _ in 0..16 {
-        cookies.push(cart_with(&app, "product_id=14&quantity=1").await);
+        cookies.push(app.cart_with("product_id=14&quantity=1").await);
     }
     update_stock(&app.pool, ProductId(14), 3).await.unwrap();
     let app = std::sync::Arc::new(app);

@@ -119,6 +119,15 @@ impl TestApp {
             .await
     }
 
+    /// Adds to a new cart with the form `body`; returns the cart cookie.
+    pub async fn cart_with(&self, body: &str) -> String {
+        let reply = self.call("/api/cart/add", body, None).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        reply
+            .cart_cookie()
+            .expect("the first mutation sets the cart cookie")
+    }
+
     /// The same call as a browser with JavaScript off submits a form.
     pub async fn submit(
         &self,
