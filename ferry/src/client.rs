@@ -1,35 +1,51 @@
 //! The browser side of server-function calls: [`Client`] reads what each
 //! finished call changed, and the registry refetches the live queries it
 //! names; [`ReadClient`] is for the reads those queries make. In debug
-//! builds both write one console line per call.
+//! builds both write one console line per call. `#[ferry::mutation]` and
+//! `#[ferry::read]` choose between them; name them yourself only in a plain
+//! `#[server(client = ...)]`.
 
 use std::future::Future;
 
 use bytes::Bytes;
 use futures::{Sink, Stream};
-use leptos::server_fn::client::browser::BrowserClient;
 use leptos::server_fn::client::Client as ServerFnClient;
+use leptos::server_fn::client::browser::BrowserClient;
 use leptos::server_fn::error::FromServerFnError;
 use leptos::server_fn::request::browser::BrowserRequest;
-use leptos::server_fn::response::browser::BrowserResponse;
 use leptos::server_fn::response::ClientRes;
+use leptos::server_fn::response::browser::BrowserResponse;
 
 use crate::revalidate::Revalidation;
 
-/// The server-function client for mutations: `#[server(client = ferry::Client)]`.
-/// It is Leptos's browser client plus one step: when a call succeeds, the
-/// queries its function declared (or all, by default) refetch. It applies
-/// however the function is called: `<ActionForm>`, a dispatched action, or a
-/// plain `.await` in an event handler.
+/// The server-function client of a [`mutation`](crate::mutation). It is
+/// Leptos's browser client plus one step: when a call succeeds, the queries
+/// whose tags its response names refetch. It applies however the function
+/// is called: `<ActionForm>`, a dispatched action, or a plain `.await` in an
+/// event handler. A response that names nothing refreshes nothing (in a
+/// debug build, the console says so).
 ///
-/// Use it for functions that change data, not for the ones queries fetch
-/// with: a read that revalidated by default would refetch itself forever.
-/// Give those [`ReadClient`].
+/// ```
+/// // What #[ferry::mutation] writes for you; by hand it is:
+/// # use leptos::prelude::*;
+/// #[server(endpoint = "doc/touch", client = ferry::Client)]
+/// pub async fn touch() -> Result<(), ferry::Error> {
+///     Ok(())
+/// }
+/// ```
 pub struct Client;
 
-/// The server-function client for reads: `#[server(client = ferry::ReadClient)]`.
-/// Leptos's browser client with the development console line, and no
-/// revalidation.
+/// The server-function client of a [`read`](crate::read): Leptos's browser
+/// client with the development console line, and no revalidation.
+///
+/// ```
+/// // What #[ferry::read] writes for you; by hand it is:
+/// # use leptos::prelude::*;
+/// #[server(endpoint = "doc/peek", client = ferry::ReadClient)]
+/// pub async fn peek() -> Result<u32, ferry::Error> {
+///     Ok(1)
+/// }
+/// ```
 pub struct ReadClient;
 
 /// Implements Leptos's client trait for one of ferry's clients; `$after` is
@@ -52,7 +68,7 @@ macro_rules! browser_client {
                     let response = sent.await?;
                     let status = <BrowserResponse as ClientRes<E>>::status(&response);
                     call.finish(status);
-                    $after(status, &response);
+                    $after(status, &response, &call);
                     Ok(response)
                 }
             }
@@ -80,10 +96,14 @@ macro_rules! browser_client {
 }
 
 browser_client!(Client, revalidate_after);
-browser_client!(ReadClient, |_: u16, _: &BrowserResponse| ());
+browser_client!(ReadClient, |_: u16,
+                             _: &BrowserResponse,
+                             _: &console::Call| (
+));
 
-/// A failed call changed nothing: only a success revalidates.
-fn revalidate_after(status: u16, response: &BrowserResponse) {
+/// A failed call changed nothing: only a success revalidates. No header
+/// means nothing, as in the server's cache.
+fn revalidate_after(status: u16, response: &BrowserResponse, call: &console::Call) {
     if !(200..400).contains(&status) {
         return;
     }
@@ -91,13 +111,10 @@ fn revalidate_after(status: u16, response: &BrowserResponse) {
     let value = headers
         .get(crate::revalidate::HEADER)
         .and_then(|v| v.to_str().ok());
-    registry::apply(Revalidation::from_header(value, registry::default()));
-}
-
-/// What a successful call that declared nothing revalidates: `All` (as
-/// Remix does) unless set otherwise, for example to `Nothing`.
-pub fn set_default(revalidation: Revalidation) {
-    registry::set_default(revalidation);
+    if value.is_none() {
+        call.undeclared();
+    }
+    registry::apply(Revalidation::from_header(value));
 }
 
 pub(crate) use registry::register;
@@ -117,14 +134,13 @@ mod console {
     impl Call {
         pub fn start(request: &BrowserRequest) -> Self {
             let url = request.url();
-            let name = url.split_once("/api/").map_or(url.as_str(), |(_, n)| n);
             Self {
-                name: name.split('?').next().unwrap_or(name).to_owned(),
+                name: path_of(&url).to_owned(),
                 started: js_sys::Date::now(),
             }
         }
 
-        pub fn finish(self, status: u16) {
+        pub fn finish(&self, status: u16) {
             let outcome = crate::Outcome::of_status(status);
             let ms = js_sys::Date::now() - self.started;
             let line = format!(
@@ -137,6 +153,23 @@ mod console {
                 _ => leptos::logging::warn!("{line}"),
             }
         }
+
+        /// A call through the mutation client whose response named nothing.
+        pub fn undeclared(&self) {
+            leptos::logging::warn!(
+                "ferry: {} sent no revalidation header, so nothing refreshes; \
+                 declare it with #[ferry::mutation(revalidates = ...)]",
+                self.name
+            );
+        }
+    }
+
+    /// `/api/notes/add` from a full or relative URL.
+    fn path_of(url: &str) -> &str {
+        let path = url
+            .split_once("://")
+            .map_or(url, |(_, rest)| rest.find('/').map_or("/", |i| &rest[i..]));
+        path.split('?').next().unwrap_or(path)
     }
 }
 
@@ -153,7 +186,9 @@ mod console {
             Self
         }
 
-        pub fn finish(self, _status: u16) {}
+        pub fn finish(&self, _status: u16) {}
+
+        pub fn undeclared(&self) {}
     }
 }
 
@@ -166,17 +201,17 @@ mod registry {
     use std::rc::Rc;
 
     use crate::revalidate::Revalidation;
+    use crate::tag::Tag;
 
     struct Entry {
         id: u64,
-        tags: Rc<dyn Fn() -> Vec<String>>,
+        tags: Rc<dyn Fn() -> Vec<Tag>>,
         refetch: Rc<dyn Fn()>,
     }
 
     struct Registry {
         next_id: u64,
         entries: Vec<Entry>,
-        default: Revalidation,
     }
 
     thread_local! {
@@ -184,14 +219,13 @@ mod registry {
             RefCell::new(Registry {
                 next_id: 0,
                 entries: Vec::new(),
-                default: Revalidation::All,
             })
         };
     }
 
     /// Adds a live query; the returned closure removes it.
     pub fn register(
-        tags: impl Fn() -> Vec<String> + 'static,
+        tags: impl Fn() -> Vec<Tag> + 'static,
         refetch: impl Fn() + 'static,
     ) -> impl FnOnce() + Send + Sync + 'static {
         let id = REGISTRY.with_borrow_mut(|r| {
@@ -222,14 +256,6 @@ mod registry {
             refetch();
         }
     }
-
-    pub fn default() -> Revalidation {
-        REGISTRY.with_borrow(|r| r.default.clone())
-    }
-
-    pub fn set_default(revalidation: Revalidation) {
-        REGISTRY.with_borrow_mut(|r| r.default = revalidation);
-    }
 }
 
 #[cfg(not(feature = "hydrate"))]
@@ -237,19 +263,14 @@ mod registry {
     //! On the server, pages render once: there is nothing to refetch.
 
     use crate::revalidate::Revalidation;
+    use crate::tag::Tag;
 
     pub fn register(
-        _tags: impl Fn() -> Vec<String> + 'static,
+        _tags: impl Fn() -> Vec<Tag> + 'static,
         _refetch: impl Fn() + 'static,
     ) -> impl FnOnce() + Send + Sync + 'static {
         || ()
     }
 
     pub fn apply(_revalidation: Revalidation) {}
-
-    pub fn default() -> Revalidation {
-        Revalidation::All
-    }
-
-    pub fn set_default(_revalidation: Revalidation) {}
 }

@@ -1,49 +1,50 @@
-//! The server side of revalidation: a server function declares what it
-//! changed, and the tags go out in the response header.
+//! The server side of revalidation: a mutation's tags go out in the
+//! response header, and a read is marked so it cannot send any.
 
 use axum::http::{HeaderName, HeaderValue};
-use leptos::prelude::use_context;
+use leptos::prelude::{provide_context, use_context};
 use leptos_axum::ResponseOptions;
 
-use crate::revalidate::{is_valid_tag, HEADER};
+use crate::revalidate::{HEADER, Revalidation};
+use crate::tag::Tag;
 
-/// Declares that this call changed the data behind `tags`: when it finishes
-/// in the browser, every live [`crate::query`] with a matching tag refetches.
-/// Call it after the change succeeded; a call that ends in an error
-/// revalidates nothing anyway. Calling it more than once adds tags.
+/// Adds tags to what this mutation revalidates, for a change the
+/// `revalidates = [...]` of [`mutation`](crate::mutation) cannot name before
+/// the body runs (an id the body creates). Call it after the change
+/// succeeded; a call that ends in an error revalidates nothing anyway.
 ///
-/// A server function that never calls it revalidates every live query
-/// (the default; see [`crate::client::set_default`]).
-pub fn revalidate<I, T>(tags: I)
-where
-    I: IntoIterator<Item = T>,
-    T: AsRef<str>,
-{
-    let mut valid = Vec::new();
-    for tag in tags {
-        let tag = tag.as_ref();
-        if is_valid_tag(tag) {
-            valid.push(tag.to_owned());
-        } else {
-            tracing::warn!(
-                tag,
-                "ferry::revalidate: tag ignored (use letters, digits and : _ - . only)"
-            );
-        }
+/// Inside a [`read`](crate::read) it is refused: it logs an error and does
+/// nothing, since a read that revalidated would refetch itself forever.
+///
+/// ```
+/// ferry::tags! { pub NOTE = "note"; }
+/// // Outside a request (a test, a job) there is nobody to tell: no effect.
+/// ferry::revalidate([NOTE.child(7)]);
+/// ```
+pub fn revalidate(tags: impl IntoIterator<Item = Tag>) {
+    if use_context::<InRead>().is_some() {
+        tracing::error!(
+            "ferry::revalidate called inside a #[ferry::read]: ignored (a read \
+             changes nothing; make the function a #[ferry::mutation])"
+        );
+        return;
     }
-    declare(&valid.join(","));
+    declare(&Revalidation::tags(tags));
 }
 
-/// Declares that this call changed nothing the page shows: no query refetches.
-pub fn revalidate_nothing() {
-    declare("");
+/// Marks the call being served as a read.
+#[derive(Clone, Copy)]
+struct InRead;
+
+pub(crate) fn enter_read() {
+    provide_context(InRead);
 }
 
-fn declare(value: &str) {
+pub(crate) fn declare(revalidation: &Revalidation) {
     let Some(response) = use_context::<ResponseOptions>() else {
         return; // called outside a request (a test, a job): nobody to tell
     };
-    if let Ok(value) = HeaderValue::from_str(value) {
+    if let Ok(value) = HeaderValue::from_str(&revalidation.to_header()) {
         response.append_header(HeaderName::from_static(HEADER), value);
     }
 }

@@ -10,8 +10,19 @@ use serde::{Deserialize, Serialize};
 
 /// A failed server-function call. Internal details never travel in it: they
 /// go to the log, and the user gets a request id to quote.
+///
+/// ```
+/// fn parse_quantity(text: &str) -> Result<u32, ferry::Error> {
+///     text.parse()
+///         .map_err(|_| ferry::Error::invalid("quantity", "Enter a whole number."))
+/// }
+/// let err = parse_quantity("many").unwrap_err();
+/// assert_eq!(err.status(), 422);
+/// assert_eq!(err.field("quantity"), Some("Enter a whole number."));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Error {
     /// Well-formed input that breaks a rule; one message per field name, and
     /// the values the user sent, so a form re-rendered without JavaScript

@@ -1,71 +1,147 @@
-//! Ferry: server actions for Leptos. A server function declares what it
-//! changed; every live query with a matching tag refetches when the call
-//! finishes in the browser. Errors are typed, cross the wire as JSON, and
-//! come back with the right HTTP status.
+//! Ferry: server actions for Leptos. A mutation says what it changed; every
+//! live query with a matching tag refetches when the call finishes in the
+//! browser, and the server's cache drops what showed it. Errors are typed,
+//! cross the wire as JSON, and come back with the right HTTP status.
 //!
-//! ```text
-//! // Beside the component: a mutation, sent through ferry's client.
-//! #[server(endpoint = "notes/add", client = ferry::Client)]
-//! pub async fn add_note(list: i64, text: String) -> Result<u32, ferry::Error> {
-//!     let count = notes::add(list, &text).await?;
-//!     ferry::revalidate(["inbox", &format!("list:{list}")]);
-//!     Ok(count)
+//! ```
+//! use leptos::prelude::*;
+//!
+//! ferry::tags! {
+//!     /// Every note; `NOTE.child(id)` for one.
+//!     pub NOTE = "note";
 //! }
 //!
-//! // Anywhere on the page: a query tagged with what it shows.
-//! let inbox = ferry::query(["inbox"], get_inbox);
+//! // A read: sent with a client that never revalidates.
+//! #[ferry::read(endpoint = "notes/count")]
+//! pub async fn count_notes() -> Result<u32, ferry::Error> {
+//!     Ok(1)
+//! }
+//!
+//! // A mutation: it must say what it changes, or it does not compile.
+//! #[ferry::mutation(endpoint = "notes/add", revalidates = [NOTE])]
+//! pub async fn add_note(text: String) -> Result<(), ferry::Error> {
+//!     if text.is_empty() {
+//!         return Err(ferry::Error::invalid("text", "Write something first."));
+//!     }
+//!     Ok(())
+//! }
+//!
+//! #[component]
+//! fn Notes() -> impl IntoView {
+//!     let count = ferry::query([NOTE], count_notes);
+//!     let add = ServerAction::<AddNote>::new();
+//!     view! {
+//!         <Suspense>{move || count.get().map(|n| n.ok())}</Suspense>
+//!         <ActionForm action=add>
+//!             <input name="text"/>
+//!             <button>"Add"</button>
+//!         </ActionForm>
+//!     }
+//! }
 //! ```
 //!
-//! The badge that reads `inbox` refetches after `add_note`, whether the
-//! call came from an `<ActionForm>`, a dispatched action or an event handler;
-//! no component names the action. A failed call revalidates nothing; a
-//! mutation that declares nothing revalidates every query (configurable with
-//! [`client::set_default`]). Without JavaScript, the form's redirect renders
-//! the page again on the server, so it is fresh by construction.
+//! The count refetches after `add_note`, whether the call came from an
+//! `<ActionForm>`, a dispatched action or an event handler; no component
+//! names the action. A failed call revalidates nothing. Without
+//! JavaScript, the form's redirect renders the page again on the server,
+//! so it is fresh by construction.
 //!
-//! The server keeps pages ([`cache_page`], for visitors without cookies) and
-//! shared reads ([`cached`]) with the same tags, and drops them when a call
-//! revalidates one: install [`cache::pages::layer`] around pages and server
-//! functions alike.
+//! On the server, [`Ferry::install`] puts every layer on the app's router in
+//! one call: request ids, per-call logs and metrics, the rate limit, the
+//! server's cache, the same-origin check, the body limit, and the real HTTP
+//! status of a failed call (400, 404, 422 rather than Leptos's blanket 500).
 //!
-//! On the server, install [`server::error_status`] as a layer and
-//! [`server::no_such_endpoint`] under the server-function prefix, so a
-//! rejected call answers 400, 404 or 422 instead of Leptos's blanket 500;
-//! [`observe::observe`] and [`request_id::request_id`] outermost, so every
-//! call is logged, traced and counted under its request id.
+//! What ferry refuses at compile time:
+//!
+//! ```compile_fail
+//! // A mutation that does not say what it changes.
+//! #[ferry::mutation(endpoint = "notes/clear")]
+//! pub async fn clear_notes() -> Result<(), ferry::Error> {
+//!     Ok(())
+//! }
+//! ```
+//!
+//! ```compile_fail
+//! // A read that claims to change something.
+//! ferry::tags! { pub NOTE = "note"; }
+//! #[ferry::read(endpoint = "notes/peek", revalidates = [NOTE])]
+//! pub async fn peek() -> Result<u32, ferry::Error> {
+//!     Ok(0)
+//! }
+//! ```
+//!
+//! ```compile_fail,E0425
+//! // A misspelt tag.
+//! ferry::tags! { pub NOTE = "note"; }
+//! #[ferry::mutation(endpoint = "notes/add2", revalidates = [NOTES])]
+//! pub async fn add() -> Result<(), ferry::Error> {
+//!     Ok(())
+//! }
+//! ```
+//!
+//! ```compile_fail
+//! // A client chosen by hand, against the kind of call.
+//! #[ferry::read(endpoint = "notes/peek2", client = ferry::Client)]
+//! pub async fn peek() -> Result<u32, ferry::Error> {
+//!     Ok(0)
+//! }
+//! ```
+//!
+//! Features: `hydrate` for the browser build, `ssr` for the server (with
+//! `cache`, `metrics`, `ratelimit` and `logging` each adding one part, and
+//! `server` all four), and `sqlx` for `?` on sqlx errors.
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod client;
 pub mod error;
 mod outcome;
 mod query;
 pub mod revalidate;
+mod tag;
 
-#[cfg(feature = "ssr")]
-pub mod cache;
 #[cfg(feature = "ssr")]
 mod declare;
 #[cfg(feature = "ssr")]
-pub mod metrics;
+mod install;
 #[cfg(feature = "ssr")]
-pub mod observe;
-#[cfg(feature = "ssr")]
-pub mod ratelimit;
+mod observe;
 #[cfg(feature = "ssr")]
 pub mod request_id;
 #[cfg(feature = "ssr")]
 pub mod security;
 #[cfg(feature = "ssr")]
-pub mod server;
+mod server;
+#[cfg(feature = "ssr")]
+mod settings;
 
+#[cfg(feature = "cache")]
+pub mod cache;
+#[cfg(feature = "logging")]
+pub mod logging;
+#[cfg(feature = "metrics")]
+pub mod metrics;
+#[cfg(feature = "ratelimit")]
+pub mod ratelimit;
 #[cfg(feature = "sqlx")]
 mod sql;
 
-#[cfg(feature = "ssr")]
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
+#[cfg(feature = "cache")]
 pub use cache::cached;
 pub use client::{Client, ReadClient};
 #[cfg(feature = "ssr")]
-pub use declare::{revalidate, revalidate_nothing};
+pub use declare::revalidate;
 pub use error::Error;
+pub use ferry_macros::{mutation, read};
+#[cfg(feature = "ssr")]
+pub use install::Ferry;
 pub use outcome::Outcome;
 pub use query::{cache_page, private_query, query, query_with};
 pub use revalidate::Revalidation;
+#[cfg(feature = "ssr")]
+pub use settings::Settings;
+pub use tag::{InvalidTag, Tag, tags_match};

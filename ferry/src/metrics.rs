@@ -7,17 +7,17 @@ use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
 
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use prometheus_client::encoding::text::encode;
 use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
-use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
-pub use crate::outcome::Outcome;
+use crate::outcome::Outcome;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
 struct CallLabels {
@@ -50,6 +50,12 @@ struct Inner {
 }
 
 /// The registry and the metrics ferry records; cheap to clone.
+///
+/// ```
+/// let metrics = ferry::metrics::Metrics::new();
+/// metrics.gauge("queue_length", "Jobs waiting", || 3);
+/// assert!(metrics.render().contains("ferry_queue_length 3"));
+/// ```
 #[derive(Clone)]
 pub struct Metrics {
     inner: Arc<Inner>,
@@ -74,6 +80,10 @@ impl Default for Metrics {
 
 impl Metrics {
     /// A fresh registry with ferry's metrics in it.
+    ///
+    /// ```
+    /// let metrics = ferry::metrics::Metrics::new();
+    /// ```
     pub fn new() -> Self {
         let mut registry = Registry::with_prefix("ferry");
         let calls = Family::<CallLabels, Counter>::default();
@@ -115,14 +125,32 @@ impl Metrics {
 
     /// Adds a gauge (named `ferry_<name>`) whose value `sample` reads at each
     /// scrape, such as a connection pool's size.
+    ///
+    /// ```
+    /// let metrics = ferry::metrics::Metrics::new();
+    /// metrics.gauge("db_pool_connections", "Open connections", || 4);
+    /// ```
     pub fn gauge(&self, name: &str, help: &str, sample: impl Fn() -> i64 + Send + Sync + 'static) {
         let gauge = Gauge::default();
         lock(&self.inner.registry).register(name, help, gauge.clone());
         lock(&self.inner.sampled).push((gauge, Box::new(sample)));
     }
 
+    /// `GET /metrics` alone, for an internal address beside the site.
+    ///
+    /// ```
+    /// let metrics = ferry::metrics::Metrics::new();
+    /// let internal: axum::Router = metrics.router();
+    /// ```
+    pub fn router<S: Clone + Send + Sync + 'static>(&self) -> axum::Router<S> {
+        axum::Router::new().route(
+            "/metrics",
+            axum::routing::get(serve).with_state(self.clone()),
+        )
+    }
+
     /// Counts one finished server-function call.
-    pub fn record_call(&self, function: &str, outcome: Outcome, seconds: f64) {
+    pub(crate) fn record_call(&self, function: &str, outcome: Outcome, seconds: f64) {
         let function = function.to_owned();
         self.inner
             .calls
@@ -140,7 +168,7 @@ impl Metrics {
 
     /// Counts one HTTP request. `route` is the matched route pattern, never
     /// the raw path, so the number of series stays bounded.
-    pub fn record_http(&self, method: &str, route: &str, status: u16) {
+    pub(crate) fn record_http(&self, method: &str, route: &str, status: u16) {
         let labels = HttpLabels {
             method: method.to_owned(),
             route: route.to_owned(),
@@ -150,6 +178,11 @@ impl Metrics {
     }
 
     /// The metrics in the Prometheus text exposition format.
+    ///
+    /// ```
+    /// let text = ferry::metrics::Metrics::new().render();
+    /// assert!(text.ends_with("# EOF\n"));
+    /// ```
     pub fn render(&self) -> String {
         for (gauge, sample) in lock(&self.inner.sampled).iter() {
             gauge.set(sample());
@@ -169,8 +202,8 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// Handler for `GET /metrics`; route it with the [`Metrics`] as state.
-pub async fn serve(State(metrics): State<Metrics>) -> Response {
+/// Handler for `GET /metrics`, with the [`Metrics`] as state.
+pub(crate) async fn serve(State(metrics): State<Metrics>) -> Response {
     let content_type = "application/openmetrics-text; version=1.0.0; charset=utf-8";
     (
         StatusCode::OK,

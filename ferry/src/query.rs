@@ -7,22 +7,42 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use leptos::prelude::*;
-use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
-/// A resource tagged with what it shows (`["inbox"]`, `["note:42"]`).
+use crate::tag::Tag;
+
+/// A resource tagged with what it shows (`[INBOX]`, `[NOTE.child(42)]`).
 /// Rendered on the server, hydrated without a second fetch, and refetched
-/// in the browser whenever a call through [`crate::Client`] revalidates a
-/// matching tag. Read it inside `<Suspense>` like any resource.
+/// in the browser whenever a [`mutation`](crate::mutation) revalidates a
+/// matching tag. Read it inside `<Suspense>` like any resource. Its fetcher
+/// calls [`read`](crate::read)s: a mutation there would revalidate on every
+/// fetch.
+///
+/// ```
+/// use leptos::prelude::*;
+/// ferry::tags! { pub INBOX = "inbox"; }
+///
+/// #[ferry::read(endpoint = "doc/inbox")]
+/// pub async fn count_inbox() -> Result<u32, ferry::Error> {
+///     Ok(3)
+/// }
+///
+/// #[component]
+/// fn InboxBadge() -> impl IntoView {
+///     let count = ferry::query([INBOX], count_inbox);
+///     view! { <Suspense>{move || count.get().map(|n| n.ok())}</Suspense> }
+/// }
+/// ```
 pub fn query<T, Fut>(
-    tags: impl IntoIterator<Item = impl Into<String>>,
+    tags: impl IntoIterator<Item = Tag>,
     fetcher: impl Fn() -> Fut + Send + Sync + 'static,
 ) -> Resource<T>
 where
     T: Serialize + DeserializeOwned + Send + Sync + 'static,
     Fut: Future<Output = T> + Send + 'static,
 {
-    let tags: Vec<String> = tags.into_iter().map(Into::into).collect();
+    let tags: Vec<Tag> = tags.into_iter().collect();
     query_with(|| (), move |()| tags.clone(), move |()| fetcher())
 }
 
@@ -31,15 +51,31 @@ where
 /// page ([`cache_page`]): pages are kept only for visitors without cookies,
 /// whose own data is empty, and no one else's call changes that. So another
 /// visitor saving a draft leaves the kept page of notes alone.
+///
+/// ```
+/// use leptos::prelude::*;
+/// ferry::tags! { pub DRAFTS = "drafts"; }
+///
+/// #[ferry::read(endpoint = "doc/drafts")]
+/// pub async fn count_drafts() -> Result<u32, ferry::Error> {
+///     Ok(0)
+/// }
+///
+/// #[component]
+/// fn DraftsBadge() -> impl IntoView {
+///     let drafts = ferry::private_query([DRAFTS], count_drafts);
+///     view! { <Suspense>{move || drafts.get().map(|n| n.ok())}</Suspense> }
+/// }
+/// ```
 pub fn private_query<T, Fut>(
-    tags: impl IntoIterator<Item = impl Into<String>>,
+    tags: impl IntoIterator<Item = Tag>,
     fetcher: impl Fn() -> Fut + Send + Sync + 'static,
 ) -> Resource<T>
 where
     T: Serialize + DeserializeOwned + Send + Sync + 'static,
     Fut: Future<Output = T> + Send + 'static,
 {
-    let tags: Vec<String> = tags.into_iter().map(Into::into).collect();
+    let tags: Vec<Tag> = tags.into_iter().collect();
     tagged(
         || (),
         move |()| tags.clone(),
@@ -50,10 +86,26 @@ where
 
 /// A tagged query that also follows a reactive `source` (a route parameter,
 /// say): it refetches when the source changes, and its tags may depend on it
-/// (`|id| vec![format!("note:{id}")]`).
+/// (`|id| vec![NOTE.child(id)]`).
+///
+/// ```
+/// use leptos::prelude::*;
+/// ferry::tags! { pub NOTE = "note"; }
+///
+/// #[ferry::read(endpoint = "doc/note")]
+/// pub async fn get_note(id: u64) -> Result<String, ferry::Error> {
+///     Ok(format!("note {id}"))
+/// }
+///
+/// #[component]
+/// fn Note(id: RwSignal<u64>) -> impl IntoView {
+///     let note = ferry::query_with(move || id.get(), |id| vec![NOTE.child(id)], get_note);
+///     view! { <Suspense>{move || note.get().map(|n| n.ok())}</Suspense> }
+/// }
+/// ```
 pub fn query_with<S, T, Fut>(
     source: impl Fn() -> S + Send + Sync + 'static,
-    tags: impl Fn(&S) -> Vec<String> + Send + Sync + 'static,
+    tags: impl Fn(&S) -> Vec<Tag> + Send + Sync + 'static,
     fetcher: impl Fn(S) -> Fut + Send + Sync + 'static,
 ) -> Resource<T>
 where
@@ -73,7 +125,7 @@ enum Shown {
 
 fn tagged<S, T, Fut>(
     source: impl Fn() -> S + Send + Sync + 'static,
-    tags: impl Fn(&S) -> Vec<String> + Send + Sync + 'static,
+    tags: impl Fn(&S) -> Vec<Tag> + Send + Sync + 'static,
     fetcher: impl Fn(S) -> Fut + Send + Sync + 'static,
     shown: Shown,
 ) -> Resource<T>
@@ -83,12 +135,12 @@ where
     Fut: Future<Output = T> + Send + 'static,
 {
     let source = Arc::new(source);
-    #[cfg(feature = "ssr")]
+    #[cfg(all(feature = "ssr", feature = "cache"))]
     if shown == Shown::ToEveryone {
         crate::cache::pages::shows(&tags(&untrack(|| source())));
     }
-    #[cfg(not(feature = "ssr"))]
-    let _ = shown; // in the browser, nothing is kept
+    #[cfg(not(all(feature = "ssr", feature = "cache")))]
+    let _ = shown; // in the browser, or without the cache, nothing is kept
     let resource = Resource::new(
         {
             let source = source.clone();
@@ -109,10 +161,22 @@ where
 /// revalidates a tag one of its queries showed. Call it in a page whose
 /// output depends only on its URL and its [`query`]s (a list of notes, an
 /// article), never in one that reads the request otherwise. Without
-/// [`crate::cache::pages::layer`] on the server, it does nothing.
+/// ferry's cache installed on the server ([`crate::Ferry`], feature
+/// `cache`), it does nothing.
+///
+/// ```
+/// use std::time::Duration;
+/// use leptos::prelude::*;
+///
+/// #[component]
+/// fn AboutPage() -> impl IntoView {
+///     ferry::cache_page(Duration::from_secs(60));
+///     view! { <p>"About us"</p> }
+/// }
+/// ```
 pub fn cache_page(max_age: Duration) {
-    #[cfg(feature = "ssr")]
+    #[cfg(all(feature = "ssr", feature = "cache"))]
     crate::cache::pages::allow(max_age);
-    #[cfg(not(feature = "ssr"))]
+    #[cfg(not(all(feature = "ssr", feature = "cache")))]
     let _ = max_age;
 }

@@ -2,6 +2,7 @@
 //! answered with 429 and `Retry-After` when a client overdoes it.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use axum::body::Body;
@@ -9,12 +10,17 @@ use axum::extract::ConnectInfo;
 use axum::http::Request;
 use governor::clock::QuantaInstant;
 use governor::middleware::NoOpMiddleware;
-use tower_governor::governor::GovernorConfigBuilder;
-use tower_governor::key_extractor::KeyExtractor;
 use tower_governor::GovernorError;
 use tower_governor::GovernorLayer;
+use tower_governor::governor::GovernorConfigBuilder;
+use tower_governor::key_extractor::KeyExtractor;
 
 /// How many requests a client address may make.
+///
+/// ```
+/// let mut settings = ferry::Settings::default();
+/// settings.rate_limit = Some(ferry::ratelimit::RateLimit { per_second: 10, burst: 20 });
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimit {
     /// Requests per second, sustained.
@@ -26,7 +32,7 @@ pub struct RateLimit {
 /// Keys requests by the connection's peer address. Requests without one
 /// (made in-process, as tests do) share one bucket.
 #[derive(Debug, Clone, Copy)]
-pub struct PeerIp;
+pub(crate) struct PeerIp;
 
 impl KeyExtractor for PeerIp {
     type Key = IpAddr;
@@ -39,9 +45,10 @@ impl KeyExtractor for PeerIp {
 
 /// The layer for `limit`; `None` when either number is zero (no limit).
 /// Serve with `into_make_service_with_connect_info::<SocketAddr>()` so each
-/// address gets its own bucket. Needs a Tokio runtime: a task forgets idle
-/// addresses every minute, so memory stays bounded.
-pub fn layer(
+/// address gets its own bucket. Inside a Tokio runtime, a task forgets idle
+/// addresses every minute, so memory stays bounded; it ends once the layer
+/// (the router) is dropped.
+pub(crate) fn layer(
     limit: RateLimit,
 ) -> Option<GovernorLayer<PeerIp, NoOpMiddleware<QuantaInstant>, Body>> {
     if limit.per_second == 0 || limit.burst == 0 {
@@ -52,12 +59,67 @@ pub fn layer(
         .per_nanosecond(1_000_000_000 / u64::from(limit.per_second))
         .burst_size(limit.burst)
         .finish()?;
-    let limiter = config.limiter().clone();
-    tokio::spawn(async move {
-        loop {
-            tokio::time::sleep(Duration::from_secs(60)).await;
-            limiter.retain_recent();
-        }
-    });
+    let limiter = Arc::downgrade(config.limiter());
+    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+        runtime.spawn(forget_idle(limiter, Duration::from_secs(60)));
+    }
     Some(GovernorLayer::new(config))
+}
+
+/// Every `period`, forgets addresses idle long enough to be full again,
+/// until the limiter is gone.
+async fn forget_idle<L: Forget>(limiter: Weak<L>, period: Duration) {
+    loop {
+        tokio::time::sleep(period).await;
+        let Some(limiter) = limiter.upgrade() else {
+            return;
+        };
+        limiter.forget();
+    }
+}
+
+/// What the task needs of a limiter; a trait so the test can count calls.
+trait Forget {
+    fn forget(&self);
+}
+
+impl<K, S, C, M> Forget for governor::RateLimiter<K, S, C, M>
+where
+    K: std::hash::Hash,
+    S: governor::state::keyed::ShrinkableKeyedStateStore<K>,
+    C: governor::clock::Clock,
+    M: governor::middleware::RateLimitingMiddleware<C::Instant>,
+{
+    fn forget(&self) {
+        self.retain_recent();
+        self.shrink_to_fit();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    struct Counted(AtomicUsize);
+
+    impl Forget for Counted {
+        fn forget(&self) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_cleaning_task_ends_with_its_limiter() {
+        let limiter = Arc::new(Counted(AtomicUsize::new(0)));
+        let task = tokio::spawn(forget_idle(
+            Arc::downgrade(&limiter),
+            Duration::from_secs(60),
+        ));
+        tokio::time::sleep(Duration::from_secs(125)).await;
+        assert_eq!(limiter.0.load(Ordering::SeqCst), 2);
+        drop(limiter);
+        tokio::time::sleep(Duration::from_secs(61)).await;
+        assert!(task.is_finished(), "the task outlived its limiter");
+    }
 }

@@ -1,35 +1,66 @@
-//! Request ids: taken from an incoming `x-request-id` (when it is a sane
-//! token) or made here, put back on the request for the handlers, and set on
-//! the response, so a user's report of an id leads to the log line: every
-//! line logged while the request is handled sits in its `request{id=...}` span.
+//! Request ids, with tower-http's request-id layers: taken from an incoming
+//! `x-request-id` when it is a sane token, made here (a UUID) otherwise,
+//! put on the request for the handlers and on the response, so a user's
+//! report of an id leads to the log line: every line logged while the
+//! request is handled sits in its `request{id=...}` span.
 
+use axum::Router;
 use axum::extract::Request;
-use axum::http::{HeaderName, HeaderValue};
-use axum::middleware::Next;
-use axum::response::Response;
-use tracing::Instrument as _;
+use axum::http::HeaderName;
+use tower::ServiceBuilder;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
 
 /// The header that carries the id both ways.
 pub const HEADER: HeaderName = HeaderName::from_static("x-request-id");
 
-/// Middleware: gives every request an id (see the module docs).
-pub async fn request_id(mut request: Request, next: Next) -> Response {
-    let id = request
-        .headers()
-        .get(&HEADER)
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| is_valid(v))
-        .map_or_else(crate::error::new_request_id, str::to_owned);
-    let value = HeaderValue::from_str(&id).expect("a valid id is a valid header value");
-    request.headers_mut().insert(HEADER, value.clone());
-    let span = tracing::info_span!("request", id = %id);
-    let mut response = next.run(request).instrument(span).await;
-    response.headers_mut().insert(HEADER, value);
-    response
+/// Outermost: every request, refused or not, gets an id and a span.
+pub(crate) fn install<S>(router: Router<S>) -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    let span = |request: &Request| {
+        let id = request.headers().get(&HEADER).and_then(|v| v.to_str().ok());
+        tracing::info_span!("request", id = %id.unwrap_or_default())
+    };
+    router.layer(
+        ServiceBuilder::new()
+            .layer(axum::middleware::map_request(drop_unsafe_id))
+            .layer(SetRequestIdLayer::new(HEADER, MakeRequestUuid))
+            .layer(PropagateRequestIdLayer::new(HEADER))
+            // Only the span: ferry logs calls itself (crate::observe).
+            .layer(
+                TraceLayer::new_for_http()
+                    .make_span_with(span)
+                    .on_request(())
+                    .on_response(())
+                    .on_body_chunk(())
+                    .on_eos(())
+                    .on_failure(()),
+            ),
+    )
 }
 
 /// An incoming id is kept only if it is short and plain: it goes into logs
-/// and pages, so nothing that could forge a log line or break HTML.
+/// and pages, so nothing that could forge a log line or break HTML. Any
+/// other is dropped here, and a new one is made.
+async fn drop_unsafe_id(mut request: Request) -> Request {
+    let unsafe_id = request
+        .headers()
+        .get(&HEADER)
+        .is_some_and(|v| !v.to_str().is_ok_and(is_valid));
+    if unsafe_id {
+        request.headers_mut().remove(&HEADER);
+    }
+    request
+}
+
+/// Whether an incoming id is kept: 1 to 64 ASCII letters, digits, `-`, `_`.
+///
+/// ```
+/// assert!(ferry::request_id::is_valid("support-ticket-4711"));
+/// assert!(!ferry::request_id::is_valid("<script>"));
+/// ```
 pub fn is_valid(id: &str) -> bool {
     (1..=64).contains(&id.len())
         && id
@@ -38,6 +69,11 @@ pub fn is_valid(id: &str) -> bool {
 }
 
 /// The current request's id inside a server function, if there is one.
+///
+/// ```
+/// // Outside a request there is none.
+/// assert_eq!(ferry::request_id::current(), None);
+/// ```
 pub fn current() -> Option<String> {
     let parts = leptos::prelude::use_context::<axum::http::request::Parts>()?;
     parts.headers.get(&HEADER)?.to_str().ok().map(str::to_owned)

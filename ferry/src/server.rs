@@ -3,10 +3,10 @@
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, MethodRouter};
+use axum::routing::{MethodRouter, any};
 use http_body_util::BodyExt;
 
 use crate::Error;
@@ -20,7 +20,7 @@ const MAX_ERROR_BODY: usize = 64 * 1024;
 /// Middleware: Leptos answers every failed server-function call with 500.
 /// This reads the encoded error and sets the status it stands for, so a
 /// malformed body is a 400 and a validation failure a 422.
-pub async fn error_status(request: Request, next: Next) -> Response {
+pub(crate) async fn error_status(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     if response.status() != StatusCode::INTERNAL_SERVER_ERROR
         || !response.headers().contains_key(SERVER_FN_ERROR_HEADER)
@@ -44,40 +44,43 @@ pub async fn error_status(request: Request, next: Next) -> Response {
 /// Middleware: after a plain form post, Leptos redirects back to the page
 /// with its own error parameters stripped, which leaves a bare `?` on the
 /// URL. This drops it, so the address bar shows the page as it was.
-pub async fn clean_redirect(request: Request, next: Next) -> Response {
+pub(crate) async fn clean_redirect(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let location = response
         .headers()
         .get(header::LOCATION)
         .and_then(|v| v.to_str().ok());
-    if let Some(trimmed) = location.and_then(|l| l.strip_suffix('?')) {
-        if let Ok(value) = HeaderValue::from_str(trimmed) {
-            response.headers_mut().insert(header::LOCATION, value);
-        }
+    if let Some(trimmed) = location.and_then(|l| l.strip_suffix('?'))
+        && let Ok(value) = HeaderValue::from_str(trimmed)
+    {
+        response.headers_mut().insert(header::LOCATION, value);
     }
     response
 }
 
-/// Middleware: refuses a request body over `limit` bytes with 413, whether
-/// it declares its length or streams in chunks. Server functions read the
-/// whole body anyway, so reading it here first costs nothing extra.
-/// Install with `axum::middleware::from_fn_with_state(limit, body_limit)`.
-pub async fn body_limit(State(limit): State<usize>, request: Request, next: Next) -> Response {
-    let declared = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|length| length > limit as u64) {
-        return too_large(limit);
+/// Middleware, inside tower-http's `RequestBodyLimitLayer`: that layer
+/// refuses a declared length over the limit with 413 itself, but a body
+/// streamed without a length only fails while a handler reads it, deep
+/// inside a server function, as a 400. Reading it here first (server
+/// functions read the whole body anyway) turns that into the same 413.
+pub(crate) async fn streamed_too_large(
+    State(limit): State<usize>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if request.headers().contains_key(header::CONTENT_LENGTH) {
+        return next.run(request).await; // already checked against the limit
     }
     let (parts, body) = request.into_parts();
-    match http_body_util::Limited::new(body, limit).collect().await {
+    match body.collect().await {
         Ok(collected) => {
-            next.run(Request::from_parts(parts, Body::from(collected.to_bytes())))
-                .await
+            let body = Body::from(collected.to_bytes());
+            next.run(Request::from_parts(parts, body)).await
         }
-        Err(err) if err.is::<http_body_util::LengthLimitError>() => too_large(limit),
+        Err(err) if over_the_limit(&err) => {
+            let message = format!("Request body too large: the limit is {limit} bytes.\n");
+            (StatusCode::PAYLOAD_TOO_LARGE, message).into_response()
+        }
         Err(_) => (
             StatusCode::BAD_REQUEST,
             "The request body could not be read.\n",
@@ -86,9 +89,16 @@ pub async fn body_limit(State(limit): State<usize>, request: Request, next: Next
     }
 }
 
-fn too_large(limit: usize) -> Response {
-    let message = format!("Request body too large: the limit is {limit} bytes.\n");
-    (StatusCode::PAYLOAD_TOO_LARGE, message).into_response()
+/// Whether reading failed on the body limit rather than the connection.
+fn over_the_limit(err: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(err) = source {
+        if err.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = err.source();
+    }
+    false
 }
 
 /// Lets plain axum handlers (a JSON API beside the server functions) answer
@@ -116,8 +126,7 @@ pub(crate) fn status_of_encoded_error(body: &[u8]) -> Option<StatusCode> {
 /// function is registered at: a 404 that says so, instead of Leptos's 400.
 /// With `suggest` (development), the body also names the closest registered
 /// endpoints; in production it says no more than that there is none.
-/// Route it as `.route("/api/{*endpoint}", no_such_endpoint(dev))`.
-pub fn no_such_endpoint<S: Clone + Send + Sync + 'static>(suggest: bool) -> MethodRouter<S> {
+pub(crate) fn no_such_endpoint<S: Clone + Send + Sync + 'static>(suggest: bool) -> MethodRouter<S> {
     any(move |method: Method, uri: Uri| async move {
         let mut message = format!(
             "No server function is registered at {method} {}.\n",

@@ -1,8 +1,8 @@
 //! sqlx failures inside server functions: `?` logs them and hands the user
 //! an [`Error::Internal`] with a request id, never the database's text.
 
-use crate::error::chain;
 use crate::Error;
+use crate::error::chain;
 
 impl From<sqlx::Error> for Error {
     fn from(err: sqlx::Error) -> Self {

@@ -4,15 +4,10 @@ use std::process::ExitCode;
 
 use app::session::SessionKey;
 use axum::serve::ListenerExt;
-use ferry::cache::Cache;
 use ferry::metrics::Metrics;
-use ferry::ratelimit::RateLimit;
-use ferry::security::SameOrigin;
 use leptos::prelude::LeptosOptions;
 use server::config::{Config, MetricsAt};
-use server::router::HttpSettings;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use tokio::net::TcpListener;
 
 // Server-side rendering allocates many small strings and nodes per page;
@@ -30,7 +25,7 @@ async fn main() -> ExitCode {
         }
     };
     let log_format = config.log_format.resolve(config.production);
-    ferry::observe::init_logging(log_format, config.log_filter());
+    ferry::logging::init_logging(log_format, config.log_filter());
     match serve(config).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -46,7 +41,7 @@ async fn serve(config: Config) -> Result<(), String> {
     let pool = app::db::connect(&config.database_url)
         .await
         .map_err(|e| format!("cannot open the database (database-url): {e}"))?;
-    let mut state = app::state::AppState::new(options, pool);
+    let mut state = app::state::AppState::new(options.clone(), pool);
     state.writer = app::db::writer(&config.database_url)
         .await
         .map_err(|e| format!("cannot open the database for writing (database-url): {e}"))?;
@@ -60,24 +55,11 @@ async fn serve(config: Config) -> Result<(), String> {
             let _ = tcp.set_nodelay(true);
         });
     tracing::info!("listening on http://{}", config.site_addr);
-    let settings = HttpSettings {
-        same_origin: SameOrigin {
-            allowed_origins: Arc::new(config.allowed_origins.clone()),
-            trusted_proxies: Arc::new(config.trusted_proxies.clone()),
-        },
-        body_limit: config.body_limit,
-        rate_limit: Some(RateLimit {
-            per_second: config.rate_per_second,
-            burst: config.rate_burst,
-        }),
-        metrics: Metrics::new(),
-        metrics_on_site: config.metrics == MetricsAt::Site,
-        cache: Cache::new(config.cache),
-    };
+    let ferry = ferry::Ferry::new(server::settings::ferry_settings(&config, &options));
     if let MetricsAt::Address(addr) = config.metrics {
-        serve_metrics(addr, settings.metrics.clone()).await?;
+        serve_metrics(addr, ferry.metrics().clone()).await?;
     }
-    let app = server::router::router(state, &settings);
+    let app = server::router::router(state, &ferry);
     // The peer address lets the same-origin check recognise trusted proxies.
     axum::serve(
         listener,
@@ -94,7 +76,7 @@ async fn serve_metrics(addr: SocketAddr, metrics: Metrics) -> Result<(), String>
         .await
         .map_err(|e| format!("cannot listen on {addr} (metrics): {e}"))?;
     tracing::info!("metrics on http://{addr}/metrics");
-    let app = server::router::metrics_router(metrics);
+    let app: axum::Router = metrics.router();
     tokio::spawn(async move {
         if let Err(err) = axum::serve(listener, app).await {
             tracing::error!(%err, "the metrics listener stopped");
@@ -122,7 +104,7 @@ fn leptos_options(config: &Config) -> Result<LeptosOptions, String> {
 /// kept in `target/dev-session-key`, so carts survive a rebuild.
 fn session_key(config: &Config) -> Result<SessionKey, String> {
     if let Some(secret) = &config.session_key {
-        return Ok(SessionKey::new(secret));
+        return Ok(SessionKey::new(secret.expose()));
     }
     let path = std::path::Path::new("target/dev-session-key");
     if let Ok(secret) = std::fs::read_to_string(path) {

@@ -131,7 +131,7 @@ async fn a_failed_call_drops_nothing() {
 
 #[tokio::test]
 async fn with_the_cache_off_every_page_renders() {
-    let app = TestApp::with_cache(0).await;
+    let app = TestApp::with_cache(ferry::cache::CacheSettings::off()).await;
     app.get("/", None).await;
     let again = app.get("/", None).await;
     assert_eq!((again.status, cache_status(&again)), (StatusCode::OK, None));

@@ -94,16 +94,14 @@ async fn a_client_over_its_rate_gets_429_with_retry_after() {
     let options = leptos::prelude::LeptosOptions::builder()
         .output_name("ferry")
         .build();
-    let settings = server::router::HttpSettings {
-        rate_limit: Some(RateLimit {
-            per_second: 1,
-            burst: 2,
-        }),
-        ..Default::default()
-    };
+    let mut settings = ferry::Settings::default();
+    settings.rate_limit = Some(RateLimit {
+        per_second: 1,
+        burst: 2,
+    });
     let router = server::router::router(
         app::state::AppState::new(options, app.pool.clone()),
-        &settings,
+        &ferry::Ferry::new(settings),
     );
     let from = |ip: [u8; 4]| {
         let mut request = Request::builder()

@@ -7,7 +7,6 @@ pub mod views;
 
 use std::collections::BTreeMap;
 
-use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::ProductId;
@@ -119,8 +118,13 @@ fn keep_input(product_id: ProductId, quantity: i64) -> impl Fn(ferry::Error) -> 
     }
 }
 
+ferry::tags! {
+    /// The visitor's cart.
+    pub CART = "cart";
+}
+
 /// The visitor's cart (empty when they have none yet).
-#[server(endpoint = "cart/get", client = ferry::ReadClient)]
+#[ferry::read(endpoint = "cart/get")]
 pub async fn get_cart() -> Result<Cart, ferry::Error> {
     match crate::session::current_cart() {
         Some(cart) => Ok(repo::load_cart(&crate::state::pool()?, &cart).await?),
@@ -129,7 +133,7 @@ pub async fn get_cart() -> Result<Cart, ferry::Error> {
 }
 
 /// Adds `quantity` of a product to the visitor's cart; returns the units in it.
-#[server(endpoint = "cart/add", client = ferry::Client)]
+#[ferry::mutation(endpoint = "cart/add", revalidates = [CART])]
 pub async fn add_to_cart(product_id: ProductId, quantity: i64) -> Result<u32, ferry::Error> {
     let keep = keep_input(product_id, quantity);
     let adding = Quantity::parse(quantity).map_err(&keep)?;
@@ -138,12 +142,11 @@ pub async fn add_to_cart(product_id: ProductId, quantity: i64) -> Result<u32, fe
     let count = repo::add_line(&state.writer, &cart, product_id, adding)
         .await
         .map_err(keep)?;
-    ferry::revalidate(["cart"]);
     Ok(count)
 }
 
 /// Sets a line's quantity; returns the units in the cart.
-#[server(endpoint = "cart/set", client = ferry::Client)]
+#[ferry::mutation(endpoint = "cart/set", revalidates = [CART])]
 pub async fn set_quantity(product_id: ProductId, quantity: i64) -> Result<u32, ferry::Error> {
     let keep = keep_input(product_id, quantity);
     let wanted = Quantity::parse(quantity).map_err(&keep)?;
@@ -152,18 +155,16 @@ pub async fn set_quantity(product_id: ProductId, quantity: i64) -> Result<u32, f
     let count = repo::set_line(&state.writer, &cart, product_id, wanted)
         .await
         .map_err(keep)?;
-    ferry::revalidate(["cart"]);
     Ok(count)
 }
 
 /// Removes a line (removing a line that is not there is not an error; an
 /// unknown product is); returns the units left.
-#[server(endpoint = "cart/remove", client = ferry::Client)]
+#[ferry::mutation(endpoint = "cart/remove", revalidates = [CART])]
 pub async fn remove_line(product_id: ProductId) -> Result<u32, ferry::Error> {
     let state = crate::state::app_state()?;
     let cart = crate::session::ensure_cart(&state);
     let count = repo::delete_line(&state.writer, &cart, product_id).await?;
-    ferry::revalidate(["cart"]);
     Ok(count)
 }
 

@@ -19,7 +19,7 @@ pub struct CartResource(Resource<Result<Cart, ferry::Error>>);
 
 /// Creates the shared cart query (called once, in `App`).
 pub fn provide_cart() {
-    provide_context(CartResource(ferry::private_query(["cart"], get_cart)));
+    provide_context(CartResource(ferry::private_query([super::CART], get_cart)));
 }
 
 /// The shared cart query.

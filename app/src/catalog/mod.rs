@@ -10,7 +10,6 @@ pub mod views;
 use std::fmt;
 
 use chrono::{DateTime, Utc};
-use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::money::Money;
@@ -56,22 +55,32 @@ pub fn availability(units: u32) -> String {
     }
 }
 
+ferry::tags! {
+    /// Every product's stock; [`stock`] for one product's.
+    pub STOCK = "stock";
+}
+
+/// The tag of one product's stock (`stock:7`).
+pub fn stock(id: ProductId) -> ferry::Tag {
+    STOCK.child(id)
+}
+
 /// Every product, newest first.
 /// Shared by every visitor, kept by the server until a checkout revalidates
 /// the stock; the max age bounds edits made outside the app.
-#[server(endpoint = "catalog/list", client = ferry::ReadClient)]
+#[ferry::read(endpoint = "catalog/list")]
 pub async fn list_products() -> Result<Vec<Product>, ferry::Error> {
-    ferry::cached("catalog/list", ["stock"], KEEP_FOR, || async {
+    ferry::cached("catalog/list", [STOCK], KEEP_FOR, || async {
         Ok(repo::list_products(&crate::state::pool()?).await?)
     })
     .await
 }
 
 /// One product; kept like the list, under its own tag.
-#[server(endpoint = "catalog/get", client = ferry::ReadClient)]
+#[ferry::read(endpoint = "catalog/get")]
 pub async fn get_product(id: ProductId) -> Result<Product, ferry::Error> {
-    let tag = format!("stock:{id}");
-    ferry::cached(tag.clone(), [tag], KEEP_FOR, || async {
+    let tag = stock(id);
+    ferry::cached(tag.as_str(), [tag.clone()], KEEP_FOR, || async {
         repo::find_product(&crate::state::pool()?, id)
             .await?
             .ok_or_else(|| ferry::Error::not_found(format!("Product {id}")))

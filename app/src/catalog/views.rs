@@ -13,7 +13,7 @@ use crate::components::{use_hydrated, use_id_param, ErrorNotice};
 #[component]
 pub fn CatalogPage() -> impl IntoView {
     ferry::cache_page(KEEP_FOR);
-    let products = ferry::query(["stock"], list_products);
+    let products = ferry::query([super::STOCK], list_products);
     let hydrated = use_hydrated();
     // One action for every card, created outside the Suspense so that a
     // refetch re-renders the cards without losing the action's last result.
@@ -63,7 +63,7 @@ pub fn ProductPage() -> impl IntoView {
     let id = move || id_param().map(ProductId);
     let product = ferry::query_with(
         id,
-        |id| id.iter().map(|id| format!("stock:{id}")).collect(),
+        |id| id.iter().map(|id| super::stock(*id)).collect(),
         |id| async move {
             match id {
                 Some(id) => get_product(id).await,

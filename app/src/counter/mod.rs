@@ -6,8 +6,6 @@
 mod repo;
 pub mod views;
 
-use leptos::prelude::*;
-
 /// How much one call may add: small, so a typo cannot wreck the number.
 pub const MAX_STEP: i64 = 100;
 
@@ -24,18 +22,22 @@ pub fn parse_step(by: i64) -> Result<i64, ferry::Error> {
     }
 }
 
+ferry::tags! {
+    /// The counter's value.
+    pub COUNTER = "counter";
+}
+
 /// The counter's current value.
-#[server(endpoint = "counter/get", client = ferry::ReadClient)]
+#[ferry::read(endpoint = "counter/get")]
 pub async fn get_counter() -> Result<i64, ferry::Error> {
     Ok(repo::value(&crate::state::pool()?).await?)
 }
 
 /// Adds `by` (1 to 100) to the counter and returns the new value.
-#[server(endpoint = "counter/add", client = ferry::Client)]
+#[ferry::mutation(endpoint = "counter/add", revalidates = [COUNTER])]
 pub async fn add_to_counter(by: i64) -> Result<i64, ferry::Error> {
     let by = parse_step(by)?;
     let value = repo::add(&crate::state::writer()?, by).await?;
-    ferry::revalidate(["counter"]);
     Ok(value)
 }
 

@@ -11,7 +11,7 @@ use super::{add_to_counter, get_counter, AddToCounter};
 #[component]
 pub fn CounterPage() -> impl IntoView {
     let add = ServerAction::<AddToCounter>::new();
-    let count = ferry::query(["counter"], get_counter);
+    let count = ferry::query([super::COUNTER], get_counter);
     let quick_add = move |_| {
         spawn_local(async move {
             // The refetched query shows the new value.

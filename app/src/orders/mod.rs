@@ -9,7 +9,6 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use chrono::{DateTime, Utc};
-use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::cart::{stock_message, CartLine};
@@ -92,19 +91,18 @@ pub fn check_stock(lines: &[CartLine]) -> Result<(), ferry::Error> {
 
 /// Places an order for everything in the visitor's cart and sends them to
 /// its confirmation page.
-#[server(endpoint = "orders/checkout", client = ferry::Client)]
+#[ferry::mutation(endpoint = "orders/checkout", revalidates = [crate::cart::CART, crate::catalog::STOCK])]
 pub async fn checkout() -> Result<OrderId, ferry::Error> {
     let cart = crate::session::current_cart()
         .ok_or_else(|| ferry::Error::invalid("cart", "Your cart is empty."))?;
     let order = repo::place_order(&crate::state::writer()?, &cart).await?;
-    ferry::revalidate(["cart", "stock"]);
     leptos_axum::redirect(&format!("/orders/{order}"));
     Ok(order)
 }
 
 /// One of the visitor's orders. Another visitor's order is "not found", so
 /// order numbers reveal nothing.
-#[server(endpoint = "orders/get", client = ferry::ReadClient)]
+#[ferry::read(endpoint = "orders/get")]
 pub async fn get_order(id: OrderId) -> Result<Order, ferry::Error> {
     let not_found = || ferry::Error::not_found(format!("Order {id}"));
     let cart = crate::session::current_cart().ok_or_else(not_found)?;

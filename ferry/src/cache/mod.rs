@@ -3,202 +3,241 @@
 //! and dropped when a server function revalidates one of them, or when its
 //! max age passes.
 //!
-//! One [`Cache`] per router, installed with [`pages::layer`] around the
-//! pages *and* the server functions: the layer sees what each call
-//! revalidates, and hands the cache to the code that runs inside.
+//! The store is [moka]'s: bounded (pages by their bytes, reads by count),
+//! evicting by TinyLFU, so a flood of URLs seen once cannot push out the
+//! pages visitors keep asking for, and running one load for concurrent
+//! misses of one read. Revalidation is ferry's: a counter per tag, checked
+//! on every read ([`versions`]).
+//!
+//! One [`Cache`] per app, installed by [`crate::Ferry`] around the pages
+//! *and* the server functions: it sees what each call revalidates, and
+//! hands the cache to the code that runs inside.
 
 pub mod pages;
+mod versions;
 
-use std::any::Any;
-use std::collections::HashMap;
+use std::any::{Any, TypeId};
 use std::future::Future;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use leptos::prelude::with_context;
 
 use crate::revalidate::Revalidation;
+use crate::tag::Tag;
+use versions::Versions;
+
+/// How much the cache may hold. Both zero turns it off.
+///
+/// ```
+/// let mut settings = ferry::cache::CacheSettings::default();
+/// settings.page_bytes = 16 << 20; // 16 MiB of kept pages
+/// assert!(ferry::cache::Cache::new(&settings).is_on());
+/// assert!(!ferry::cache::Cache::new(&ferry::cache::CacheSettings::off()).is_on());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CacheSettings {
+    /// Bytes of kept pages (bodies, headers and keys); default 64 MiB.
+    pub page_bytes: u64,
+    /// Values of cached reads; default 10,000.
+    pub values: u64,
+}
+
+impl Default for CacheSettings {
+    fn default() -> Self {
+        Self {
+            page_bytes: 64 << 20,
+            values: 10_000,
+        }
+    }
+}
+
+impl CacheSettings {
+    /// Keeps nothing: every page renders and every read runs.
+    pub fn off() -> Self {
+        Self {
+            page_bytes: 0,
+            values: 0,
+        }
+    }
+}
+
+/// The key of a kept value: its type and its name, so two reads that
+/// share a name by mistake never see each other's values.
+type ValueKey = (TypeId, String);
 
 /// The cache, shared by clones.
 #[derive(Clone)]
 pub struct Cache(Arc<Shared>);
 
 struct Shared {
-    capacity: usize,
-    entries: Mutex<Entries>,
+    settings: CacheSettings,
+    versions: Versions,
+    pages: moka::future::Cache<String, Arc<Kept<pages::Page>>>,
+    values: moka::future::Cache<ValueKey, Arc<Kept<Arc<dyn Any + Send + Sync>>>>,
 }
 
-#[derive(Default)]
-struct Entries {
-    /// Bumped by every revalidation: something computed across one may be
-    /// stale, so it is not kept.
-    generation: u64,
-    pages: HashMap<String, Kept<pages::Page>>,
-    values: HashMap<String, Kept<Arc<dyn Any + Send + Sync>>>,
-}
-
+/// Something kept, with what it shows and when it was computed.
 struct Kept<T> {
-    expires: Instant,
-    tags: Vec<String>,
+    /// The revalidation counter when the work that made it began.
+    since: u64,
+    tags: Vec<Tag>,
+    max_age: Duration,
     item: T,
 }
 
-impl<T> Kept<T> {
-    fn live(&self, now: Instant) -> bool {
-        self.expires > now
+/// Entries live as long as their own max age.
+struct ByMaxAge;
+
+impl<K, T> moka::Expiry<K, Arc<Kept<T>>> for ByMaxAge {
+    fn expire_after_create(&self, _: &K, kept: &Arc<Kept<T>>, _: Instant) -> Option<Duration> {
+        Some(kept.max_age)
     }
 }
 
 impl std::fmt::Debug for Cache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let entries = self.lock();
         f.debug_struct("Cache")
-            .field("capacity", &self.0.capacity)
-            .field("pages", &entries.pages.len())
-            .field("values", &entries.values.len())
+            .field("settings", &self.0.settings)
+            .field("pages", &self.0.pages.entry_count())
+            .field("values", &self.0.values.entry_count())
             .finish()
     }
 }
 
 impl Cache {
-    /// A cache of at most `capacity` pages and as many values; with 0, it
-    /// is off: every page renders and every read runs.
-    pub fn new(capacity: usize) -> Self {
+    /// A cache bounded by `settings`.
+    ///
+    /// ```
+    /// let cache = ferry::cache::Cache::new(&Default::default());
+    /// assert_eq!(cache.entry_count(), 0);
+    /// ```
+    pub fn new(settings: &CacheSettings) -> Self {
+        let pages = moka::future::Cache::builder()
+            .max_capacity(settings.page_bytes)
+            .weigher(|key: &String, kept: &Arc<Kept<pages::Page>>| {
+                u32::try_from(key.len() + kept.item.weight()).unwrap_or(u32::MAX)
+            })
+            .expire_after(ByMaxAge)
+            .build();
+        let values = moka::future::Cache::builder()
+            .max_capacity(settings.values)
+            .expire_after(ByMaxAge)
+            .build();
         Self(Arc::new(Shared {
-            capacity,
-            entries: Mutex::default(),
+            settings: settings.clone(),
+            versions: Versions::default(),
+            pages,
+            values,
         }))
     }
 
     /// Whether the cache keeps anything at all.
     pub fn is_on(&self) -> bool {
-        self.0.capacity > 0
+        self.0.settings.page_bytes > 0 || self.0.settings.values > 0
     }
 
-    /// How many pages and values are kept, expired ones included.
-    pub fn len(&self) -> usize {
-        let entries = self.lock();
-        entries.pages.len() + entries.values.len()
+    /// How many pages and values are kept (an estimate while evictions are
+    /// pending).
+    pub fn entry_count(&self) -> u64 {
+        self.0.pages.entry_count() + self.0.values.entry_count()
     }
 
-    /// Whether nothing is kept.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Drops what showed a tag `revalidation` covers.
+    /// Drops what showed a tag `revalidation` covers: from now on, those
+    /// pages render again and those reads run again.
+    ///
+    /// ```
+    /// ferry::tags! { pub NOTE = "note"; }
+    /// let cache = ferry::cache::Cache::new(&Default::default());
+    /// cache.invalidate(&ferry::Revalidation::tags([NOTE.child(3)]));
+    /// ```
     pub fn invalidate(&self, revalidation: &Revalidation) {
-        if *revalidation == Revalidation::Nothing {
-            return;
-        }
-        let mut entries = self.lock();
-        entries.generation += 1;
-        entries
-            .pages
-            .retain(|_, kept| !revalidation.covers(&kept.tags));
-        entries
-            .values
-            .retain(|_, kept| !revalidation.covers(&kept.tags));
+        self.0.versions.revalidate(revalidation);
     }
 
-    fn generation(&self) -> u64 {
-        self.lock().generation
+    /// Finishes moka's pending bookkeeping (evictions, counts); tests use it.
+    pub async fn run_pending_tasks(&self) {
+        self.0.pages.run_pending_tasks().await;
+        self.0.values.run_pending_tasks().await;
     }
 
-    /// A panic elsewhere while holding the lock leaves the maps consistent
-    /// (every change is one call), so a poisoned lock is still usable.
-    fn lock(&self) -> MutexGuard<'_, Entries> {
-        self.0
-            .entries
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+    fn fresh<T>(&self, kept: &Kept<T>) -> bool {
+        !self.0.versions.stale(&kept.tags, kept.since)
     }
-
-    fn value<T: Clone + 'static>(&self, key: &str) -> Option<T> {
-        let entries = self.lock();
-        let kept = entries.values.get(key)?;
-        if !kept.live(Instant::now()) {
-            return None;
-        }
-        kept.item.downcast_ref::<T>().cloned()
-    }
-
-    fn keep_value<T: Send + Sync + 'static>(&self, key: String, kept: Kept<T>, generation: u64) {
-        let kept = Kept {
-            expires: kept.expires,
-            tags: kept.tags,
-            item: Arc::new(kept.item) as Arc<dyn Any + Send + Sync>,
-        };
-        let capacity = self.0.capacity;
-        let mut entries = self.lock();
-        if entries.generation == generation {
-            insert_within(&mut entries.values, capacity, key, kept);
-        }
-    }
-}
-
-/// Inserts unless the map is full of live entries (expired ones make room).
-fn insert_within<T>(
-    map: &mut HashMap<String, Kept<T>>,
-    capacity: usize,
-    key: String,
-    kept: Kept<T>,
-) {
-    if map.len() >= capacity && !map.contains_key(&key) {
-        let now = Instant::now();
-        map.retain(|_, kept| kept.live(now));
-        if map.len() >= capacity {
-            return;
-        }
-    }
-    map.insert(key, kept);
 }
 
 /// Runs `load` and keeps its `Ok` value under `key`, shared by every
 /// visitor, until a server function revalidates one of `tags` or `max_age`
 /// passes; meanwhile, calls with the same `key` get a copy without running
-/// `load`. The key must name everything the value depends on (`"note:42"`),
-/// and nothing visitor-specific belongs in a cached read. Errors are not
-/// kept. Outside a request, or without the cache's layer, `load` just runs.
+/// `load`, and concurrent calls that all miss wait for one `load`. The key
+/// must name everything the value depends on (`"note:42"`), and nothing
+/// visitor-specific belongs in a cached read. Errors are not kept. Outside a
+/// request, or without ferry's cache on the server, `load` just runs.
 ///
-/// ```text
-/// #[server(endpoint = "notes/list", client = ferry::ReadClient)]
-/// pub async fn list_notes() -> Result<Vec<Note>, ferry::Error> {
-///     ferry::cached("notes/list", ["note"], Duration::from_secs(300), || async {
-///         Ok(notes::list(&pool()?).await?)
+/// ```
+/// use std::time::Duration;
+/// ferry::tags! { pub NOTE = "note"; }
+///
+/// #[ferry::read(endpoint = "doc/notes")]
+/// pub async fn list_notes() -> Result<Vec<String>, ferry::Error> {
+///     ferry::cached("notes/list", [NOTE], Duration::from_secs(300), || async {
+///         Ok(vec!["first note".to_owned()]) // the database query goes here
 ///     })
 ///     .await
 /// }
 /// ```
 pub async fn cached<T, E, Fut>(
     key: impl Into<String>,
-    tags: impl IntoIterator<Item = impl Into<String>>,
+    tags: impl IntoIterator<Item = Tag>,
     max_age: Duration,
     load: impl FnOnce() -> Fut,
 ) -> Result<T, E>
 where
     T: Clone + Send + Sync + 'static,
+    E: Clone + Send + Sync + 'static,
     Fut: Future<Output = Result<T, E>>,
 {
-    let Some(cache) = current() else {
+    let Some(cache) = current().filter(|c| c.0.settings.values > 0) else {
         return load().await;
     };
-    let key = key.into();
-    if let Some(value) = cache.value::<T>(&key) {
-        return Ok(value);
+    let key = (TypeId::of::<T>(), key.into());
+    let values = &cache.0.values;
+    if let Some(kept) = values.get(&key).await {
+        if cache.fresh(&kept) {
+            return Ok(copy(&kept));
+        }
+        values.invalidate(&key).await;
     }
-    let generation = cache.generation();
-    let value = load().await?;
-    let kept = Kept {
-        expires: Instant::now() + max_age,
-        tags: tags.into_iter().map(Into::into).collect(),
-        item: value.clone(),
-    };
-    cache.keep_value(key, kept, generation);
-    Ok(value)
+    let tags: Vec<Tag> = tags.into_iter().collect();
+    let since = cache.0.versions.now();
+    let loaded = values
+        .try_get_with(key, async move {
+            let value = load().await?;
+            let item: Arc<dyn Any + Send + Sync> = Arc::new(value);
+            Ok(Arc::new(Kept {
+                since,
+                tags,
+                max_age,
+                item,
+            }))
+        })
+        .await;
+    match loaded {
+        Ok(kept) => Ok(copy(&kept)),
+        Err(err) => Err(E::clone(&err)),
+    }
 }
 
-/// The cache the layer handed to this request, if it is on.
+/// The kept value, typed: the key holds its type, so the cast cannot fail.
+fn copy<T: Clone + 'static>(kept: &Kept<Arc<dyn Any + Send + Sync>>) -> T {
+    match kept.item.downcast_ref::<T>() {
+        Some(value) => value.clone(),
+        None => unreachable!("values are keyed by their type"),
+    }
+}
+
+/// The cache ferry handed to this request, if it is on.
 fn current() -> Option<Cache> {
     with_context(|parts: &axum::http::request::Parts| parts.extensions.get::<Cache>().cloned())
         .flatten()

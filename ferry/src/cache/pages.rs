@@ -2,19 +2,28 @@
 //! cookies, served again without rendering. A page opts in while it
 //! renders, with [`crate::cache_page`]; its [`crate::query`]s name the tags
 //! it shows.
+//!
+//! A page is kept under its path and its query string, with the query's
+//! parameters sorted. Not under the `Host` header: the client chooses it
+//! freely, one ferry app serves one site, and keying on it would let anyone
+//! mint new entries by sending made-up hosts. So a page that
+//! [`crate::cache_page`] keeps must not depend on the host (or on anything
+//! else in the request but its path, its query and its queries).
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::header::{AUTHORIZATION, COOKIE, HOST, SET_COOKIE};
+use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use leptos::prelude::with_context;
+use std::sync::Arc;
 
-use super::{insert_within, Cache, Kept};
-use crate::revalidate::{Revalidation, HEADER as REVALIDATE};
+use super::{Cache, Kept};
+use crate::revalidate::{HEADER as REVALIDATE, Revalidation};
+use crate::tag::Tag;
 
 /// Says how a page was served: `hit` (from the cache) or `miss` (rendered
 /// and kept). Pages that may not be kept carry no such header.
@@ -36,28 +45,19 @@ pub(super) struct Page {
     body: Bytes,
 }
 
-impl Cache {
-    /// The page kept for `key`, if it has not expired.
-    pub(super) fn page(&self, key: &str) -> Option<Response> {
-        let entries = self.lock();
-        let kept = entries.pages.get(key)?;
-        kept.live(Instant::now()).then(|| kept.item.response())
-    }
-
-    /// Keeps a page unless a revalidation happened since `generation`, or
-    /// the cache is full of pages that have not expired.
-    pub(super) fn keep_page(&self, key: String, kept: Kept<Page>, generation: u64) {
-        let capacity = self.0.capacity;
-        let mut entries = self.lock();
-        if entries.generation == generation {
-            insert_within(&mut entries.pages, capacity, key, kept);
-        }
-    }
-}
-
 impl Page {
     pub(super) fn new(headers: HeaderMap, body: Bytes) -> Self {
         Self { headers, body }
+    }
+
+    /// Roughly the bytes it holds, for the cache's bound.
+    pub(super) fn weight(&self) -> usize {
+        let headers: usize = self
+            .headers
+            .iter()
+            .map(|(name, value)| name.as_str().len() + value.len() + 32)
+            .sum();
+        self.body.len() + headers + 128
     }
 
     fn response(&self) -> Response {
@@ -68,32 +68,57 @@ impl Page {
     }
 }
 
-/// The middleware: hands the cache to the code inside (for
-/// [`super::cached`]), serves kept pages, keeps the pages that opt in, and
-/// drops what a server function's response revalidates.
-pub async fn layer(State(cache): State<Cache>, mut request: Request, next: Next) -> Response {
+impl Cache {
+    /// The page kept for `key`, if it is fresh.
+    pub(super) async fn page(&self, key: &str) -> Option<Response> {
+        let kept = self.0.pages.get(key).await?;
+        if self.fresh(&kept) {
+            return Some(kept.item.response());
+        }
+        self.0.pages.invalidate(key).await;
+        None
+    }
+
+    /// Keeps a page, unless a tag it shows was revalidated while it rendered.
+    pub(super) async fn keep_page(&self, key: String, kept: Kept<Page>) {
+        if self.fresh(&kept) {
+            self.0.pages.insert(key, Arc::new(kept)).await;
+        }
+    }
+}
+
+/// The middleware [`crate::Ferry`] installs: hands the cache to the code
+/// inside (for [`super::cached`]), serves kept pages, keeps the pages that
+/// opt in, and drops what a server function's response revalidates.
+pub(crate) async fn layer(
+    State(cache): State<Cache>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     if !cache.is_on() {
         return next.run(request).await;
     }
     request.extensions_mut().insert(cache.clone());
-    let Some(key) = key_of(&request) else {
+    let key = key_of(&request).filter(|_| cache.0.settings.page_bytes > 0);
+    let Some(key) = key else {
         let response = next.run(request).await;
         invalidate_after(&cache, &response);
         return response;
     };
-    if let Some(hit) = cache.page(&key) {
+    if let Some(hit) = cache.page(&key).await {
         return hit;
     }
-    let generation = cache.generation();
+    let since = cache.0.versions.now();
     request.extensions_mut().insert(Keepable);
     let response = next.run(request).await;
     invalidate_after(&cache, &response);
-    keep(&cache, key, generation, response).await
+    keep(&cache, key, since, response).await
 }
 
 /// Only a plain `GET` from a visitor without cookies or credentials may be
-/// answered with, or fill, a shared page.
-fn key_of(request: &Request) -> Option<String> {
+/// answered with, or fill, a shared page. The key is the path and the
+/// sorted query (see the module's docs for why not the host).
+pub(crate) fn key_of(request: &Request) -> Option<String> {
     let headers = request.headers();
     if request.method() != Method::GET
         || headers.contains_key(COOKIE)
@@ -101,29 +126,28 @@ fn key_of(request: &Request) -> Option<String> {
     {
         return None;
     }
-    let host = headers
-        .get(HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("");
-    let target = request.uri().path_and_query().map_or("/", |p| p.as_str());
-    Some(format!("{host}{target}"))
+    let uri = request.uri();
+    let Some(query) = uri.query().filter(|q| !q.is_empty()) else {
+        return Some(uri.path().to_owned());
+    };
+    let mut pairs: Vec<&str> = query.split('&').filter(|p| !p.is_empty()).collect();
+    pairs.sort_unstable();
+    Some(format!("{}?{}", uri.path(), pairs.join("&")))
 }
 
-/// A successful call that revalidated tags drops the pages that showed them.
+/// A successful call that revalidated tags drops what showed them. No
+/// header means nothing, as in the browser.
 fn invalidate_after(cache: &Cache, response: &Response) {
     let status = response.status().as_u16();
     if !(200..400).contains(&status) {
         return;
     }
     if let Some(value) = joined(response.headers(), REVALIDATE) {
-        cache.invalidate(&Revalidation::from_header(
-            Some(&value),
-            Revalidation::Nothing,
-        ));
+        cache.invalidate(&Revalidation::from_header(Some(&value)));
     }
 }
 
-async fn keep(cache: &Cache, key: String, generation: u64, response: Response) -> Response {
+async fn keep(cache: &Cache, key: String, since: u64, response: Response) -> Response {
     let (mut parts, body) = response.into_parts();
     let max_age = take(&mut parts.headers, MAX_AGE_HEADER)
         .and_then(|v| v.split(',').filter_map(|s| s.trim().parse().ok()).min());
@@ -142,15 +166,12 @@ async fn keep(cache: &Cache, key: String, generation: u64, response: Response) -
             .into_response();
     };
     let kept = Kept {
-        expires: Instant::now() + Duration::from_secs(seconds),
-        tags: tags
-            .split(',')
-            .filter(|t| !t.is_empty())
-            .map(str::to_owned)
-            .collect(),
+        since,
+        tags: tags.split(',').filter_map(|t| Tag::parse(t).ok()).collect(),
+        max_age: Duration::from_secs(seconds),
         item: Page::new(parts.headers.clone(), body.clone()),
     };
-    cache.keep_page(key, kept, generation);
+    cache.keep_page(key, kept).await;
     let mut response = Response::from_parts(parts, Body::from(body));
     mark(&mut response, "miss");
     response
@@ -186,14 +207,10 @@ pub(crate) fn allow(max_age: Duration) {
 }
 
 /// Called while a page renders: tells the layer which tags a query showed.
-pub(crate) fn shows(tags: &[String]) {
-    let valid: Vec<&str> = tags
-        .iter()
-        .map(String::as_str)
-        .filter(|t| crate::revalidate::is_valid_tag(t))
-        .collect();
-    if !valid.is_empty() {
-        tell(TAGS_HEADER, &valid.join(","));
+pub(crate) fn shows(tags: &[Tag]) {
+    if !tags.is_empty() {
+        let names: Vec<&str> = tags.iter().map(Tag::as_str).collect();
+        tell(TAGS_HEADER, &names.join(","));
     }
 }
 

@@ -78,14 +78,14 @@ pub(super) const LOG_FORMAT: Key = Key {
 pub(super) const METRICS: Key = Key {
     name: "metrics",
     env: "APP_METRICS",
-    default: "site",
-    expected: "off, site, or an address and port such as \"127.0.0.1:9100\"",
+    default: "auto",
+    expected: "auto (the site in development, off in production), off, site, or an address and port such as \"127.0.0.1:9100\"",
 };
 pub(super) const CACHE: Key = Key {
     name: "cache",
     env: "APP_CACHE",
-    default: "1000",
-    expected: "a whole number of pages (0 turns the cache off)",
+    default: "64",
+    expected: "a whole number of MiB of kept pages (0 turns the cache off)",
 };
 pub(super) const KEYS: [&Key; 13] = [
     &SESSION_KEY,

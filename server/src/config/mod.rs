@@ -10,7 +10,7 @@ use tracing_subscriber::EnvFilter;
 mod keys;
 mod values;
 use keys::*;
-pub use values::{LogFormatSetting, MetricsAt};
+pub use values::{LogFormatSetting, MetricsAt, Secret};
 
 /// The file read when `APP_CONFIG` does not name another.
 pub const DEFAULT_PATH: &str = "Leptos.toml";
@@ -26,7 +26,8 @@ pub struct Config {
     pub log_level: String,
     /// How log lines are written (`log-format`, `APP_LOG_FORMAT`).
     pub log_format: LogFormatSetting,
-    /// Where `/metrics` is served (`metrics`, `APP_METRICS`).
+    /// Where `/metrics` is served (`metrics`, `APP_METRICS`), `auto`
+    /// already resolved for the environment.
     pub metrics: MetricsAt,
     /// Whether cookies are marked `Secure` (`cookie-secure`, `APP_COOKIE_SECURE`):
     /// true when the site is served over https.
@@ -42,11 +43,11 @@ pub struct Config {
     pub rate_per_second: u32,
     /// Requests at once before the rate applies (`rate-limit-burst`, `APP_RATE_LIMIT_BURST`).
     pub rate_burst: u32,
-    /// Pages, and values of cached reads, kept for every visitor (`cache`,
-    /// `APP_CACHE`); 0 turns the cache off.
-    pub cache: usize,
+    /// MiB of pages kept for every visitor (`cache`, `APP_CACHE`); 0 turns
+    /// the server's cache off, cached reads included.
+    pub cache_mib: u64,
     /// The secret that signs session cookies (`session-key`, `APP_SESSION_KEY`).
-    pub session_key: Option<String>,
+    pub session_key: Option<Secret>,
     /// Production mode (`LEPTOS_ENV=PROD`): a missing session key is an error.
     pub production: bool,
 }
@@ -109,14 +110,16 @@ impl Config {
             database_url: source.parsed(&DATABASE_URL, |url: &String| !url.is_empty())?,
             log_level,
             log_format: source.parsed(&LOG_FORMAT, |_| true)?,
-            metrics: source.parsed(&METRICS, |_| true)?,
+            metrics: source
+                .parsed(&METRICS, |_: &MetricsAt| true)?
+                .resolve(production),
             cookie_secure: source.parsed(&COOKIE_SECURE, |_| true)?,
             allowed_origins: source.list(&ALLOWED_ORIGINS)?,
             trusted_proxies: source.list(&TRUSTED_PROXIES)?,
             body_limit: source.parsed(&BODY_LIMIT, |n| *n >= 1024)?,
             rate_per_second: source.parsed(&RATE_PER_SECOND, |_| true)?,
             rate_burst: source.parsed(&RATE_BURST, |_| true)?,
-            cache: source.parsed(&CACHE, |_| true)?,
+            cache_mib: source.parsed(&CACHE, |mib| *mib <= 1 << 20)?,
             session_key,
             production,
         })
@@ -191,11 +194,11 @@ impl<E: Fn(&str) -> Option<String>> Source<'_, E> {
 
     /// At least 32 characters, or none. The value is a secret: an error says
     /// how long it was, never what it was.
-    fn session_key(&self) -> Result<Option<String>, ConfigError> {
+    fn session_key(&self) -> Result<Option<Secret>, ConfigError> {
         let (secret, origin) = self.value(&SESSION_KEY)?;
         match secret.trim() {
             "" => Ok(None),
-            key if key.len() >= 32 => Ok(Some(key.to_owned())),
+            key if key.len() >= 32 => Ok(Some(Secret::new(key.to_owned()))),
             key => Err(bad(
                 &SESSION_KEY,
                 origin,

@@ -91,3 +91,41 @@ fn a_wrong_type_or_unknown_key_is_refused() {
         Err(ConfigError::Syntax { .. })
     ));
 }
+
+#[test]
+fn metrics_stay_off_the_public_site_in_production_unless_asked() {
+    let prod = |extra: &'static str| {
+        move |name: &str| match name {
+            "LEPTOS_ENV" => Some("PROD".to_owned()),
+            "APP_SESSION_KEY" => Some("k".repeat(32)),
+            "APP_METRICS" if !extra.is_empty() => Some(extra.to_owned()),
+            _ => None,
+        }
+    };
+    let missing = Path::new("/nonexistent/Leptos.toml");
+    assert_eq!(
+        Config::load(missing, prod("")).unwrap().metrics,
+        MetricsAt::Off
+    );
+    assert_eq!(
+        Config::load(missing, prod("site")).unwrap().metrics,
+        MetricsAt::Site
+    );
+    assert_eq!(
+        Config::load(missing, no_env).unwrap().metrics,
+        MetricsAt::Site
+    );
+}
+
+#[test]
+fn the_session_key_never_shows_in_debug_output() {
+    let secret = "a-very-secret-session-key-of-40-characters";
+    let env = |name: &str| (name == "APP_SESSION_KEY").then(|| secret.to_owned());
+    let config = Config::load(Path::new("/nonexistent/Leptos.toml"), env).unwrap();
+    assert_eq!(
+        config.session_key.as_ref().map(Secret::expose),
+        Some(secret)
+    );
+    let printed = format!("{config:?}");
+    assert!(!printed.contains(secret), "{printed}");
+}

@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::str::FromStr;
 
-use ferry::observe::LogFormat;
+use ferry::logging::LogFormat;
 
 /// `log-format`: readable text, JSON lines, or `auto` (JSON in production).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +39,8 @@ impl LogFormatSetting {
 /// `metrics`: where `/metrics` is served, if anywhere.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MetricsAt {
+    /// On the site in development, nowhere in production (the default).
+    Auto,
     /// Not served.
     Off,
     /// At `/metrics` on the site's own address.
@@ -52,10 +54,44 @@ impl FromStr for MetricsAt {
 
     fn from_str(text: &str) -> Result<Self, ()> {
         match text.to_ascii_lowercase().as_str() {
+            "auto" => Ok(Self::Auto),
             "off" => Ok(Self::Off),
             "site" => Ok(Self::Site),
             _ => text.parse().map(Self::Address).map_err(|_| ()),
         }
+    }
+}
+
+impl MetricsAt {
+    /// Where to serve: `auto` means the site in development, nowhere in
+    /// production, so a public site does not show its internals by default.
+    pub fn resolve(self, production: bool) -> Self {
+        match self {
+            Self::Auto if production => Self::Off,
+            Self::Auto => Self::Site,
+            other => other,
+        }
+    }
+}
+
+/// A secret from the configuration: its `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(text: String) -> Self {
+        Self(text)
+    }
+
+    /// The secret itself, for the one place that uses it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Secret([redacted, {} characters])", self.0.len())
     }
 }
 
@@ -76,5 +112,16 @@ mod tests {
             Ok(MetricsAt::Address("127.0.0.1:9100".parse().unwrap()))
         );
         assert!("9100".parse::<MetricsAt>().is_err());
+        assert_eq!(MetricsAt::Auto.resolve(true), MetricsAt::Off);
+        assert_eq!(MetricsAt::Auto.resolve(false), MetricsAt::Site);
+        assert_eq!(MetricsAt::Site.resolve(true), MetricsAt::Site);
+    }
+
+    #[test]
+    fn secrets_do_not_show_in_debug_output() {
+        let secret = Secret::new("hunter2-hunter2-hunter2-hunter2-x".into());
+        let text = format!("{secret:?}");
+        assert!(!text.contains("hunter2"), "{text}");
+        assert!(text.contains("redacted"));
     }
 }

@@ -4,6 +4,7 @@
 
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use ferry::cache::CacheSettings;
 use http_body_util::BodyExt;
 use leptos::config::Env;
 use leptos::prelude::LeptosOptions;
@@ -64,29 +65,28 @@ impl TestApp {
         Self::with_env(Env::PROD).await
     }
 
-    /// With a cache of `capacity` pages and values (0: off).
-    pub async fn with_cache(capacity: usize) -> Self {
-        Self::with(Env::DEV, capacity).await
+    /// With the server's cache bounded by `cache`.
+    pub async fn with_cache(cache: CacheSettings) -> Self {
+        Self::with(Env::DEV, cache).await
     }
 
     async fn with_env(env: Env) -> Self {
-        Self::with(env, 1000).await
+        Self::with(env, CacheSettings::default()).await
     }
 
-    async fn with(env: Env, cache: usize) -> Self {
+    async fn with(env: Env, cache: CacheSettings) -> Self {
         let (pool, dir) = app::db::fresh().await;
         let options = LeptosOptions::builder()
             .output_name("site")
-            .env(env)
+            .env(env.clone())
             .build();
         let state = app::state::AppState::new(options, pool.clone());
-        // No rate limit: every in-process request shares one address.
-        let settings = server::router::HttpSettings {
-            rate_limit: None,
-            cache: ferry::cache::Cache::new(cache),
-            ..Default::default()
-        };
-        let router = server::router::router(state, &settings);
+        // As the binary sets it up, but with no rate limit: every
+        // in-process request shares one address.
+        let mut settings = ferry::Settings::for_env(env);
+        settings.rate_limit = None;
+        settings.cache = cache;
+        let router = server::router::router(state, &ferry::Ferry::new(settings));
         Self {
             router,
             pool,

@@ -1,56 +1,67 @@
 //! Every server-function call made visible: a span with the function's name,
-//! outcome, status and duration, one info line when it ends, and the metrics.
-//! Install [`observe`] outermost but for the request id, so calls refused by
-//! the security layers are seen too.
+//! outcome, status and duration, one info line when it ends, and the
+//! metrics. [`crate::Ferry`] installs it outermost but for the request id,
+//! so calls refused by the security layers are seen too.
 
-mod logging;
-
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Query, Request, State};
-use axum::http::{header, Uri};
+use axum::http::{Uri, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use base64::Engine as _;
-use tracing::field::Empty;
 use tracing::Instrument as _;
+use tracing::field::Empty;
 
-pub use crate::metrics::{Metrics, Outcome};
-pub use logging::{init_logging, LogFormat};
+#[cfg(feature = "metrics")]
+use crate::metrics::Metrics;
+use crate::outcome::Outcome;
 
-/// What the layer needs: where the metrics go, and the path under which
-/// server functions are registered (Leptos's default is `/api`).
+/// What the layer needs: where the metrics go, and the paths of the
+/// registered server functions (a JSON route beside them under the same
+/// prefix is not a call).
 #[derive(Debug, Clone)]
-pub struct Observe {
+pub(crate) struct Observe {
+    #[cfg(feature = "metrics")]
     pub metrics: Metrics,
-    pub prefix: &'static str,
+    pub functions: Arc<HashSet<String>>,
+    /// The server-function prefix, left out of the names.
+    pub prefix: Arc<str>,
 }
 
 /// The route label for requests no route matched (static files, 404s).
 const FALLBACK_ROUTE: &str = "fallback";
 
 /// Middleware: counts every request by route, and traces and logs each
-/// server-function call. Install with
-/// `axum::middleware::from_fn_with_state(observe, ferry::observe::observe)`.
-pub async fn observe(State(observe): State<Observe>, request: Request, next: Next) -> Response {
+/// server-function call.
+pub(crate) async fn observe(
+    State(observe): State<Observe>,
+    request: Request,
+    next: Next,
+) -> Response {
     let started = Instant::now();
     // Both are cheap to keep: a known method is a constant, and the matched
     // route is shared, not copied.
     let method = request.method().clone();
     let matched = request.extensions().get::<MatchedPath>().cloned();
     let route = matched.as_ref().map_or(FALLBACK_ROUTE, MatchedPath::as_str);
-    let response = match function_name(route, observe.prefix) {
-        Some(function) => call(&observe.metrics, function, started, request, next).await,
+    let response = match function_name(route, &observe.functions, &observe.prefix) {
+        Some(function) => call(&observe, function, started, request, next).await,
         None => next.run(request).await,
     };
-    let status = response.status().as_u16();
-    observe.metrics.record_http(method.as_str(), route, status);
+    #[cfg(feature = "metrics")]
+    observe
+        .metrics
+        .record_http(method.as_str(), route, response.status().as_u16());
+    #[cfg(not(feature = "metrics"))]
+    let _ = method;
     response
 }
 
 async fn call(
-    metrics: &Metrics,
+    observe: &Observe,
     function: &str,
     started: Instant,
     request: Request,
@@ -71,20 +82,29 @@ async fn call(
     span.record("status", response.status().as_u16());
     span.record("ms", ms);
     span.in_scope(|| tracing::info!("server function call"));
-    metrics.record_call(function, outcome, elapsed.as_secs_f64());
+    #[cfg(feature = "metrics")]
+    observe
+        .metrics
+        .record_call(function, outcome, elapsed.as_secs_f64());
+    #[cfg(not(feature = "metrics"))]
+    let _ = observe;
     response
 }
 
-/// The function's endpoint name for a matched route under `prefix`; `None`
-/// for pages, other routes and the catch-all for unknown endpoints.
-fn function_name<'a>(route: &'a str, prefix: &str) -> Option<&'a str> {
-    let name = route.strip_prefix(prefix)?.strip_prefix('/')?;
-    (!name.is_empty() && !name.contains('{')).then_some(name)
+/// The function's name (its path after the prefix) when the matched route
+/// is a registered server function; `None` for pages, other routes and the
+/// catch-all for unknown endpoints.
+fn function_name<'a>(route: &'a str, functions: &HashSet<String>, prefix: &str) -> Option<&'a str> {
+    if !functions.contains(route) {
+        return None;
+    }
+    let name = route.strip_prefix(prefix).unwrap_or(route);
+    Some(name.trim_start_matches('/'))
 }
 
 /// How a call ended. A plain form post is answered with a redirect either
 /// way; Leptos puts the error, if any, in the `__err` query parameter.
-pub fn outcome_of(response: &Response) -> Outcome {
+pub(crate) fn outcome_of(response: &Response) -> Outcome {
     let status = response.status().as_u16();
     if response.status().is_redirection() {
         let location = response
@@ -172,9 +192,12 @@ mod tests {
 
     #[test]
     fn only_registered_function_routes_are_calls() {
-        assert_eq!(function_name("/api/notes/add", "/api"), Some("notes/add"));
-        assert_eq!(function_name("/api/{*endpoint}", "/api"), None);
-        assert_eq!(function_name("/notes/{id}", "/api"), None);
-        assert_eq!(function_name("/apix", "/api"), None);
+        let functions = HashSet::from(["/api/notes/add".to_owned(), "/rpc/ping".to_owned()]);
+        let name = |route| function_name(route, &functions, "/api");
+        assert_eq!(name("/api/notes/add"), Some("notes/add"));
+        assert_eq!(name("/rpc/ping"), Some("rpc/ping"));
+        assert_eq!(name("/api/{*endpoint}"), None);
+        assert_eq!(name("/api/v1/notes"), None);
+        assert_eq!(name("/notes/{id}"), None);
     }
 }

@@ -1,0 +1,109 @@
+//! The attribute's arguments: `revalidates` is ferry's, `client` is ferry's
+//! to choose, and everything else goes to Leptos's `#[server]` unchanged.
+
+use proc_macro2::{Spacing, TokenStream, TokenTree};
+use quote::ToTokens;
+use syn::Expr;
+
+/// What a mutation said it changes.
+pub enum Revalidates {
+    /// `revalidates = all`.
+    All,
+    /// `revalidates = <tags>`: anything that iterates over `ferry::Tag`s.
+    Tags(Box<Expr>),
+}
+
+pub struct Args {
+    /// The arguments for `#[server]`, one token stream each.
+    pub passed: Vec<TokenStream>,
+    pub revalidates: Option<Revalidates>,
+}
+
+impl Args {
+    pub fn parse(attr: TokenStream, mutation: bool) -> syn::Result<Self> {
+        let mut args = Args {
+            passed: Vec::new(),
+            revalidates: None,
+        };
+        for segment in split_on_commas(attr) {
+            match key_of(&segment).as_deref() {
+                Some("client") => {
+                    let message = "ferry chooses the client from the kind of call: \
+                                   remove `client = ...`";
+                    return Err(spanned(segment, message));
+                }
+                Some("revalidates") if !mutation => {
+                    let message = "a read changes nothing: use #[ferry::mutation] \
+                                   to revalidate";
+                    return Err(spanned(segment, message));
+                }
+                Some("revalidates") => args.revalidates = Some(revalidates(segment)?),
+                _ => args.passed.push(segment),
+            }
+        }
+        if mutation && args.revalidates.is_none() {
+            return Err(syn::Error::new(
+                proc_macro2::Span::call_site(),
+                "a mutation must say what it changes: add `revalidates = [TAG, ...]` \
+                 (the tags of the queries to refresh), `revalidates = []` or \
+                 `revalidates = all`",
+            ));
+        }
+        Ok(args)
+    }
+}
+
+/// `revalidates = all` or `revalidates = <expression>`.
+fn revalidates(segment: TokenStream) -> syn::Result<Revalidates> {
+    let value: TokenStream = segment.into_iter().skip(2).collect();
+    if value.is_empty() {
+        return Err(spanned(value, "`revalidates = ` needs a value"));
+    }
+    if value.to_string() == "all" {
+        return Ok(Revalidates::All);
+    }
+    syn::parse2::<Expr>(value).map(|expr| Revalidates::Tags(Box::new(expr)))
+}
+
+/// The `key` of a `key = value` segment.
+fn key_of(segment: &TokenStream) -> Option<String> {
+    let mut tokens = segment.clone().into_iter();
+    let key = match tokens.next()? {
+        TokenTree::Ident(ident) => ident.to_string(),
+        _ => return None,
+    };
+    match tokens.next()? {
+        TokenTree::Punct(p) if p.as_char() == '=' && p.spacing() == Spacing::Alone => Some(key),
+        _ => None,
+    }
+}
+
+/// Splits at top-level commas. Brackets are groups already; angle brackets
+/// are not (`protocol = Http<Json, Json>`), so their depth is counted.
+fn split_on_commas(attr: TokenStream) -> Vec<TokenStream> {
+    let mut segments = Vec::new();
+    let mut current = Vec::new();
+    let mut angles = 0usize;
+    for token in attr {
+        if let TokenTree::Punct(p) = &token {
+            match p.as_char() {
+                '<' => angles += 1,
+                '>' => angles = angles.saturating_sub(1),
+                ',' if angles == 0 => {
+                    segments.push(current.drain(..).collect());
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        current.push(token);
+    }
+    if !current.is_empty() {
+        segments.push(current.into_iter().collect());
+    }
+    segments
+}
+
+fn spanned(tokens: impl ToTokens, message: &str) -> syn::Error {
+    syn::Error::new_spanned(tokens, message)
+}

@@ -1,0 +1,77 @@
+//! `#[ferry::read]` and `#[ferry::mutation]`: Leptos's `#[server]` with the
+//! client chosen by the kind of call, so a read can never revalidate and a
+//! mutation cannot forget to say what it changed.
+
+mod args;
+
+use proc_macro::TokenStream;
+use proc_macro2::TokenStream as Tokens;
+use quote::quote;
+use syn::{ItemFn, ReturnType, parse_macro_input};
+
+use args::{Args, Revalidates};
+
+/// A server function that only reads. It is sent with `ferry::ReadClient`,
+/// which never refetches anything, and `ferry::revalidate` inside it is
+/// refused (logged, and ignored). Takes every argument of Leptos's
+/// `#[server]` but `client`.
+#[proc_macro_attribute]
+pub fn read(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let args = match Args::parse(attr.into(), false) {
+        Ok(args) => args,
+        Err(err) => return err.into_compile_error().into(),
+    };
+    let mut function = parse_macro_input!(item as ItemFn);
+    let mark: syn::Stmt = syn::parse_quote!(::ferry::__private::enter_read(););
+    function.block.stmts.insert(0, mark);
+    server(&args, quote!(::ferry::ReadClient), &function).into()
+}
+
+/// A server function that changes data, and says which: `revalidates =
+/// [TAG, other(id)]` (tags built from the arguments are worked out before
+/// the body runs), `revalidates = []` when the page shows nothing it
+/// changed, or `revalidates = all`. Leaving it out does not compile. When
+/// the call succeeds the tags travel back with the response; a failed call
+/// revalidates nothing. Takes every argument of Leptos's `#[server]` but
+/// `client`.
+#[proc_macro_attribute]
+pub fn mutation(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let args = match Args::parse(attr.into(), true) {
+        Ok(args) => args,
+        Err(err) => return err.into_compile_error().into(),
+    };
+    let mut function = parse_macro_input!(item as ItemFn);
+    let output = match &function.sig.output {
+        ReturnType::Type(_, ty) => ty.clone(),
+        ReturnType::Default => {
+            let message = "a server function returns Result<T, E>";
+            return syn::Error::new_spanned(&function.sig, message)
+                .into_compile_error()
+                .into();
+        }
+    };
+    let revalidates = match &args.revalidates {
+        Some(Revalidates::All) => quote!(::ferry::Revalidation::All),
+        Some(Revalidates::Tags(expr)) => quote!(::ferry::Revalidation::tags(#expr)),
+        None => unreachable!("Args::parse requires revalidates for a mutation"),
+    };
+    let body = &function.block;
+    function.block = syn::parse_quote!({
+        // Worked out first: the body may move the arguments the tags use.
+        let __ferry_revalidates: ::ferry::Revalidation = #revalidates;
+        let __ferry_result: #output = async #body.await;
+        ::ferry::__private::declare_if_ok(&__ferry_result, __ferry_revalidates);
+        __ferry_result
+    });
+    server(&args, quote!(::ferry::Client), &function).into()
+}
+
+/// The function under Leptos's `#[server]`, with ferry's client.
+fn server(args: &Args, client: Tokens, function: &ItemFn) -> Tokens {
+    let passed = &args.passed;
+    let comma = (!passed.is_empty()).then(|| quote!(,));
+    quote! {
+        #[::leptos::server(#(#passed),* #comma client = #client)]
+        #function
+    }
+}

@@ -1,0 +1,153 @@
+//! [`Ferry`]: every server-side layer of ferry, installed on an axum router
+//! in one call and in the one order that works.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::middleware::{from_fn, from_fn_with_state};
+
+#[cfg(feature = "cache")]
+use crate::cache::Cache;
+#[cfg(feature = "metrics")]
+use crate::metrics::Metrics;
+use crate::settings::Settings;
+
+/// Ferry's server side, configured once. [`Ferry::install`] wraps an app's
+/// router (its pages, server functions and own routes) in, from the outside
+/// in: request ids, the per-call log lines and metrics, the rate limit, the
+/// server's cache, the same-origin check, the body limit, and the layers
+/// that give failed calls their real status. It also answers unknown paths
+/// under the server-function prefix with a 404, and serves `/metrics` where
+/// [`Settings::metrics_on_site`] says.
+///
+/// ```
+/// use axum::{Router, routing::get};
+///
+/// let ferry = ferry::Ferry::new(ferry::Settings::default());
+/// let app: Router = ferry.install(Router::new().route("/", get(|| async { "hello" })));
+/// ```
+///
+/// In a Leptos app, install it on the router that `leptos_routes` built:
+///
+/// ```ignore
+/// let app = ferry.install(
+///     Router::new()
+///         .leptos_routes(&options, routes, move || shell(options.clone()))
+///         .fallback(leptos_axum::file_and_error_handler(shell)),
+/// )
+/// .with_state(options);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Ferry {
+    settings: Settings,
+    #[cfg(feature = "metrics")]
+    metrics: Metrics,
+    #[cfg(feature = "cache")]
+    cache: Cache,
+}
+
+impl Ferry {
+    /// Ferry with these settings, and a fresh cache and metrics registry.
+    pub fn new(settings: Settings) -> Self {
+        Self {
+            #[cfg(feature = "metrics")]
+            metrics: Metrics::new(),
+            #[cfg(feature = "cache")]
+            cache: Cache::new(&settings.cache),
+            settings,
+        }
+    }
+
+    /// The settings it was made with.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The metrics registry: add gauges to it, or serve it elsewhere.
+    #[cfg(feature = "metrics")]
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
+    /// The server's cache.
+    #[cfg(feature = "cache")]
+    pub fn cache(&self) -> &Cache {
+        &self.cache
+    }
+
+    /// Wraps `router` in ferry's layers (see [`Ferry`]). Call it once, on
+    /// the whole app, after every route is added.
+    pub fn install<S>(&self, router: Router<S>) -> Router<S>
+    where
+        S: Clone + Send + Sync + 'static,
+    {
+        let prefix = self.settings.normalized_prefix();
+        let functions = registered_functions(&prefix);
+        let router = router.route(
+            &format!("{prefix}/{{*endpoint}}"),
+            crate::server::no_such_endpoint(self.settings.development),
+        );
+        #[cfg(feature = "metrics")]
+        let router = match self.settings.metrics_on_site {
+            true => router.route(
+                "/metrics",
+                axum::routing::get(crate::metrics::serve).with_state(self.metrics.clone()),
+            ),
+            false => router,
+        };
+        let router = router
+            .layer(from_fn(crate::server::error_status))
+            .layer(from_fn(crate::server::clean_redirect))
+            .layer(from_fn_with_state(
+                self.settings.body_limit,
+                crate::server::streamed_too_large,
+            ))
+            .layer(tower_http::limit::RequestBodyLimitLayer::new(
+                self.settings.body_limit,
+            ))
+            .layer(from_fn_with_state(
+                self.settings.same_origin.clone(),
+                crate::security::same_origin,
+            ));
+        #[cfg(feature = "cache")]
+        let router = router.layer(from_fn_with_state(
+            self.cache.clone(),
+            crate::cache::pages::layer,
+        ));
+        // A client over its rate is refused before any other work, but still
+        // counted, logged and given a request id.
+        #[cfg(feature = "ratelimit")]
+        let router = match self.settings.rate_limit.and_then(crate::ratelimit::layer) {
+            Some(limit) => router.layer(limit),
+            None => router,
+        };
+        let observe = crate::observe::Observe {
+            #[cfg(feature = "metrics")]
+            metrics: self.metrics.clone(),
+            functions: Arc::new(functions),
+            prefix: prefix.as_str().into(),
+        };
+        let router = router.layer(from_fn_with_state(observe, crate::observe::observe));
+        crate::request_id::install(router)
+    }
+}
+
+/// The paths of every registered server function. Those outside `prefix`
+/// are named at start-up: the 404 route and the suggestions cannot see them.
+fn registered_functions(prefix: &str) -> HashSet<String> {
+    let paths: HashSet<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_owned())
+        .collect();
+    for path in &paths {
+        if !path.starts_with(&format!("{prefix}/")) {
+            tracing::warn!(
+                path,
+                prefix,
+                "server function outside ferry's prefix: set Settings::prefix to \
+                 match #[server(prefix = ...)]"
+            );
+        }
+    }
+    paths
+}

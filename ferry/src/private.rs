@@ -1,0 +1,22 @@
+//! What the code `#[ferry::read]` and `#[ferry::mutation]` write calls.
+//! Not part of the API: it may change in any release.
+
+use crate::Revalidation;
+
+/// First statement of a read: marks the call, so a revalidation inside it
+/// is refused.
+pub fn enter_read() {
+    #[cfg(feature = "ssr")]
+    crate::declare::enter_read();
+}
+
+/// Last step of a mutation: a success declares what it changed; a failure
+/// declares nothing, so nothing refetches.
+pub fn declare_if_ok<T, E>(result: &Result<T, E>, revalidation: Revalidation) {
+    #[cfg(feature = "ssr")]
+    if result.is_ok() {
+        crate::declare::declare(&revalidation);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = (result, revalidation);
+}

@@ -1,0 +1,89 @@
+//! Everything ferry's server side can be told, in one struct with safe
+//! defaults.
+
+use leptos::config::Env;
+
+#[cfg(feature = "cache")]
+use crate::cache::CacheSettings;
+#[cfg(feature = "ratelimit")]
+use crate::ratelimit::RateLimit;
+use crate::security::SameOrigin;
+
+/// How [`crate::Ferry`] sets up the server. [`Settings::default`] is what
+/// production wants; [`Settings::for_env`] follows Leptos's `LEPTOS_ENV`.
+///
+/// ```
+/// let mut settings = ferry::Settings::for_env(leptos::config::Env::DEV);
+/// settings.body_limit = 4 << 20; // 4 MiB uploads
+/// assert!(settings.development);
+/// assert!(!ferry::Settings::default().development);
+/// ```
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Settings {
+    /// Where the server functions are registered, as in
+    /// `#[server(prefix = ...)]`; Leptos's default is `/api`. Unknown paths
+    /// under it answer 404 with a reason.
+    pub prefix: String,
+    /// Development: a 404 under the prefix names the closest endpoints,
+    /// and `/metrics` is served on the site unless turned off.
+    pub development: bool,
+    /// The largest request body, in bytes (default 1 MiB); larger ones get
+    /// 413, whether declared or streamed.
+    pub body_limit: usize,
+    /// Who may send state-changing requests besides the site itself.
+    pub same_origin: SameOrigin,
+    /// Requests per client address (default 50 a second, bursts of 100);
+    /// `None` for no limit.
+    #[cfg(feature = "ratelimit")]
+    pub rate_limit: Option<RateLimit>,
+    /// Whether `GET /metrics` is served on the site itself: `false` by
+    /// default, `true` in development. In production, serve
+    /// [`crate::metrics::Metrics::router`] on an internal address instead.
+    #[cfg(feature = "metrics")]
+    pub metrics_on_site: bool,
+    /// How much the server's cache may keep ([`CacheSettings::off`] for
+    /// nothing).
+    #[cfg(feature = "cache")]
+    pub cache: CacheSettings,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            prefix: "/api".to_owned(),
+            development: false,
+            body_limit: 1 << 20,
+            same_origin: SameOrigin::default(),
+            #[cfg(feature = "ratelimit")]
+            rate_limit: Some(RateLimit {
+                per_second: 50,
+                burst: 100,
+            }),
+            #[cfg(feature = "metrics")]
+            metrics_on_site: false,
+            #[cfg(feature = "cache")]
+            cache: CacheSettings::default(),
+        }
+    }
+}
+
+impl Settings {
+    /// The defaults for Leptos's environment: [`Settings::default`] in
+    /// production, plus endpoint suggestions and `/metrics` on the site in
+    /// development.
+    pub fn for_env(env: Env) -> Self {
+        let development = env == Env::DEV;
+        Self {
+            development,
+            #[cfg(feature = "metrics")]
+            metrics_on_site: development,
+            ..Self::default()
+        }
+    }
+
+    /// The prefix with one leading slash and no trailing one.
+    pub(crate) fn normalized_prefix(&self) -> String {
+        format!("/{}", self.prefix.trim_matches('/'))
+    }
+}

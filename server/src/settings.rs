@@ -1,0 +1,34 @@
+//! The configuration, turned into ferry's settings.
+
+use std::sync::Arc;
+
+use ferry::cache::CacheSettings;
+use ferry::ratelimit::RateLimit;
+use ferry::security::SameOrigin;
+use leptos::prelude::LeptosOptions;
+
+use crate::config::{Config, MetricsAt};
+
+/// Ferry's settings for this configuration and Leptos environment.
+pub fn ferry_settings(config: &Config, options: &LeptosOptions) -> ferry::Settings {
+    let mut settings = ferry::Settings::for_env(options.env.clone());
+    settings.same_origin = SameOrigin {
+        allowed_origins: Arc::new(config.allowed_origins.clone()),
+        trusted_proxies: Arc::new(config.trusted_proxies.clone()),
+    };
+    settings.body_limit = config.body_limit;
+    settings.rate_limit = Some(RateLimit {
+        per_second: config.rate_per_second,
+        burst: config.rate_burst,
+    });
+    settings.metrics_on_site = config.metrics == MetricsAt::Site;
+    settings.cache = match config.cache_mib {
+        0 => CacheSettings::off(),
+        mib => {
+            let mut cache = CacheSettings::default();
+            cache.page_bytes = mib << 20;
+            cache
+        }
+    };
+    settings
+}
