@@ -1,0 +1,221 @@
+//! ferry's server side through a real router: what a mutation and a read
+//! send back, kept pages and what drops them, statuses, limits, the
+//! same-origin check, request ids and metrics, in the order
+//! `Ferry::install` puts them.
+
+mod notes;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use notes::{TestApp, post};
+
+const REVALIDATE: &str = ferry::revalidate::HEADER;
+
+#[tokio::test]
+async fn a_mutation_names_its_tags_and_a_read_names_none() {
+    let app = TestApp::with(|_| ());
+    let added = app.call("/api/notes/add", "text=hello").await;
+    assert_eq!(added.status, StatusCode::OK, "{}", added.body);
+    assert_eq!(added.header(REVALIDATE), Some("note"));
+    let read = app.call("/api/notes/list", "").await;
+    assert_eq!(read.body, r#"["hello"]"#);
+    assert_eq!(read.header(REVALIDATE), None, "a read revalidates nothing");
+    let sneaky = app.call("/api/notes/sneaky", "").await;
+    assert_eq!(sneaky.status, StatusCode::OK);
+    assert_eq!(sneaky.header(REVALIDATE), None, "refused inside a read");
+    let refused = app.call("/api/notes/add", "text=").await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        refused.header(REVALIDATE),
+        None,
+        "a failure revalidates nothing"
+    );
+}
+
+#[tokio::test]
+async fn failed_calls_get_their_real_status() {
+    let app = TestApp::with(|_| ());
+    let missing = app.call("/api/notes/add", "").await;
+    assert_eq!(missing.status, StatusCode::BAD_REQUEST, "{}", missing.body);
+    let typo = app.call("/api/notes/ad", "text=x").await;
+    assert_eq!(typo.status, StatusCode::NOT_FOUND);
+    assert!(typo.body.contains("POST /api/notes/add"), "{}", typo.body);
+    let production = TestApp::with(|s| s.development = false);
+    let typo = production.call("/api/notes/ad", "text=x").await;
+    assert_eq!(typo.status, StatusCode::NOT_FOUND);
+    assert!(!typo.body.contains("notes/add"), "{}", typo.body);
+}
+
+#[tokio::test]
+async fn pages_are_kept_until_a_mutation_revalidates_what_they_show() {
+    let app = TestApp::with(|_| ());
+    let first = app.get("/").await;
+    assert_eq!(
+        (first.header("x-ferry-cache"), first.count()),
+        (Some("miss"), Some("0"))
+    );
+    app.notes
+        .list
+        .lock()
+        .unwrap()
+        .push("behind ferry's back".into());
+    let kept = app.get("/").await;
+    assert_eq!(
+        (kept.header("x-ferry-cache"), kept.count()),
+        (Some("hit"), Some("0"))
+    );
+    app.call("/api/notes/add", "text=hi").await;
+    let fresh = app.get("/").await;
+    assert_eq!(
+        (fresh.header("x-ferry-cache"), fresh.count()),
+        (Some("miss"), Some("2"))
+    );
+}
+
+#[tokio::test]
+async fn a_page_is_keyed_by_path_and_sorted_query_not_by_host() {
+    let app = TestApp::with(|_| ());
+    assert_eq!(
+        app.get("/?a=1&b=2").await.header("x-ferry-cache"),
+        Some("miss")
+    );
+    assert_eq!(
+        app.get("/?b=2&a=1").await.header("x-ferry-cache"),
+        Some("hit")
+    );
+    for i in 0..1_000 {
+        let request = Request::get("/?a=1&b=2")
+            .header(header::HOST, format!("host{i}.example"))
+            .body(Body::empty())
+            .unwrap();
+        let reply = app.send(request).await;
+        assert_eq!(reply.header("x-ferry-cache"), Some("hit"), "host {i}");
+    }
+    let with_cookie = Request::get("/?a=1&b=2")
+        .header(header::COOKIE, "session=1")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(app.send(with_cookie).await.header("x-ferry-cache"), None);
+}
+
+#[tokio::test]
+async fn with_the_cache_off_every_page_renders() {
+    let app = TestApp::with(|s| s.cache = ferry::cache::CacheSettings::off());
+    for _ in 0..2 {
+        assert_eq!(app.get("/").await.header("x-ferry-cache"), None);
+    }
+}
+
+#[tokio::test]
+async fn bodies_over_the_limit_are_413_declared_or_streamed() {
+    let app = TestApp::with(|s| s.body_limit = 1024);
+    let big = format!("text={}", "x".repeat(2048));
+    let mut declared = post("/api/notes/add", &big);
+    declared
+        .headers_mut()
+        .insert(header::CONTENT_LENGTH, big.len().into());
+    assert_eq!(
+        app.send(declared).await.status,
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
+    let streamed = app.call("/api/notes/add", &big).await;
+    assert_eq!(streamed.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(streamed.body.contains("1024 bytes"), "{}", streamed.body);
+    assert!(
+        app.notes.list.lock().unwrap().is_empty(),
+        "nothing was added"
+    );
+    assert_eq!(
+        app.call("/api/notes/add", "text=small").await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn a_cross_site_post_is_refused_with_an_id_and_changes_nothing() {
+    let app = TestApp::with(|_| ());
+    let mut attack = post("/api/notes/add", "text=pwned");
+    attack
+        .headers_mut()
+        .insert(header::ORIGIN, "https://evil.example".parse().unwrap());
+    let reply = app.send(attack).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert!(reply.header("x-request-id").is_some());
+    assert!(app.notes.list.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_plain_request_id_round_trips() {
+    let app = TestApp::with(|_| ());
+    let mut request = post("/api/notes/list", "");
+    request
+        .headers_mut()
+        .insert("x-request-id", "ticket-7".parse().unwrap());
+    assert_eq!(
+        app.send(request).await.header("x-request-id"),
+        Some("ticket-7")
+    );
+}
+
+#[tokio::test]
+async fn metrics_name_calls_by_function_and_routes_by_pattern() {
+    let app = TestApp::with(|_| ());
+    app.call("/api/notes/add", "text=a").await;
+    app.get("/api/v1/notes").await;
+    let text = app.get("/metrics").await.body;
+    for line in [
+        r#"ferry_server_fn_calls_total{function="notes/add",outcome="ok"} 1"#,
+        r#"ferry_http_requests_total{method="GET",route="/api/v1/notes",status="200"} 1"#,
+    ] {
+        assert!(text.contains(line), "missing {line} in\n{text}");
+    }
+    assert!(!text.contains(r#"function="v1/notes""#), "{text}");
+}
+
+#[tokio::test]
+async fn metrics_are_off_the_public_site_by_default_in_production() {
+    let production = TestApp::new(&ferry::Ferry::new(ferry::Settings::default()));
+    assert_eq!(
+        production.get("/metrics").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_client_over_its_rate_gets_429_and_others_do_not() {
+    let app = TestApp::with(|s| {
+        s.rate_limit = Some(ferry::ratelimit::RateLimit {
+            per_second: 1,
+            burst: 2,
+        })
+    });
+    let from = |ip: [u8; 4]| {
+        let mut request = Request::get("/api/v1/notes").body(Body::empty()).unwrap();
+        let peer = std::net::SocketAddr::from((ip, 40000));
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo(peer));
+        request
+    };
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        let reply = app.send(from([192, 0, 2, 1])).await;
+        if reply.status == StatusCode::TOO_MANY_REQUESTS {
+            assert!(reply.headers.contains_key(header::RETRY_AFTER));
+            assert!(
+                reply.header("x-request-id").is_some(),
+                "refused, but with an id"
+            );
+        }
+        statuses.push(reply.status);
+    }
+    assert_eq!(
+        statuses,
+        [
+            StatusCode::OK,
+            StatusCode::OK,
+            StatusCode::TOO_MANY_REQUESTS
+        ]
+    );
+    assert_eq!(app.send(from([192, 0, 2, 2])).await.status, StatusCode::OK);
+}

@@ -1,0 +1,199 @@
+//! A small app on ferry's public API alone: notes kept in memory, one page
+//! that lists them, a read, a mutation, and a JSON route beside them. The
+//! tests drive it through a real router, without binding a port.
+#![allow(dead_code)] // each test file uses its own subset
+
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::FromRef;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use axum::routing::get;
+use axum::{Json, Router};
+use http_body_util::BodyExt;
+use leptos::prelude::*;
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
+use leptos_router::components::{Route, Router as Routes, Routes as RouteTable};
+use leptos_router::{SsrMode, path};
+use tower::ServiceExt;
+
+ferry::tags! {
+    /// Every note.
+    pub NOTE = "note";
+}
+
+/// The app's state: Leptos's options and the notes.
+#[derive(Clone, FromRef)]
+pub struct Notes {
+    pub leptos_options: LeptosOptions,
+    #[from_ref(skip)]
+    pub list: Arc<Mutex<Vec<String>>>,
+}
+
+fn notes() -> Result<Arc<Mutex<Vec<String>>>, ferry::Error> {
+    use_context::<Notes>()
+        .map(|state| state.list)
+        .ok_or_else(|| ferry::Error::internal("Notes missing from context"))
+}
+
+fn copy(list: &Mutex<Vec<String>>) -> Vec<String> {
+    list.lock().map(|l| l.clone()).unwrap_or_default()
+}
+
+/// Every note, kept by the server's cache until a note is added.
+#[ferry::read(endpoint = "notes/list")]
+pub async fn list_notes() -> Result<Vec<String>, ferry::Error> {
+    ferry::cached("notes/list", [NOTE], Duration::from_secs(60), || async {
+        Ok(copy(&*notes()?))
+    })
+    .await
+}
+
+/// A read that tries to revalidate: ferry refuses.
+#[ferry::read(endpoint = "notes/sneaky")]
+pub async fn sneaky_read() -> Result<(), ferry::Error> {
+    ferry::revalidate([NOTE]);
+    Ok(())
+}
+
+/// Adds a note; returns how many there are.
+#[ferry::mutation(endpoint = "notes/add", revalidates = [NOTE])]
+pub async fn add_note(text: String) -> Result<usize, ferry::Error> {
+    if text.trim().is_empty() {
+        return Err(ferry::Error::invalid("text", "Write something first."));
+    }
+    let list = notes()?;
+    let mut list = list
+        .lock()
+        .map_err(|_| ferry::Error::internal("notes lock poisoned"))?;
+    list.push(text);
+    Ok(list.len())
+}
+
+#[component]
+fn NotesPage() -> impl IntoView {
+    ferry::cache_page(Duration::from_secs(60));
+    let notes = ferry::query([NOTE], list_notes);
+    view! {
+        <Suspense>
+            {move || notes.get().map(|n| view! { <p id="count">{n.map(|n| n.len()).unwrap_or(0)}</p> })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn App() -> impl IntoView {
+    view! {
+        <Routes>
+            <RouteTable fallback=|| "Not found.">
+                <Route path=path!("/") view=NotesPage ssr=SsrMode::Async />
+            </RouteTable>
+        </Routes>
+    }
+}
+
+fn shell(_options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head></head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// Leptos lists routes by rendering the app once; do it once per process.
+fn routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
+/// The app, with its notes, inside ferry's layers.
+pub struct TestApp {
+    pub router: Router,
+    pub notes: Notes,
+}
+
+impl TestApp {
+    pub fn new(ferry: &ferry::Ferry) -> Self {
+        let options = LeptosOptions::builder().output_name("notes").build();
+        let notes = Notes {
+            leptos_options: options.clone(),
+            list: Arc::default(),
+        };
+        let list = notes.list.clone();
+        let app = Router::new()
+            .leptos_routes(&notes, routes(), move || shell(options.clone()))
+            // A JSON route under the server-function prefix: not a call.
+            .route(
+                "/api/v1/notes",
+                get(move || async move { Json(copy(&list)) }),
+            );
+        Self {
+            router: ferry.install(app).with_state(notes.clone()),
+            notes,
+        }
+    }
+
+    /// With no rate limit: in-process requests all share one address.
+    pub fn with(configure: impl FnOnce(&mut ferry::Settings)) -> Self {
+        let mut settings = ferry::Settings::for_env(leptos::config::Env::DEV);
+        settings.rate_limit = None;
+        configure(&mut settings);
+        Self::new(&ferry::Ferry::new(settings))
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let (parts, body) = response.into_parts();
+        let bytes = body.collect().await.unwrap().to_bytes();
+        Reply {
+            status: parts.status,
+            headers: parts.headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&self, uri: &str) -> Reply {
+        self.send(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+    }
+
+    /// A call as the hydrated page makes it.
+    pub async fn call(&self, path: &str, form: &str) -> Reply {
+        self.send(post(path, form)).await
+    }
+}
+
+/// A form-encoded POST, as Leptos's client sends one.
+pub fn post(path: &str, form: &str) -> Request<Body> {
+    Request::post(path)
+        .header(header::HOST, "notes.example")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .body(Body::from(form.to_owned()))
+        .unwrap()
+}
+
+/// A response, read whole.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The count the page shows.
+    pub fn count(&self) -> Option<&str> {
+        let start = self.body.find(r#"<p id="count">"#)? + r#"<p id="count">"#.len();
+        let rest = &self.body[start..];
+        Some(&rest[..rest.find('<')?])
+    }
+}
