@@ -52,6 +52,11 @@ pub enum Error {
 
 impl Error {
     /// A validation failure on one field.
+    ///
+    /// ```
+    /// let err = ferry::Error::invalid("email", "Enter an email address.");
+    /// assert_eq!(err.field("email"), Some("Enter an email address."));
+    /// ```
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::Invalid {
             fields: BTreeMap::from([(field.into(), message.into())]),
@@ -60,6 +65,14 @@ impl Error {
     }
 
     /// Validation failures on several fields at once; `None` when there are none.
+    ///
+    /// ```
+    /// use std::collections::BTreeMap;
+    /// let none = ferry::Error::invalid_fields(BTreeMap::new());
+    /// assert!(none.is_none());
+    /// let two = BTreeMap::from([("a".to_owned(), "Too short.".to_owned()), ("b".to_owned(), "Required.".to_owned())]);
+    /// assert_eq!(ferry::Error::invalid_fields(two).unwrap().field("b"), Some("Required."));
+    /// ```
     pub fn invalid_fields(fields: BTreeMap<String, String>) -> Option<Self> {
         (!fields.is_empty()).then_some(Self::Invalid {
             fields,
@@ -69,6 +82,11 @@ impl Error {
 
     /// Keeps a submitted value in a validation error, to refill the form.
     /// Other errors are returned unchanged.
+    ///
+    /// ```
+    /// let err = ferry::Error::invalid("quantity", "Too many.").with_value("quantity", 500);
+    /// assert_eq!(err.value("quantity"), Some("500"));
+    /// ```
     pub fn with_value(mut self, name: impl Into<String>, value: impl ToString) -> Self {
         if let Self::Invalid { values, .. } = &mut self {
             values.insert(name.into(), value.to_string());
@@ -77,6 +95,10 @@ impl Error {
     }
 
     /// A missing entity, named for the user ("note 42").
+    ///
+    /// ```
+    /// assert_eq!(ferry::Error::not_found("Note 42").to_string(), "Note 42 was not found");
+    /// ```
     pub fn not_found(what: impl Into<String>) -> Self {
         Self::NotFound { what: what.into() }
     }
@@ -84,6 +106,12 @@ impl Error {
     /// Logs an internal failure once, with its full chain, and returns the
     /// error the user sees: no detail, only an id that finds the log line
     /// (the request's own id when there is one).
+    ///
+    /// ```
+    /// let err = ferry::Error::internal("disk full at /var/lib/db");
+    /// assert!(!err.to_string().contains("disk"));
+    /// assert_eq!(err.status(), 500);
+    /// ```
     pub fn internal(detail: impl Display) -> Self {
         #[cfg(feature = "ssr")]
         let request_id = crate::request_id::current().unwrap_or_else(new_request_id);
@@ -97,6 +125,11 @@ impl Error {
     }
 
     /// The message for one field, to show beside it in a form.
+    ///
+    /// ```
+    /// let err = ferry::Error::invalid("title", "Required.");
+    /// assert_eq!((err.field("title"), err.field("body")), (Some("Required."), None));
+    /// ```
     pub fn field(&self, name: &str) -> Option<&str> {
         match self {
             Self::Invalid { fields, .. } => fields.get(name).map(String::as_str),
@@ -105,6 +138,11 @@ impl Error {
     }
 
     /// A value the user submitted, kept by [`Error::with_value`].
+    ///
+    /// ```
+    /// let err = ferry::Error::invalid("title", "Too long.").with_value("title", "x");
+    /// assert_eq!(err.value("title"), Some("x"));
+    /// ```
     pub fn value(&self, name: &str) -> Option<&str> {
         match self {
             Self::Invalid { values, .. } => values.get(name).map(String::as_str),
@@ -113,6 +151,10 @@ impl Error {
     }
 
     /// The HTTP status this error is answered with.
+    ///
+    /// ```
+    /// assert_eq!(ferry::Error::not_found("Note 7").status(), 404);
+    /// ```
     pub fn status(&self) -> u16 {
         match self {
             Self::Invalid { .. } => 422,
@@ -127,6 +169,11 @@ impl Error {
 
 /// An error with its sources, outermost first (`a: b: c`), for the log. A
 /// source whose text its wrapper already shows is not repeated.
+///
+/// ```
+/// let err = std::io::Error::other("disk full");
+/// assert_eq!(ferry::error::chain(&err), "disk full");
+/// ```
 pub fn chain(err: &(dyn std::error::Error + 'static)) -> String {
     let mut text = err.to_string();
     let mut source = err.source();

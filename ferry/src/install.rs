@@ -28,15 +28,30 @@ use crate::settings::Settings;
 /// let app: Router = ferry.install(Router::new().route("/", get(|| async { "hello" })));
 /// ```
 ///
-/// In a Leptos app, install it on the router that `leptos_routes` built:
+/// In a Leptos app, install it on the router that `leptos_routes` built,
+/// and serve it with the peers' addresses (for the rate limit and trusted
+/// proxies):
 ///
-/// ```ignore
-/// let app = ferry.install(
-///     Router::new()
-///         .leptos_routes(&options, routes, move || shell(options.clone()))
-///         .fallback(leptos_axum::file_and_error_handler(shell)),
-/// )
-/// .with_state(options);
+/// ```no_run
+/// use axum::Router;
+/// use leptos::prelude::*;
+/// use leptos_axum::{LeptosRoutes, generate_route_list};
+///
+/// #[component]
+/// fn App() -> impl IntoView {
+///     view! { <p>"Hello"</p> }
+/// }
+///
+/// # async fn run() -> std::io::Result<()> {
+/// let options = LeptosOptions::builder().output_name("site").build();
+/// let ferry = ferry::Ferry::new(ferry::Settings::for_env(options.env.clone()));
+/// let app = ferry
+///     .install(Router::new().leptos_routes(&options, generate_route_list(App), App))
+///     .with_state(options);
+/// let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
+/// let service = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+/// axum::serve(listener, service).await
+/// # }
 /// ```
 #[derive(Debug, Clone)]
 pub struct Ferry {
@@ -49,6 +64,10 @@ pub struct Ferry {
 
 impl Ferry {
     /// Ferry with these settings, and a fresh cache and metrics registry.
+    ///
+    /// ```
+    /// let ferry = ferry::Ferry::new(ferry::Settings::default());
+    /// ```
     pub fn new(settings: Settings) -> Self {
         Self {
             #[cfg(feature = "metrics")]
@@ -60,24 +79,44 @@ impl Ferry {
     }
 
     /// The settings it was made with.
+    ///
+    /// ```
+    /// let ferry = ferry::Ferry::new(ferry::Settings::default());
+    /// assert_eq!(ferry.settings().prefix, "/api");
+    /// ```
     pub fn settings(&self) -> &Settings {
         &self.settings
     }
 
     /// The metrics registry: add gauges to it, or serve it elsewhere.
     #[cfg(feature = "metrics")]
+    ///
+    /// ```
+    /// let ferry = ferry::Ferry::new(ferry::Settings::default());
+    /// ferry.metrics().gauge("jobs_waiting", "Jobs in the queue", || 0);
+    /// ```
     pub fn metrics(&self) -> &Metrics {
         &self.metrics
     }
 
     /// The server's cache.
     #[cfg(feature = "cache")]
+    ///
+    /// ```
+    /// let ferry = ferry::Ferry::new(ferry::Settings::default());
+    /// ferry.cache().invalidate(&ferry::Revalidation::All);
+    /// ```
     pub fn cache(&self) -> &Cache {
         &self.cache
     }
 
     /// Wraps `router` in ferry's layers (see [`Ferry`]). Call it once, on
     /// the whole app, after every route is added.
+    ///
+    /// ```
+    /// let ferry = ferry::Ferry::new(ferry::Settings::default());
+    /// let app: axum::Router = ferry.install(axum::Router::new());
+    /// ```
     pub fn install<S>(&self, router: Router<S>) -> Router<S>
     where
         S: Clone + Send + Sync + 'static,

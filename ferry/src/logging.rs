@@ -9,6 +9,14 @@ use tracing::Instrument as _;
 use tracing_subscriber::EnvFilter;
 
 /// How log lines are written.
+///
+/// ```
+/// let format = if std::env::var("LEPTOS_ENV").as_deref() == Ok("PROD") {
+///     ferry::logging::LogFormat::Json
+/// } else {
+///     ferry::logging::LogFormat::Text
+/// };
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
     /// One readable line per event, with its spans: for a terminal.
@@ -19,6 +27,11 @@ pub enum LogFormat {
 
 /// Installs the global subscriber writing to stderr, and Leptos's executor.
 /// Call once, first thing in `main`; a second call changes nothing.
+///
+/// ```
+/// use ferry::logging::{init_logging, LogFormat};
+/// init_logging(LogFormat::Text, tracing_subscriber::EnvFilter::new("info"));
+/// ```
 pub fn init_logging(format: LogFormat, filter: EnvFilter) {
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)

@@ -2,6 +2,10 @@
 //! its metrics and the browser console.
 
 /// A call's outcome, from its HTTP status.
+///
+/// ```
+/// assert_eq!(ferry::Outcome::of_status(429), ferry::Outcome::Refused);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Outcome {
     /// Answered 2xx, or a plain form's redirect without an error.
@@ -16,6 +20,10 @@ pub enum Outcome {
 
 impl Outcome {
     /// The outcome an HTTP status stands for.
+    ///
+    /// ```
+    /// assert_eq!(ferry::Outcome::of_status(422), ferry::Outcome::Rejected);
+    /// ```
     pub fn of_status(status: u16) -> Self {
         match status {
             200..=399 => Self::Ok,
@@ -26,6 +34,10 @@ impl Outcome {
     }
 
     /// The name used in logs, metrics and the browser console.
+    ///
+    /// ```
+    /// assert_eq!(ferry::Outcome::Error.as_str(), "error");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Ok => "ok",

@@ -12,6 +12,10 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::TraceLayer;
 
 /// The header that carries the id both ways.
+///
+/// ```
+/// assert_eq!(ferry::request_id::HEADER, "x-request-id");
+/// ```
 pub const HEADER: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Outermost: every request, refused or not, gets an id and a span.

@@ -7,6 +7,10 @@ use crate::tag::{Tag, tags_match};
 /// A [`mutation`](crate::mutation) always sends it (empty when it changed
 /// nothing); with no header at all, nothing is revalidated, in the browser
 /// and in the server's cache alike.
+///
+/// ```
+/// assert_eq!(ferry::revalidate::HEADER, "x-ferry-revalidate");
+/// ```
 pub const HEADER: &str = "x-ferry-revalidate";
 
 /// What a finished call asks the page, and the server's cache, to refresh.
@@ -32,6 +36,10 @@ pub enum Revalidation {
 
 impl Revalidation {
     /// The revalidation of these tags; none at all is [`Revalidation::Nothing`].
+    ///
+    /// ```
+    /// assert_eq!(ferry::Revalidation::tags([]), ferry::Revalidation::Nothing);
+    /// ```
     pub fn tags(tags: impl IntoIterator<Item = Tag>) -> Self {
         let tags: Vec<Tag> = tags.into_iter().collect();
         if tags.is_empty() {
@@ -42,6 +50,11 @@ impl Revalidation {
     }
 
     /// Whether something tagged `shown` must be refreshed.
+    ///
+    /// ```
+    /// ferry::tags! { pub NOTE = "note"; }
+    /// assert!(ferry::Revalidation::tags([NOTE]).covers(&[NOTE.child(3)]));
+    /// ```
     pub fn covers(&self, shown: &[Tag]) -> bool {
         match self {
             Self::All => true,
@@ -52,6 +65,12 @@ impl Revalidation {
 
     /// Reads the header's value. No header, an empty one, or one with no
     /// valid tag means [`Revalidation::Nothing`]; `*` means all.
+    ///
+    /// ```
+    /// use ferry::Revalidation;
+    /// assert_eq!(Revalidation::from_header(Some("*")), Revalidation::All);
+    /// assert_eq!(Revalidation::from_header(None), Revalidation::Nothing);
+    /// ```
     pub fn from_header(value: Option<&str>) -> Self {
         let Some(value) = value else {
             return Self::Nothing;
@@ -71,6 +90,11 @@ impl Revalidation {
 
     /// The header's value: tags joined by commas, `*` for all, empty for
     /// nothing.
+    ///
+    /// ```
+    /// ferry::tags! { pub NOTE = "note"; }
+    /// assert_eq!(ferry::Revalidation::tags([NOTE, NOTE.child(2)]).to_header(), "note,note:2");
+    /// ```
     pub fn to_header(&self) -> String {
         match self {
             Self::All => "*".to_owned(),

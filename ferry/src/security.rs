@@ -17,6 +17,11 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 /// Who may send state-changing requests besides the site itself.
+///
+/// ```
+/// let mut settings = ferry::Settings::default();
+/// settings.same_origin.allowed_origins = std::sync::Arc::new(vec!["https://admin.example.com".into()]);
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct SameOrigin {
     /// Other origins allowed, as `host[:port]` or full origins
@@ -27,7 +32,15 @@ pub struct SameOrigin {
 }
 
 /// What the check decided, and why.
+///
+/// ```
+/// use axum::http::{HeaderMap, Method};
+/// use ferry::security::{SameOrigin, Verdict};
+/// let verdict = SameOrigin::default().check(&Method::GET, &HeaderMap::new(), None);
+/// assert_eq!(verdict, Verdict::Allowed);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Verdict {
     /// A safe method, or a request from this site or an allowed origin.
     Allowed,
@@ -39,6 +52,16 @@ pub enum Verdict {
 
 impl SameOrigin {
     /// Judges one request. `peer` is the address the connection came from.
+    ///
+    /// ```
+    /// use axum::http::{HeaderMap, Method, header};
+    /// use ferry::security::{SameOrigin, Verdict};
+    /// let mut headers = HeaderMap::new();
+    /// headers.insert(header::HOST, "site.example".parse().unwrap());
+    /// headers.insert(header::ORIGIN, "https://evil.example".parse().unwrap());
+    /// let verdict = SameOrigin::default().check(&Method::POST, &headers, None);
+    /// assert!(matches!(verdict, Verdict::CrossSite(_)));
+    /// ```
     pub fn check(&self, method: &Method, headers: &HeaderMap, peer: Option<IpAddr>) -> Verdict {
         if matches!(
             *method,
@@ -101,11 +124,10 @@ fn authority(url: &str) -> Option<String> {
     valid.then(|| authority.to_ascii_lowercase())
 }
 
-/// Middleware: refuses cross-site state-changing requests with 403.
-/// Install with `axum::middleware::from_fn_with_state(policy, same_origin)`;
-/// serve with `into_make_service_with_connect_info::<SocketAddr>()` so
-/// trusted proxies can be recognised.
-pub async fn same_origin(
+/// Middleware: refuses cross-site state-changing requests with 403. Serve
+/// with `into_make_service_with_connect_info::<SocketAddr>()` so trusted
+/// proxies can be recognised.
+pub(crate) async fn same_origin(
     State(policy): State<SameOrigin>,
     request: Request,
     next: Next,

@@ -72,6 +72,11 @@ impl Settings {
     /// The defaults for Leptos's environment: [`Settings::default`] in
     /// production, plus endpoint suggestions and `/metrics` on the site in
     /// development.
+    ///
+    /// ```
+    /// let settings = ferry::Settings::for_env(leptos::config::Env::PROD);
+    /// assert!(!settings.development);
+    /// ```
     pub fn for_env(env: Env) -> Self {
         let development = env == Env::DEV;
         Self {

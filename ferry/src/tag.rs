@@ -27,6 +27,10 @@ pub struct Tag(Cow<'static, str>);
 
 /// A text that is not a tag: empty, or with a character other than ASCII
 /// letters, digits and `: _ - . %`.
+///
+/// ```
+/// assert_eq!(ferry::Tag::parse("a b").unwrap_err().0, "a b");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0:?} is not a tag: use ASCII letters, digits and : _ - . % only")]
 pub struct InvalidTag(pub String);
@@ -96,6 +100,11 @@ impl Tag {
     }
 
     /// The tag's text, as it travels.
+    ///
+    /// ```
+    /// ferry::tags! { pub CART = "cart"; }
+    /// assert_eq!(CART.as_str(), "cart");
+    /// ```
     pub fn as_str(&self) -> &str {
         &self.0
     }

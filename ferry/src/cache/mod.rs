@@ -7,7 +7,7 @@
 //! evicting by TinyLFU, so a flood of URLs seen once cannot push out the
 //! pages visitors keep asking for, and running one load for concurrent
 //! misses of one read. Revalidation is ferry's: a counter per tag, checked
-//! on every read ([`versions`]).
+//! on every read.
 //!
 //! One [`Cache`] per app, installed by [`crate::Ferry`] around the pages
 //! *and* the server functions: it sees what each call revalidates, and
@@ -55,6 +55,10 @@ impl Default for CacheSettings {
 
 impl CacheSettings {
     /// Keeps nothing: every page renders and every read runs.
+    ///
+    /// ```
+    /// assert!(!ferry::cache::Cache::new(&ferry::cache::CacheSettings::off()).is_on());
+    /// ```
     pub fn off() -> Self {
         Self {
             page_bytes: 0,
@@ -68,6 +72,12 @@ impl CacheSettings {
 type ValueKey = (TypeId, String);
 
 /// The cache, shared by clones.
+///
+/// ```
+/// let ferry = ferry::Ferry::new(ferry::Settings::default());
+/// let cache: &ferry::cache::Cache = ferry.cache();
+/// assert!(cache.is_on());
+/// ```
 #[derive(Clone)]
 pub struct Cache(Arc<Shared>);
 
@@ -134,12 +144,21 @@ impl Cache {
     }
 
     /// Whether the cache keeps anything at all.
+    ///
+    /// ```
+    /// let settings = ferry::cache::CacheSettings::default();
+    /// assert!(ferry::cache::Cache::new(&settings).is_on());
+    /// ```
     pub fn is_on(&self) -> bool {
         self.0.settings.page_bytes > 0 || self.0.settings.values > 0
     }
 
     /// How many pages and values are kept (an estimate while evictions are
     /// pending).
+    ///
+    /// ```
+    /// assert_eq!(ferry::cache::Cache::new(&Default::default()).entry_count(), 0);
+    /// ```
     pub fn entry_count(&self) -> u64 {
         self.0.pages.entry_count() + self.0.values.entry_count()
     }
@@ -157,6 +176,14 @@ impl Cache {
     }
 
     /// Finishes moka's pending bookkeeping (evictions, counts); tests use it.
+    ///
+    /// ```
+    /// # async fn run() {
+    /// let cache = ferry::cache::Cache::new(&Default::default());
+    /// cache.run_pending_tasks().await;
+    /// assert_eq!(cache.entry_count(), 0);
+    /// # }
+    /// ```
     pub async fn run_pending_tasks(&self) {
         self.0.pages.run_pending_tasks().await;
         self.0.values.run_pending_tasks().await;
