@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-#! Runs every test: set-up, formatting, Rust tests (unit, HTTP, binary), the
-#! release build, browser tests with JavaScript on and off, and the size report.
+#! Runs every test: set-up, formatting, Rust tests (unit, HTTP, binary, ferry's
+#! doctests), the ferry package and its docs, the release build, browser tests with JavaScript on and off, and the size report.
 #! One target directory serves all of it; each build configuration is built once.
 set -euo pipefail
 
@@ -21,6 +21,11 @@ section "Rust tests"
 # The frontend crate is the WASM entry; built natively it would pull the
 # hydrate feature into the server's build, so it is left to cargo-leptos.
 cargo test --workspace --exclude "$(lib_package)"
+
+section "the ferry crate as published: its package builds alone, its docs have no warnings"
+# ferry-macros goes with it: a proc-macro crate cannot live inside ferry.
+cargo package --quiet --allow-dirty -p ferry-macros -p ferry
+RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps -p ferry --features server,sqlx
 
 section "release build"
 cargo leptos build --release
