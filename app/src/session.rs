@@ -5,18 +5,17 @@
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::HeaderValue;
-use hmac::{Hmac, Mac};
+use cookie::time::Duration;
+use cookie::{Cookie, CookieJar, Key, SameSite};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use serde::{Deserialize, Serialize};
-use sha2::Sha256;
-use std::sync::Arc;
 
 /// The cookie's name.
 pub const COOKIE_NAME: &str = crate::site::CART_COOKIE;
 
 /// How long an idle cart is remembered: 30 days.
-const MAX_AGE_SECONDS: u32 = 30 * 24 * 60 * 60;
+const MAX_AGE_SECONDS: i64 = 30 * 24 * 60 * 60;
 
 /// A cart's id: 32 lowercase hex digits (128 random bits).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type)]
@@ -46,55 +45,49 @@ impl CartId {
 
 /// The secret that signs cart cookies, so a visitor cannot present another
 /// cart's id (or make one up). Comes from configuration, never the source.
+/// Signing is the `cookie` crate's (HMAC-SHA256 over the cookie's name and
+/// value), with the key derived from the secret by HKDF.
 #[derive(Clone)]
-pub struct SessionKey(Arc<[u8]>);
+pub struct SessionKey(Key);
 
-/// Bytes of the HMAC-SHA256 kept in the cookie: 128 bits.
-const SIGNATURE_BYTES: usize = 16;
+/// A secret too short to sign with.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a session key needs at least {MIN_SECRET_BYTES} bytes, got {0}")]
+pub struct ShortSecret(pub usize);
+
+/// The shortest secret accepted: 256 bits.
+pub const MIN_SECRET_BYTES: usize = 32;
 
 impl SessionKey {
-    /// A key from configured secret text.
-    pub fn new(secret: &str) -> Self {
-        Self(secret.as_bytes().into())
+    /// A key from configured secret text of at least 32 bytes.
+    pub fn new(secret: &str) -> Result<Self, ShortSecret> {
+        if secret.len() < MIN_SECRET_BYTES {
+            return Err(ShortSecret(secret.len()));
+        }
+        Ok(Self(Key::derive_from(secret.as_bytes())))
     }
 
     /// A fresh random key (tests; a development server without a key file).
     pub fn random() -> Self {
-        Self::new(&random_secret())
+        Self(Key::generate())
     }
 
-    fn mac(&self, id: &str) -> Hmac<Sha256> {
-        let mut mac =
-            Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes keys of any length");
-        mac.update(id.as_bytes());
-        mac
-    }
-
-    /// `id.signature`, the cookie's value.
+    /// The cookie's value: the id with its signature.
     pub fn sign(&self, id: &CartId) -> String {
-        let tag = self.mac(id.as_str()).finalize().into_bytes();
-        let hex: String = tag[..SIGNATURE_BYTES]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        format!("{}.{hex}", id.as_str())
+        let mut jar = CookieJar::new();
+        jar.signed_mut(&self.0)
+            .add(Cookie::new(COOKIE_NAME, id.as_str().to_owned()));
+        jar.get(COOKIE_NAME)
+            .map(|cookie| cookie.value().to_owned())
+            .unwrap_or_default()
     }
 
     /// The id in a cookie value, if its signature is this key's.
     pub fn verify(&self, value: &str) -> Option<CartId> {
-        let (id, hex) = value.split_once('.')?;
-        let id = CartId::parse(id)?;
-        if hex.len() != SIGNATURE_BYTES * 2 || !hex.is_ascii() {
-            return None;
-        }
-        let tag: Vec<u8> = (0..SIGNATURE_BYTES)
-            .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16))
-            .collect::<Result<_, _>>()
-            .ok()?;
-        self.mac(id.as_str())
-            .verify_truncated_left(&tag)
-            .ok()
-            .map(|()| id)
+        let mut jar = CookieJar::new();
+        jar.add_original(Cookie::new(COOKIE_NAME, value.to_owned()));
+        let verified = jar.signed(&self.0).get(COOKIE_NAME)?;
+        CartId::parse(verified.value())
     }
 }
 
@@ -114,10 +107,10 @@ pub fn cart_id_from(parts: &Parts, key: &SessionKey) -> Option<CartId> {
         .get_all(COOKIE)
         .iter()
         .filter_map(|header| header.to_str().ok())
-        .flat_map(|header| header.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE_NAME)
-        .and_then(|(_, value)| key.verify(value.trim()))
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|cookie| cookie.name() == COOKIE_NAME)
+        .and_then(|cookie| key.verify(cookie.value()))
 }
 
 /// The visitor's cart id, if they have one (reading pages).
@@ -149,10 +142,14 @@ pub fn ensure_cart(state: &crate::state::AppState) -> CartId {
 /// The `Set-Cookie` value: HttpOnly (no script reads it), SameSite=Lax (not
 /// sent on cross-site posts), Secure when the site is served over https.
 fn set_cookie(signed: &str, secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
-    format!(
-        "{COOKIE_NAME}={signed}; Path=/; Max-Age={MAX_AGE_SECONDS}; HttpOnly; SameSite=Lax{secure}"
-    )
+    Cookie::build((COOKIE_NAME, signed))
+        .path("/")
+        .max_age(Duration::seconds(MAX_AGE_SECONDS))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .build()
+        .to_string()
 }
 
 #[cfg(test)]
@@ -204,19 +201,22 @@ mod tests {
     #[test]
     fn forged_or_foreign_signatures_are_refused() {
         let (key, id) = (
-            SessionKey::new("a key of the shop's own"),
+            SessionKey::new("a key of the shop's own, 32 bytes or more").unwrap(),
             CartId::generate(),
         );
         let signed = key.sign(&id);
         assert_eq!(key.verify(&signed), Some(id.clone()));
         assert_eq!(
-            SessionKey::new("another key").verify(&signed),
+            SessionKey::new("another key, also 32 bytes or more")
+                .unwrap()
+                .verify(&signed),
             None,
             "another key's cookie"
         );
         assert_eq!(key.verify(id.as_str()), None, "an unsigned id");
+        // The cookie crate writes the signature (base64, 44 characters) first.
         let other = CartId::generate();
-        let swapped = format!("{}.{}", other.as_str(), signed.split_once('.').unwrap().1);
+        let swapped = format!("{}{}", &signed[..44], other.as_str());
         assert_eq!(
             key.verify(&swapped),
             None,
@@ -228,11 +228,18 @@ mod tests {
             "x.y".to_owned(),
             format!("{}.zz", id.as_str()),
             format!("{signed}00"),
-            format!("{}.é{}", id.as_str(), "0".repeat(30)),
+            format!("é{}", &signed[2..]),
+            format!("{}{}", "A".repeat(44), id.as_str()),
         ];
         for value in junk {
             assert_eq!(key.verify(&value), None, "{value:?}");
         }
+    }
+
+    #[test]
+    fn a_short_secret_is_refused() {
+        assert_eq!(SessionKey::new("short").err(), Some(ShortSecret(5)));
+        assert!(SessionKey::new(&random_secret()).is_ok());
     }
 
     #[test]
@@ -243,6 +250,7 @@ mod tests {
                 && plain.contains("SameSite=Lax")
                 && !plain.contains("Secure")
         );
-        assert!(set_cookie("id.sig", true).ends_with("; Secure"));
+        assert!(set_cookie("id.sig", true).contains("; Secure"));
+        assert!(plain.contains("Path=/") && plain.contains("Max-Age=2592000"));
     }
 }

@@ -104,11 +104,12 @@ fn leptos_options(config: &Config) -> Result<LeptosOptions, String> {
 /// kept in `target/dev-session-key`, so carts survive a rebuild.
 fn session_key(config: &Config) -> Result<SessionKey, String> {
     if let Some(secret) = &config.session_key {
-        return Ok(SessionKey::new(secret.expose()));
+        return SessionKey::new(secret.expose()).map_err(|e| format!("session-key: {e}"));
     }
     let path = std::path::Path::new("target/dev-session-key");
     if let Ok(secret) = std::fs::read_to_string(path) {
-        return Ok(SessionKey::new(secret.trim()));
+        return SessionKey::new(secret.trim())
+            .map_err(|e| format!("{} (delete it for a new one): {e}", path.display()));
     }
     let key_text = app::session::random_secret();
     std::fs::create_dir_all("target")
@@ -123,7 +124,7 @@ fn session_key(config: &Config) -> Result<SessionKey, String> {
         "no session-key configured: using a development key kept in {}",
         path.display()
     );
-    Ok(SessionKey::new(&key_text))
+    SessionKey::new(&key_text).map_err(|e| format!("a generated session key: {e}"))
 }
 
 async fn shutdown_signal() {
