@@ -83,7 +83,7 @@ async fn a_page_is_keyed_by_path_and_sorted_query_not_by_host() {
         app.get("/?b=2&a=1").await.header("x-ferry-cache"),
         Some("hit")
     );
-    for i in 0..1_000 {
+    for i in 0..10_000 {
         let request = Request::get("/?a=1&b=2")
             .header(header::HOST, format!("host{i}.example"))
             .body(Body::empty())
