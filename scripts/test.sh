@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 #! Runs every test: set-up, formatting, Rust tests (unit, HTTP, binary, ferry's
-#! doctests), the ferry package and its docs, the release build, browser tests with JavaScript on and off, and the size report.
+#! doctests), ferry's package and its docs, the release build, browser tests with JavaScript on and off, and the size report.
 #! One target directory serves all of it; each build configuration is built once.
 set -euo pipefail
 
