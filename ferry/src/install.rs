@@ -154,6 +154,11 @@ impl Ferry {
             self.cache.clone(),
             crate::cache::pages::layer,
         ));
+        // Outside the cache, so a mutation's revalidation reaches the cache
+        // before the reads it answers inline run.
+        let router = router.layer(crate::inline::server::InlineLayer {
+            reads: Arc::new(crate::__private::read_paths()),
+        });
         // A client over its rate is refused before any other work, but still
         // counted, logged and given a request id.
         #[cfg(feature = "ratelimit")]

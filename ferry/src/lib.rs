@@ -95,6 +95,7 @@
 
 pub mod client;
 pub mod error;
+pub mod inline;
 mod outcome;
 mod query;
 pub mod revalidate;

@@ -20,3 +20,22 @@ pub fn declare_if_ok<T, E>(result: &Result<T, E>, revalidation: Revalidation) {
     #[cfg(not(feature = "ssr"))]
     let _ = (result, revalidation);
 }
+
+/// The path of a `#[ferry::read]`, listed at start-up: only reads are ever
+/// answered inline in a mutation's response.
+pub struct ReadPath(pub &'static str);
+
+#[cfg(feature = "ssr")]
+inventory::collect!(ReadPath);
+
+#[cfg(feature = "ssr")]
+pub use inventory;
+
+/// Every registered read's path.
+#[cfg(feature = "ssr")]
+pub(crate) fn read_paths() -> std::collections::HashSet<&'static str> {
+    inventory::iter::<ReadPath>
+        .into_iter()
+        .map(|r| r.0)
+        .collect()
+}

@@ -135,24 +135,37 @@ where
     Fut: Future<Output = T> + Send + 'static,
 {
     let source = Arc::new(source);
-    #[cfg(all(feature = "ssr", feature = "cache"))]
+    let fetcher = Arc::new(fetcher);
+    #[cfg(feature = "cache")]
     if shown == Shown::ToEveryone {
         crate::cache::pages::shows(&tags(&untrack(|| source())));
     }
-    #[cfg(not(all(feature = "ssr", feature = "cache")))]
+    #[cfg(not(feature = "cache"))]
     let _ = shown; // in the browser, or without the cache, nothing is kept
+    let id = crate::client::new_id();
     let resource = Resource::new(
         {
             let source = source.clone();
             move || source()
         },
-        fetcher,
+        {
+            let fetcher = fetcher.clone();
+            move |s| crate::client::track(id, fetcher(s))
+        },
     );
     let unregister = crate::client::register(
-        move || tags(&untrack(|| source())),
+        id,
+        {
+            let source = source.clone();
+            move || tags(&untrack(|| source()))
+        },
         move || resource.refetch(),
     );
     on_cleanup(unregister);
+    // In the browser, learn now which reads it makes, for the first
+    // mutation's request: a hydrated query has not fetched anything yet.
+    #[cfg(feature = "hydrate")]
+    crate::client::discover(id, fetcher(untrack(|| source())));
     resource
 }
 

@@ -17,6 +17,8 @@ pub struct Args {
     /// The arguments for `#[server]`, one token stream each.
     pub passed: Vec<TokenStream>,
     pub revalidates: Option<Revalidates>,
+    /// `name = Struct`: the struct `#[server]` generates, when renamed.
+    pub struct_name: Option<syn::Ident>,
 }
 
 impl Args {
@@ -24,6 +26,7 @@ impl Args {
         let mut args = Args {
             passed: Vec::new(),
             revalidates: None,
+            struct_name: None,
         };
         for segment in split_on_commas(attr) {
             match key_of(&segment).as_deref() {
@@ -38,6 +41,11 @@ impl Args {
                     return Err(spanned(segment, message));
                 }
                 Some("revalidates") => args.revalidates = Some(revalidates(segment)?),
+                Some("name") => {
+                    let value: TokenStream = segment.clone().into_iter().skip(2).collect();
+                    args.struct_name = Some(syn::parse2(value)?);
+                    args.passed.push(segment);
+                }
                 _ => args.passed.push(segment),
             }
         }

@@ -4,6 +4,7 @@
 
 mod args;
 
+use convert_case::{Case, Converter};
 use proc_macro::TokenStream;
 use proc_macro2::TokenStream as Tokens;
 use quote::quote;
@@ -24,7 +25,29 @@ pub fn read(attr: TokenStream, item: TokenStream) -> TokenStream {
     let mut function = parse_macro_input!(item as ItemFn);
     let mark: syn::Stmt = syn::parse_quote!(::ferry::__private::enter_read(););
     function.block.stmts.insert(0, mark);
-    server(&args, quote!(::ferry::ReadClient), &function).into()
+    let register = register_read(&args, &function);
+    let server = server(&args, quote!(::ferry::ReadClient), &function);
+    quote!(#server #register).into()
+}
+
+/// On the server, lists the read's path, so that a mutation's response may
+/// answer it inline (only reads ever are).
+fn register_read(args: &Args, function: &ItemFn) -> Tokens {
+    let name = args.struct_name.clone().unwrap_or_else(|| {
+        let pascal = Converter::new()
+            .from_case(Case::Snake)
+            .to_case(Case::UpperCamel)
+            .convert(function.sig.ident.to_string());
+        syn::Ident::new(&pascal, function.sig.ident.span())
+    });
+    quote! {
+        #[cfg(feature = "ssr")]
+        ::ferry::__private::inventory::submit! {
+            ::ferry::__private::ReadPath(
+                <#name as ::leptos::server_fn::ServerFn>::PATH
+            )
+        }
+    }
 }
 
 /// A server function that changes data, and says which: `revalidates =

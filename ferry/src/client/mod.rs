@@ -1,7 +1,10 @@
 //! The browser side of server-function calls: [`Client`] reads what each
 //! finished call changed, and the registry refetches the live queries it
 //! names; [`ReadClient`] is for the reads those queries make. In debug
-//! builds both write one console line per call. `#[ferry::mutation]` and
+//! builds both write one console line per call. A mutation's request also
+//! lists the reads the page's live queries make, and the answers its
+//! response brings are served to those queries without the network (see
+//! [`crate::inline`]). `#[ferry::mutation]` and
 //! `#[ferry::read]` choose between them; name them yourself only in a plain
 //! `#[server(client = ...)]`.
 
@@ -9,14 +12,23 @@ use std::future::Future;
 
 use bytes::Bytes;
 use futures::{Sink, Stream};
+use http::HeaderMap;
 use leptos::server_fn::client::Client as ServerFnClient;
 use leptos::server_fn::client::browser::BrowserClient;
 use leptos::server_fn::error::FromServerFnError;
-use leptos::server_fn::request::browser::BrowserRequest;
 use leptos::server_fn::response::ClientRes;
 use leptos::server_fn::response::browser::BrowserResponse;
 
+use crate::inline::{Answer, INLINE_HEADER};
 use crate::revalidate::Revalidation;
+
+mod registry;
+mod wire;
+
+#[cfg(feature = "hydrate")]
+pub(crate) use registry::discover;
+pub(crate) use registry::{new_id, register, track};
+pub use wire::{Local, Request, Response};
 
 /// The server-function client of a [`mutation`](crate::mutation). It is
 /// Leptos's browser client plus one step: when a call succeeds, the queries
@@ -48,66 +60,127 @@ pub struct Client;
 /// ```
 pub struct ReadClient;
 
-/// Implements Leptos's client trait for one of ferry's clients; `$after` is
-/// what happens once a response has arrived.
-macro_rules! browser_client {
-    ($client:ty, $after:expr) => {
-        impl<E, IS, OS> ServerFnClient<E, IS, OS> for $client
-        where
-            E: FromServerFnError,
-            IS: FromServerFnError,
-            OS: FromServerFnError,
-        {
-            type Request = BrowserRequest;
-            type Response = BrowserResponse;
+/// What both clients do as Leptos's browser client does.
+macro_rules! like_the_browser_client {
+    () => {
+        #[allow(clippy::type_complexity)]
+        fn open_websocket(
+            path: &str,
+        ) -> impl Future<
+            Output = Result<
+                (
+                    impl Stream<Item = Result<Bytes, Bytes>> + Send + 'static,
+                    impl Sink<Bytes> + Send + 'static,
+                ),
+                E,
+            >,
+        > + Send {
+            <BrowserClient as ServerFnClient<E, IS, OS>>::open_websocket(path)
+        }
 
-            fn send(req: Self::Request) -> impl Future<Output = Result<Self::Response, E>> + Send {
-                let call = console::Call::start(&req);
-                let sent = <BrowserClient as ServerFnClient<E, IS, OS>>::send(req);
-                async move {
-                    let response = sent.await?;
-                    let status = <BrowserResponse as ClientRes<E>>::status(&response);
-                    call.finish(status);
-                    $after(status, &response, &call);
-                    Ok(response)
-                }
-            }
-
-            #[allow(clippy::type_complexity)]
-            fn open_websocket(
-                path: &str,
-            ) -> impl Future<
-                Output = Result<
-                    (
-                        impl Stream<Item = Result<Bytes, Bytes>> + Send + 'static,
-                        impl Sink<Bytes> + Send + 'static,
-                    ),
-                    E,
-                >,
-            > + Send {
-                <BrowserClient as ServerFnClient<E, IS, OS>>::open_websocket(path)
-            }
-
-            fn spawn(future: impl Future<Output = ()> + Send + 'static) {
-                <BrowserClient as ServerFnClient<E, IS, OS>>::spawn(future)
-            }
+        fn spawn(future: impl Future<Output = ()> + Send + 'static) {
+            <BrowserClient as ServerFnClient<E, IS, OS>>::spawn(future)
         }
     };
 }
 
-browser_client!(Client, revalidate_after);
-browser_client!(ReadClient, |_: u16,
-                             _: &BrowserResponse,
-                             _: &console::Call| (
-));
+impl<E, IS, OS> ServerFnClient<E, IS, OS> for Client
+where
+    E: FromServerFnError,
+    IS: FromServerFnError,
+    OS: FromServerFnError,
+{
+    type Request = Request;
+    type Response = Response;
+
+    fn send(mut req: Request) -> impl Future<Output = Result<Response, E>> + Send {
+        let call = console::Call::start(&req.inner);
+        registry::attach_held(&mut req.inner);
+        let sent = <BrowserClient as ServerFnClient<E, IS, OS>>::send(req.inner);
+        async move {
+            let response = sent.await?;
+            let status = <BrowserResponse as ClientRes<E>>::status(&response);
+            call.finish(status);
+            let headers = response.generate_headers();
+            let response = take_answers::<E>(status, response, &headers).await?;
+            revalidate_after(status, &headers, &call);
+            Ok(response)
+        }
+    }
+
+    like_the_browser_client!();
+}
+
+impl<E, IS, OS> ServerFnClient<E, IS, OS> for ReadClient
+where
+    E: FromServerFnError,
+    IS: FromServerFnError,
+    OS: FromServerFnError,
+{
+    type Request = Request;
+    type Response = Response;
+
+    fn send(req: Request) -> impl Future<Output = Result<Response, E>> + Send {
+        let discovering = registry::note_read(req.key.as_ref());
+        let answer = (!discovering)
+            .then(|| req.key.as_ref().and_then(registry::take_answer))
+            .flatten();
+        let call = console::Call::start(&req.inner);
+        let sent = (!discovering && answer.is_none())
+            .then(|| <BrowserClient as ServerFnClient<E, IS, OS>>::send(req.inner));
+        async move {
+            if let Some(local) = answer {
+                call.inline(local.status);
+                return Ok(Response::Local(local));
+            }
+            let Some(sent) = sent else {
+                // Only finding out which read a query makes: never sent.
+                let never: std::convert::Infallible = std::future::pending().await;
+                match never {}
+            };
+            let response = sent.await?;
+            call.finish(<BrowserResponse as ClientRes<E>>::status(&response));
+            Ok(Response::Network(response))
+        }
+    }
+
+    like_the_browser_client!();
+}
+
+/// Takes the inline answers off a mutation's response, if it brought any,
+/// and keeps them for the queries about to refetch; the function's own
+/// body is what Leptos decodes, as if they had never been there.
+async fn take_answers<E: FromServerFnError>(
+    status: u16,
+    response: BrowserResponse,
+    headers: &HeaderMap,
+) -> Result<Response, E> {
+    let offset = headers
+        .get(INLINE_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    let Some(offset) = offset else {
+        return Ok(Response::Network(response));
+    };
+    let mut body = <BrowserResponse as ClientRes<E>>::try_into_bytes(response).await?;
+    if offset <= body.len() {
+        let answers = body.split_off(offset);
+        let answers: Vec<Answer> = serde_json::from_slice(&answers).unwrap_or_default();
+        registry::keep_answers(answers);
+    }
+    Ok(Response::Local(Local {
+        status,
+        headers: headers.clone(),
+        body,
+    }))
+}
 
 /// A failed call changed nothing: only a success revalidates. No header
 /// means nothing, as in the server's cache.
-fn revalidate_after(status: u16, response: &BrowserResponse, call: &console::Call) {
+fn revalidate_after(status: u16, headers: &HeaderMap, call: &console::Call) {
     if !(200..400).contains(&status) {
         return;
     }
-    let headers = response.generate_headers();
     let value = headers
         .get(crate::revalidate::HEADER)
         .and_then(|v| v.to_str().ok());
@@ -116,8 +189,6 @@ fn revalidate_after(status: u16, response: &BrowserResponse, call: &console::Cal
     }
     registry::apply(Revalidation::from_header(value));
 }
-
-pub(crate) use registry::register;
 
 #[cfg(all(feature = "hydrate", debug_assertions))]
 mod console {
@@ -152,6 +223,11 @@ mod console {
                 crate::Outcome::Ok => leptos::logging::log!("{line}"),
                 _ => leptos::logging::warn!("{line}"),
             }
+        }
+
+        /// A read answered by a mutation's response, without the network.
+        pub fn inline(&self, status: u16) {
+            leptos::logging::log!("ferry: {} {status} answered inline", self.name);
         }
 
         /// A call through the mutation client whose response named nothing.
@@ -189,88 +265,7 @@ mod console {
         pub fn finish(&self, _status: u16) {}
 
         pub fn undeclared(&self) {}
+
+        pub fn inline(&self, _status: u16) {}
     }
-}
-
-#[cfg(feature = "hydrate")]
-mod registry {
-    //! The live queries of this page. The browser runs one thread, so a
-    //! thread-local list is the whole registry.
-
-    use std::cell::RefCell;
-    use std::rc::Rc;
-
-    use crate::revalidate::Revalidation;
-    use crate::tag::Tag;
-
-    struct Entry {
-        id: u64,
-        tags: Rc<dyn Fn() -> Vec<Tag>>,
-        refetch: Rc<dyn Fn()>,
-    }
-
-    struct Registry {
-        next_id: u64,
-        entries: Vec<Entry>,
-    }
-
-    thread_local! {
-        static REGISTRY: RefCell<Registry> = const {
-            RefCell::new(Registry {
-                next_id: 0,
-                entries: Vec::new(),
-            })
-        };
-    }
-
-    /// Adds a live query; the returned closure removes it.
-    pub fn register(
-        tags: impl Fn() -> Vec<Tag> + 'static,
-        refetch: impl Fn() + 'static,
-    ) -> impl FnOnce() + Send + Sync + 'static {
-        let id = REGISTRY.with_borrow_mut(|r| {
-            r.next_id += 1;
-            let id = r.next_id;
-            r.entries.push(Entry {
-                id,
-                tags: Rc::new(tags),
-                refetch: Rc::new(refetch),
-            });
-            id
-        });
-        move || REGISTRY.with_borrow_mut(|r| r.entries.retain(|e| e.id != id))
-    }
-
-    /// Refetches every live query the revalidation covers.
-    pub fn apply(revalidation: Revalidation) {
-        // Collected first: a refetch may create or drop queries, which
-        // touches the registry again.
-        let matching: Vec<Rc<dyn Fn()>> = REGISTRY.with_borrow(|r| {
-            r.entries
-                .iter()
-                .filter(|e| revalidation.covers(&(e.tags)()))
-                .map(|e| e.refetch.clone())
-                .collect()
-        });
-        for refetch in matching {
-            refetch();
-        }
-    }
-}
-
-#[cfg(not(feature = "hydrate"))]
-mod registry {
-    //! On the server, pages render once: there is nothing to refetch.
-
-    use crate::revalidate::Revalidation;
-    use crate::tag::Tag;
-
-    pub fn register(
-        _tags: impl Fn() -> Vec<Tag> + 'static,
-        _refetch: impl Fn() + 'static,
-    ) -> impl FnOnce() + Send + Sync + 'static {
-        || ()
-    }
-
-    pub fn apply(_revalidation: Revalidation) {}
 }

@@ -71,6 +71,34 @@ pub async fn add_note(text: String) -> Result<usize, ferry::Error> {
     Ok(list.len())
 }
 
+ferry::tags! {
+    /// Who the visitor said they are.
+    pub VISITOR = "visitor";
+}
+
+/// Remembers the visitor's name in a cookie.
+#[ferry::mutation(endpoint = "notes/sign", revalidates = [VISITOR])]
+pub async fn sign(name: String) -> Result<(), ferry::Error> {
+    let response = expect_context::<leptos_axum::ResponseOptions>();
+    let cookie = format!("visitor={name}; Path=/");
+    let value = cookie.parse().map_err(|_| ferry::Error::invalid("name", "Letters only."))?;
+    response.append_header(header::SET_COOKIE, value);
+    Ok(())
+}
+
+/// The visitor's name, from their cookie.
+#[ferry::read(endpoint = "notes/visitor")]
+pub async fn visitor() -> Result<Option<String>, ferry::Error> {
+    let parts = expect_context::<axum::http::request::Parts>();
+    let cookies = parts.headers.get(header::COOKIE).and_then(|v| v.to_str().ok());
+    let name = cookies
+        .unwrap_or_default()
+        .split(';')
+        .filter_map(|pair| pair.trim().strip_prefix("visitor="))
+        .next();
+    Ok(name.map(str::to_owned))
+}
+
 #[component]
 fn NotesPage() -> impl IntoView {
     ferry::cache_page(Duration::from_secs(60));
@@ -166,6 +194,30 @@ impl TestApp {
     pub async fn call(&self, path: &str, form: &str) -> Reply {
         self.send(post(path, form)).await
     }
+
+    /// A mutation as ferry's client sends it, listing the reads the page's
+    /// queries make: `(tags, path, arguments)`.
+    pub async fn call_holding(&self, path: &str, form: &str, held: &[(&str, &str, &str)]) -> Reply {
+        let mut request = post(path, form);
+        request
+            .headers_mut()
+            .insert(ferry::inline::QUERIES_HEADER, holding(held).parse().unwrap());
+        self.send(request).await
+    }
+}
+
+/// The header value that lists these reads.
+pub fn holding(held: &[(&str, &str, &str)]) -> String {
+    use base64::Engine as _;
+    let list: Vec<serde_json::Value> = held
+        .iter()
+        .map(|(tags, path, body)| {
+            serde_json::json!({"t": tags, "m": "POST", "p": path, "b": body,
+                "c": "application/x-www-form-urlencoded"})
+        })
+        .collect();
+    let json = serde_json::to_vec(&list).unwrap();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json)
 }
 
 /// A form-encoded POST, as Leptos's client sends one.
@@ -188,6 +240,17 @@ pub struct Reply {
 impl Reply {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The mutation's own body and the inline answers after it, if any.
+    pub fn split_inline(&self) -> (&str, Option<serde_json::Value>) {
+        match self.header(ferry::inline::INLINE_HEADER) {
+            Some(offset) => {
+                let (own, answers) = self.body.split_at(offset.parse().unwrap());
+                (own, Some(serde_json::from_str(answers).unwrap()))
+            }
+            None => (&self.body, None),
+        }
     }
 
     /// The count the page shows.

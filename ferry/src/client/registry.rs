@@ -1,0 +1,252 @@
+//! The live queries of this page, the reads each one makes, and the
+//! answers a mutation brought for them. The browser runs one thread, so
+//! thread-local state is the whole registry; on the server, pages render
+//! once and nothing here does anything.
+
+pub(crate) use imp::*;
+
+#[cfg(feature = "hydrate")]
+mod imp {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::rc::Rc;
+    use std::task::{Context, Poll};
+
+    use leptos::server_fn::request::browser::BrowserRequest;
+
+    use crate::client::wire::Local;
+    use crate::inline::{Answer, Held, QUERIES_HEADER, ReadKey, encode_held};
+    use crate::revalidate::Revalidation;
+    use crate::tag::Tag;
+
+    struct Entry {
+        id: u64,
+        tags: Rc<dyn Fn() -> Vec<Tag>>,
+        refetch: Rc<dyn Fn()>,
+        /// The reads its latest fetch made (or would make).
+        reads: Vec<ReadKey>,
+    }
+
+    #[derive(Default)]
+    struct Registry {
+        next_id: u64,
+        entries: Vec<Entry>,
+        /// The query whose fetch is being polled right now.
+        current: Option<u64>,
+        /// Whether that poll only finds out which reads it makes.
+        discovering: bool,
+        /// Answers the last mutation brought, each served once.
+        answers: HashMap<ReadKey, Local>,
+    }
+
+    thread_local! {
+        static REGISTRY: RefCell<Registry> = RefCell::default();
+    }
+
+    /// An id for a query about to be registered.
+    pub fn new_id() -> u64 {
+        REGISTRY.with_borrow_mut(|r| {
+            r.next_id += 1;
+            r.next_id
+        })
+    }
+
+    /// Adds a live query; the returned closure removes it.
+    pub fn register(
+        id: u64,
+        tags: impl Fn() -> Vec<Tag> + 'static,
+        refetch: impl Fn() + 'static,
+    ) -> impl FnOnce() + Send + Sync + 'static {
+        REGISTRY.with_borrow_mut(|r| {
+            r.entries.push(Entry {
+                id,
+                tags: Rc::new(tags),
+                refetch: Rc::new(refetch),
+                reads: Vec::new(),
+            })
+        });
+        move || REGISTRY.with_borrow_mut(|r| r.entries.retain(|e| e.id != id))
+    }
+
+    /// A query's fetch, recording the reads it sends.
+    pub fn track<F: Future>(id: u64, fetch: F) -> Tracked<F> {
+        Tracked {
+            id,
+            fetch: Box::pin(fetch),
+            started: false,
+        }
+    }
+
+    /// Finds out which reads a query makes without sending them: its fetch
+    /// is polled once, the reads it starts are recorded, and it is dropped.
+    /// A page hydrated from the server's render has fetched nothing yet,
+    /// and the first mutation must already know.
+    pub fn discover<F: Future>(id: u64, fetch: F) {
+        let mut fetch = std::pin::pin!(track(id, fetch));
+        let waker = futures::task::noop_waker();
+        REGISTRY.with_borrow_mut(|r| r.discovering = true);
+        let _ = fetch.as_mut().poll(&mut Context::from_waker(&waker));
+        REGISTRY.with_borrow_mut(|r| r.discovering = false);
+    }
+
+    /// A query's fetch: while it is polled, the reads it sends belong to it.
+    pub struct Tracked<F> {
+        id: u64,
+        fetch: Pin<Box<F>>,
+        started: bool,
+    }
+
+    impl<F: Future> Future for Tracked<F> {
+        type Output = F::Output;
+
+        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+            let id = self.id;
+            let first = !std::mem::replace(&mut self.started, true);
+            let outer = REGISTRY.with_borrow_mut(|r| {
+                if first && let Some(entry) = r.entries.iter_mut().find(|e| e.id == id) {
+                    entry.reads.clear();
+                }
+                r.current.replace(id)
+            });
+            let polled = self.fetch.as_mut().poll(cx);
+            REGISTRY.with_borrow_mut(|r| r.current = outer);
+            polled
+        }
+    }
+
+    /// Records a read for the query being polled; whether it is only being
+    /// discovered (and must not be sent).
+    pub fn note_read(key: Option<&ReadKey>) -> bool {
+        REGISTRY.with_borrow_mut(|r| {
+            let current = r.current;
+            let entry = current.and_then(|id| r.entries.iter_mut().find(|e| e.id == id));
+            if let (Some(entry), Some(key)) = (entry, key)
+                && !entry.reads.contains(key)
+            {
+                entry.reads.push(key.clone());
+            }
+            r.discovering
+        })
+    }
+
+    /// Lists the reads of the live queries on a mutation's request, and
+    /// forgets answers an earlier mutation brought that nobody took.
+    pub fn attach_held(request: &mut BrowserRequest) {
+        let held = REGISTRY.with_borrow_mut(|r| {
+            r.answers.clear();
+            held(&r.entries)
+        });
+        if let Some(value) = encode_held(&held) {
+            request.headers().set(QUERIES_HEADER, &value);
+        }
+    }
+
+    /// Each read once, with the tags of every query that makes it.
+    fn held(entries: &[Entry]) -> Vec<Held> {
+        let mut held: Vec<Held> = Vec::new();
+        for entry in entries {
+            let tags = (entry.tags)();
+            for key in &entry.reads {
+                let index = match held.iter().position(|h| h.key == *key) {
+                    Some(index) => index,
+                    None => {
+                        held.push(Held {
+                            tags: String::new(),
+                            key: key.clone(),
+                        });
+                        held.len() - 1
+                    }
+                };
+                for tag in &tags {
+                    let joined = &mut held[index].tags;
+                    if !joined.split(',').any(|t| t == tag.as_str()) {
+                        if !joined.is_empty() {
+                            joined.push(',');
+                        }
+                        joined.push_str(tag.as_str());
+                    }
+                }
+            }
+        }
+        held
+    }
+
+    /// Keeps the answers a mutation brought, for the refetches it causes.
+    pub fn keep_answers(answers: Vec<Answer>) {
+        REGISTRY.with_borrow_mut(|r| {
+            for answer in answers {
+                let local = Local {
+                    status: answer.status,
+                    headers: http::HeaderMap::new(),
+                    body: answer.data.into(),
+                };
+                r.answers.insert(answer.key, local);
+            }
+        });
+    }
+
+    /// The answer a mutation brought for this read, once.
+    pub fn take_answer(key: &ReadKey) -> Option<Local> {
+        REGISTRY.with_borrow_mut(|r| r.answers.remove(key))
+    }
+
+    /// Refetches every live query the revalidation covers.
+    pub fn apply(revalidation: Revalidation) {
+        // Collected first: a refetch may create or drop queries, which
+        // touches the registry again.
+        let matching: Vec<Rc<dyn Fn()>> = REGISTRY.with_borrow(|r| {
+            r.entries
+                .iter()
+                .filter(|e| revalidation.covers(&(e.tags)()))
+                .map(|e| e.refetch.clone())
+                .collect()
+        });
+        for refetch in matching {
+            refetch();
+        }
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+mod imp {
+    use std::future::Future;
+
+    use leptos::server_fn::request::browser::BrowserRequest;
+
+    use crate::client::wire::Local;
+    use crate::inline::{Answer, ReadKey};
+    use crate::revalidate::Revalidation;
+    use crate::tag::Tag;
+
+    pub fn new_id() -> u64 {
+        0
+    }
+
+    pub fn register(
+        _id: u64,
+        _tags: impl Fn() -> Vec<Tag> + 'static,
+        _refetch: impl Fn() + 'static,
+    ) -> impl FnOnce() + Send + Sync + 'static {
+        || ()
+    }
+
+    pub fn track<F: Future>(_id: u64, fetch: F) -> F {
+        fetch
+    }
+
+    pub fn note_read(_key: Option<&ReadKey>) -> bool {
+        false
+    }
+
+    pub fn attach_held(_request: &mut BrowserRequest) {}
+
+    pub fn keep_answers(_answers: Vec<Answer>) {}
+
+    pub fn take_answer(_key: &ReadKey) -> Option<Local> {
+        None
+    }
+
+    pub fn apply(_revalidation: Revalidation) {}
+}

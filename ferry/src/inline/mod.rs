@@ -1,0 +1,132 @@
+//! One round trip per mutation: the page tells the server which reads its
+//! live queries make, and the mutation's response carries the fresh answers
+//! of those whose tags it revalidated, so the queries refresh without
+//! another request. This is the wire format both sides share.
+//!
+//! - Request header [`QUERIES_HEADER`]: the held reads, as base64url JSON
+//!   (`[{"t":"cart","m":"POST","p":"/api/cart/get","b":"","c":"…"}]`), at
+//!   most [`MAX_HELD_BYTES`]. Only the browser's ferry client sends it.
+//! - Response header [`INLINE_HEADER`]: the length of the mutation's own
+//!   body; the answers follow it in the same body, as JSON. Only a
+//!   successful call that revalidated something, asked by a request with
+//!   the header above, gets it: everyone else gets Leptos's format as is.
+
+#[cfg(feature = "ssr")]
+pub(crate) mod server;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::{Deserialize, Serialize};
+
+/// The request header that lists the reads the page's live queries make.
+pub const QUERIES_HEADER: &str = "x-ferry-queries";
+/// The response header that says the body ends with inline answers, and
+/// where they start.
+pub const INLINE_HEADER: &str = "x-ferry-inline";
+/// The largest [`QUERIES_HEADER`] sent: proxies refuse long header lines
+/// (nginx's default buffer is 8 KiB); reads that do not fit are refetched.
+pub const MAX_HELD_BYTES: usize = 6 * 1024;
+
+/// One read as the browser sends it: what identifies its answer.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub(crate) struct ReadKey {
+    /// `GET` (arguments in the query string) or `POST`.
+    #[serde(rename = "m")]
+    pub method: String,
+    #[serde(rename = "p")]
+    pub path: String,
+    /// The arguments: the body of a `POST`, the query string of a `GET`.
+    #[serde(rename = "b")]
+    pub body: String,
+    #[serde(rename = "c")]
+    pub content_type: String,
+}
+
+/// A read a live query makes, with the query's tags (joined by commas).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Held {
+    #[serde(rename = "t")]
+    pub tags: String,
+    #[serde(flatten)]
+    pub key: ReadKey,
+}
+
+/// A read answered inline: its key, its status and its body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Answer {
+    #[serde(flatten)]
+    pub key: ReadKey,
+    #[serde(rename = "s")]
+    pub status: u16,
+    #[serde(rename = "d")]
+    pub data: String,
+}
+
+/// The header value for these reads: as many as fit in
+/// [`MAX_HELD_BYTES`], in order; `None` when there are none.
+#[cfg(any(feature = "hydrate", test))]
+pub(crate) fn encode_held(held: &[Held]) -> Option<String> {
+    let mut count = held.len();
+    while count > 0 {
+        let json = serde_json::to_vec(&held[..count]).ok()?;
+        let value = URL_SAFE_NO_PAD.encode(json);
+        if value.len() <= MAX_HELD_BYTES {
+            return Some(value);
+        }
+        count -= 1;
+    }
+    None
+}
+
+/// The reads a header value lists; anything unreadable lists none.
+#[cfg(any(feature = "ssr", test))]
+pub(crate) fn decode_held(value: &str) -> Vec<Held> {
+    if value.len() > MAX_HELD_BYTES {
+        return Vec::new();
+    }
+    URL_SAFE_NO_PAD
+        .decode(value)
+        .ok()
+        .and_then(|json| serde_json::from_slice(&json).ok())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn held(path: &str, body: &str) -> Held {
+        Held {
+            tags: "cart".into(),
+            key: ReadKey {
+                method: "POST".into(),
+                path: path.into(),
+                body: body.into(),
+                content_type: "application/x-www-form-urlencoded".into(),
+            },
+        }
+    }
+
+    #[test]
+    fn held_reads_round_trip_through_the_header() {
+        let reads = vec![held("/api/cart/get", ""), held("/api/catalog/get", "id=7")];
+        let value = encode_held(&reads).unwrap();
+        assert!(value.bytes().all(|b| b.is_ascii_graphic()), "{value}");
+        assert_eq!(decode_held(&value), reads);
+    }
+
+    #[test]
+    fn too_many_reads_are_cut_to_fit_and_junk_lists_none() {
+        let reads: Vec<Held> = (0..500)
+            .map(|i| held("/api/catalog/get", &format!("id={i}&pad=ééééé")))
+            .collect();
+        let value = encode_held(&reads).unwrap();
+        assert!(value.len() <= MAX_HELD_BYTES);
+        let kept = decode_held(&value);
+        assert!(!kept.is_empty() && kept.len() < reads.len());
+        assert_eq!(kept[..], reads[..kept.len()]);
+        assert!(decode_held("not base64 !").is_empty());
+        assert!(decode_held(&URL_SAFE_NO_PAD.encode(b"{}")).is_empty());
+        assert_eq!(encode_held(&[]), None);
+    }
+}

@@ -1,0 +1,282 @@
+//! The server side of inline answers: after a mutation succeeds, the reads
+//! the page holds whose tags it revalidated run here, through the same
+//! router, with the request's cookies and those the mutation just set, and
+//! their answers ride back in the mutation's own response.
+
+use std::collections::HashSet;
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use axum::body::{Body, Bytes};
+use axum::extract::Request;
+use axum::http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, HOST, SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::Response;
+use tower::{Layer, Service, ServiceExt as _};
+
+use super::{Answer, Held, INLINE_HEADER, QUERIES_HEADER, ReadKey, decode_held};
+use crate::revalidate::{HEADER as REVALIDATE, Revalidation};
+use crate::tag::Tag;
+
+/// The largest answer sent inline; a larger read is refetched.
+const MAX_ANSWER_BYTES: usize = 256 * 1024;
+/// The most all the answers of one response may weigh together.
+const MAX_ANSWERS_BYTES: usize = 512 * 1024;
+
+/// Wraps the router below the rate limit and above the cache, so that a
+/// mutation's revalidation has reached the cache before its reads run.
+#[derive(Clone)]
+pub(crate) struct InlineLayer {
+    /// The paths of the `#[ferry::read]` functions: only those run inline.
+    pub reads: Arc<HashSet<&'static str>>,
+}
+
+impl<S> Layer<S> for InlineLayer {
+    type Service = Inline<S>;
+
+    fn layer(&self, inner: S) -> Inline<S> {
+        Inline {
+            inner,
+            reads: self.reads.clone(),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub(crate) struct Inline<S> {
+    inner: S,
+    reads: Arc<HashSet<&'static str>>,
+}
+
+type Answered = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+impl<S> Service<Request> for Inline<S>
+where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Answered;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Answered {
+        // The clone is for the reads; the service that was ready serves the call.
+        let spare = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, spare.clone());
+        let held = request
+            .headers()
+            .get(QUERIES_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(decode_held)
+            .unwrap_or_default();
+        if held.is_empty() {
+            return Box::pin(inner.call(request));
+        }
+        let context = Caller::of(&request);
+        let reads = self.reads.clone();
+        Box::pin(async move {
+            let response = inner.call(request).await?;
+            Ok(answer(response, held, context, spare, &reads).await)
+        })
+    }
+}
+
+/// What the reads inherit from the mutation's request.
+struct Caller {
+    headers: HeaderMap,
+    extensions: axum::http::Extensions,
+}
+
+impl Caller {
+    fn of(request: &Request) -> Self {
+        let mut headers = HeaderMap::new();
+        for name in [HOST, COOKIE, AUTHORIZATION] {
+            for value in request.headers().get_all(&name) {
+                headers.append(name.clone(), value.clone());
+            }
+        }
+        if let Some(id) = request.headers().get(&crate::request_id::HEADER) {
+            headers.insert(crate::request_id::HEADER, id.clone());
+        }
+        let mut extensions = axum::http::Extensions::new();
+        if let Some(peer) = request
+            .extensions()
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        {
+            extensions.insert(*peer);
+        }
+        Self {
+            headers,
+            extensions,
+        }
+    }
+
+    /// The `Cookie` header the reads send: the request's cookies, updated
+    /// by those the mutation set (a first add creates the cart).
+    fn cookies_after(&self, response: &Response) -> Option<HeaderValue> {
+        let mut jar = cookie::CookieJar::new();
+        for header in self.headers.get_all(COOKIE) {
+            let Ok(text) = header.to_str() else { continue };
+            for cookie in cookie::Cookie::split_parse(text).flatten() {
+                jar.add_original(cookie.into_owned());
+            }
+        }
+        for header in response.headers().get_all(SET_COOKIE) {
+            let Ok(set) = header.to_str().map(|t| cookie::Cookie::parse(t.to_owned())) else {
+                continue;
+            };
+            let Ok(set) = set else { continue };
+            let gone = set.max_age().is_some_and(|age| age.is_zero());
+            match gone {
+                true => jar.remove(cookie::Cookie::from(set.name().to_owned())),
+                false => jar.add(cookie::Cookie::new(
+                    set.name().to_owned(),
+                    set.value().to_owned(),
+                )),
+            }
+        }
+        let pairs: Vec<String> = jar.iter().map(|c| c.stripped().to_string()).collect();
+        (!pairs.is_empty())
+            .then(|| HeaderValue::from_str(&pairs.join("; ")).ok())
+            .flatten()
+    }
+}
+
+/// Appends the answers of the held reads the mutation revalidated, if it
+/// succeeded and any of them answer.
+async fn answer<S>(
+    response: Response,
+    held: Vec<Held>,
+    caller: Caller,
+    router: S,
+    reads: &HashSet<&'static str>,
+) -> Response
+where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    if !response.status().is_success() {
+        return response; // a failed call revalidates nothing, and carries nothing
+    }
+    let revalidation = Revalidation::from_header(joined(response.headers(), REVALIDATE).as_deref());
+    let due: Vec<ReadKey> = held
+        .into_iter()
+        .filter(|h| reads.contains(h.key.path.as_str()))
+        .filter(|h| revalidation.covers(&tags_of(&h.tags)))
+        .map(|h| h.key)
+        .collect();
+    if due.is_empty() {
+        return response;
+    }
+    let cookies = caller.cookies_after(&response);
+    let runs = due
+        .into_iter()
+        .map(|key| run(router.clone(), key, &caller, cookies.clone()));
+    let mut answers = Vec::new();
+    let mut weight = 0;
+    for answer in futures::future::join_all(runs).await.into_iter().flatten() {
+        weight += answer.data.len();
+        if weight <= MAX_ANSWERS_BYTES {
+            answers.push(answer);
+        }
+    }
+    append(response, &answers).await
+}
+
+fn tags_of(joined: &str) -> Vec<Tag> {
+    joined
+        .split(',')
+        .filter_map(|t| Tag::parse(t).ok())
+        .collect()
+}
+
+/// Runs one read through the router, as the browser would have sent it.
+/// Anything but a small success is left out: that query refetches itself.
+async fn run<S>(
+    router: S,
+    key: ReadKey,
+    caller: &Caller,
+    cookies: Option<HeaderValue>,
+) -> Option<Answer>
+where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    let uri = match key.method.as_str() {
+        "GET" => format!("{}?{}", key.path, key.body),
+        _ => key.path.clone(),
+    };
+    let body = match key.method.as_str() {
+        "GET" => Body::empty(),
+        _ => Body::from(key.body.clone()),
+    };
+    let mut request = Request::builder()
+        .method(key.method.as_str())
+        .uri(uri)
+        .header(CONTENT_TYPE, key.content_type.as_str())
+        .header(axum::http::header::ACCEPT, "application/json")
+        .body(body)
+        .ok()?;
+    for (name, value) in &caller.headers {
+        if name != COOKIE {
+            request.headers_mut().append(name, value.clone());
+        }
+    }
+    if let Some(cookies) = cookies {
+        request.headers_mut().insert(COOKIE, cookies);
+    }
+    *request.extensions_mut() = caller.extensions.clone();
+    let Ok(response) = router.oneshot(request).await;
+    let status = response.status();
+    if !status.is_success() || response.headers().contains_key(REVALIDATE) {
+        return None;
+    }
+    let data = axum::body::to_bytes(response.into_body(), MAX_ANSWER_BYTES)
+        .await
+        .ok()?;
+    let data = String::from_utf8(data.to_vec()).ok()?;
+    tracing::debug!(path = key.path, "read answered inline");
+    Some(Answer {
+        key,
+        status: status.as_u16(),
+        data,
+    })
+}
+
+/// The mutation's body, then the answers; the header says where they start.
+async fn append(response: Response, answers: &[Answer]) -> Response {
+    if answers.is_empty() {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(own) = axum::body::to_bytes(body, usize::MAX).await else {
+        return Response::from_parts(parts, Body::empty());
+    };
+    let Ok(json) = serde_json::to_vec(answers) else {
+        return Response::from_parts(parts, Body::from(own));
+    };
+    let mut whole = Vec::with_capacity(own.len() + json.len());
+    whole.extend_from_slice(&own);
+    whole.extend_from_slice(&json);
+    parts.headers.remove(CONTENT_LENGTH);
+    parts
+        .headers
+        .insert(INLINE_HEADER, HeaderValue::from(own.len()));
+    Response::from_parts(parts, Body::from(Bytes::from(whole)))
+}
+
+fn joined(headers: &HeaderMap, name: &str) -> Option<String> {
+    let values: Vec<&str> = headers
+        .get_all(name)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    (!values.is_empty()).then(|| values.join(","))
+}
