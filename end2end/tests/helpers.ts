@@ -17,3 +17,14 @@ export async function markDocument(page: Page) {
   await page.evaluate(() => ((window as any).__sameDocument = true));
   return async () => expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
 }
+
+/** Records the server-function calls the page makes from now on. */
+export function countCalls(page: Page) {
+  const calls: string[] = [];
+  page.on("request", (request) => {
+    if (request.method() === "POST" && new URL(request.url()).pathname.startsWith("/api/")) {
+      calls.push(new URL(request.url()).pathname);
+    }
+  });
+  return calls;
+}

@@ -2,19 +2,8 @@
 // the server, and every query on the page with a matching tag refetches,
 // though no component names the action. Without JavaScript, the form's
 // redirect renders the page again, so it is fresh by construction.
-import { test, expect, type Page } from "@playwright/test";
-import { markDocument, open } from "./helpers";
-
-/** Counts the server-function calls the page makes from now on. */
-function countCalls(page: Page) {
-  const calls: string[] = [];
-  page.on("request", (request) => {
-    if (request.method() === "POST" && new URL(request.url()).pathname.startsWith("/api/")) {
-      calls.push(new URL(request.url()).pathname);
-    }
-  });
-  return calls;
-}
+import { test, expect } from "@playwright/test";
+import { countCalls, markDocument, open } from "./helpers";
 
 test("a quick add refreshes the badge and the stock shown, with no reload", async ({ page, javaScriptEnabled }) => {
   test.skip(!javaScriptEnabled, "an event handler needs JavaScript");

@@ -2,7 +2,7 @@
 // off (plain forms and redirects): add, quick add, change, remove, check out,
 // and validation errors shown next to their field.
 import { test, expect } from "@playwright/test";
-import { badge, markDocument, open } from "./helpers";
+import { badge, countCalls, markDocument, open } from "./helpers";
 
 test("adding through the form fills the badge", async ({ page, javaScriptEnabled }) => {
   await open(page, "/", javaScriptEnabled);
@@ -37,9 +37,15 @@ test("the cart changes quantities and removes lines", async ({ page, javaScriptE
   await open(page, "/cart", javaScriptEnabled);
   await expect(page.getByTestId("cart-total")).toHaveText("$11.00");
   await page.getByLabel("Quantity of Knot Tying Kit").fill("4");
+  const calls = countCalls(page);
   await page.getByRole("button", { name: "Update" }).click();
   await expect(page.getByTestId("cart-total")).toHaveText("$44.00");
   await expect(page.getByTestId("cart-count")).toHaveText("4");
+  if (javaScriptEnabled) {
+    // One request: the cart's fresh read came inside the mutation's response.
+    expect(calls).toEqual(["/api/cart/set"]);
+    console.log(`requests per mutation (quantity change): ${calls.length}`);
+  }
   await page.getByRole("button", { name: "Remove Knot Tying Kit" }).click();
   await expect(page.getByText("Your cart is empty.")).toBeVisible();
   await expect(page.getByTestId("cart-count")).toHaveText("0");
@@ -52,12 +58,19 @@ test("checking out shows the order and takes the stock", async ({ page, javaScri
   await page.getByRole("button", { name: "Add to cart" }).click();
   await expect(page.getByTestId("cart-count")).toHaveText("2");
   await open(page, "/cart", javaScriptEnabled);
+  const calls = countCalls(page);
   await page.getByRole("button", { name: "Place order" }).click();
   await expect(page).toHaveURL(/\/orders\/\d+$/);
   await expect(page.getByRole("heading", { name: /^Order #\d+$/ })).toBeVisible();
   await expect(page.getByTestId("order-total")).toHaveText("$14.00");
   await expect(page.getByTestId("order-status")).toHaveText("Placed: we are packing it");
   await expect(page.getByTestId("cart-count")).toHaveText("0");
+  if (javaScriptEnabled) {
+    // One request: the cart's fresh read and the order page's read both
+    // came inside the checkout's response.
+    expect(calls).toEqual(["/api/orders/checkout"]);
+    console.log(`requests per mutation (checkout): ${calls.length}`);
+  }
   await open(page, "/products/19", javaScriptEnabled);
   await expect(page.getByTestId("stock")).toHaveText(`${before - 2} in stock`);
 });

@@ -45,9 +45,12 @@ use crate::settings::Settings;
 /// # async fn run() -> std::io::Result<()> {
 /// let options = LeptosOptions::builder().output_name("site").build();
 /// let ferry = ferry::Ferry::new(ferry::Settings::for_env(options.env.clone()));
-/// let app = ferry
-///     .install(Router::new().leptos_routes(&options, generate_route_list(App), App))
-///     .with_state(options);
+/// let routes = generate_route_list(App);
+/// let app = ferry.install(
+///     Router::new()
+///         .leptos_routes(&options, routes, App)
+///         .with_state(options),
+/// );
 /// let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
 /// let service = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
 /// axum::serve(listener, service).await
@@ -111,16 +114,13 @@ impl Ferry {
     }
 
     /// Wraps `router` in ferry's layers (see [`Ferry`]). Call it once, on
-    /// the whole app, after every route is added.
+    /// the whole app with its state, after every route is added.
     ///
     /// ```
     /// let ferry = ferry::Ferry::new(ferry::Settings::default());
     /// let app: axum::Router = ferry.install(axum::Router::new());
     /// ```
-    pub fn install<S>(&self, router: Router<S>) -> Router<S>
-    where
-        S: Clone + Send + Sync + 'static,
-    {
+    pub fn install(&self, router: Router) -> Router {
         let prefix = self.settings.normalized_prefix();
         let functions = registered_functions(&prefix);
         let router = router.route(
@@ -155,9 +155,11 @@ impl Ferry {
             crate::cache::pages::layer,
         ));
         // Outside the cache, so a mutation's revalidation reaches the cache
-        // before the reads it answers inline run.
-        let router = router.layer(crate::inline::server::InlineLayer {
+        // before the reads it answers inline run; it renders pages with the
+        // app as it is inside this layer.
+        let router = router.clone().layer(crate::inline::server::InlineLayer {
             reads: Arc::new(crate::__private::read_paths()),
+            app: router,
         });
         // A client over its rate is refused before any other work, but still
         // counted, logged and given a request id.

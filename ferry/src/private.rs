@@ -39,3 +39,14 @@ pub(crate) fn read_paths() -> std::collections::HashSet<&'static str> {
         .map(|r| r.0)
         .collect()
 }
+
+#[cfg(feature = "ssr")]
+pub use crate::inline::capture::{Probe, Record, Skip};
+
+/// Whether this call is part of a render that learns its reads.
+pub fn capturing() -> bool {
+    #[cfg(feature = "ssr")]
+    return crate::inline::capture::current().is_some();
+    #[cfg(not(feature = "ssr"))]
+    false
+}

@@ -14,7 +14,11 @@ const LIST: (&str, &str, &str) = ("note", "/api/notes/list", "");
 async fn a_mutation_brings_the_fresh_answer_of_the_reads_it_revalidated() {
     let app = TestApp::with(|_| ());
     let reply = app
-        .call_holding("/api/notes/add", "text=first", &[LIST, ("visitor", "/api/notes/visitor", "")])
+        .call_holding(
+            "/api/notes/add",
+            "text=first",
+            &[LIST, ("visitor", "/api/notes/visitor", "")],
+        )
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     let (own, answers) = reply.split_inline();
@@ -32,7 +36,13 @@ async fn a_mutation_brings_the_fresh_answer_of_the_reads_it_revalidated() {
 async fn callers_that_do_not_ask_get_the_plain_response() {
     let app = TestApp::with(|_| ());
     let reply = app.call("/api/notes/add", "text=plain").await;
-    assert_eq!((reply.body.as_str(), reply.header(ferry::inline::INLINE_HEADER)), ("1", None));
+    assert_eq!(
+        (
+            reply.body.as_str(),
+            reply.header(ferry::inline::INLINE_HEADER)
+        ),
+        ("1", None)
+    );
 }
 
 #[tokio::test]
@@ -53,7 +63,11 @@ async fn only_known_reads_run_inline() {
     ];
     let reply = app.call_holding("/api/notes/add", "text=real", &held).await;
     assert_eq!(reply.split_inline(), ("1", None));
-    assert_eq!(*app.notes.list.lock().unwrap(), ["real"], "no mutation ran as a read");
+    assert_eq!(
+        *app.notes.list.lock().unwrap(),
+        ["real"],
+        "no mutation ran as a read"
+    );
 }
 
 #[tokio::test]
@@ -73,5 +87,24 @@ async fn a_header_that_does_not_decode_is_ignored() {
         .headers_mut()
         .insert(ferry::inline::QUERIES_HEADER, "%%%".parse().unwrap());
     let reply = app.send(request).await;
-    assert_eq!((reply.status, reply.split_inline()), (StatusCode::OK, ("1", None)));
+    assert_eq!(
+        (reply.status, reply.split_inline()),
+        (StatusCode::OK, ("1", None))
+    );
+}
+
+#[tokio::test]
+async fn a_redirect_brings_the_answers_of_the_reads_its_target_page_makes() {
+    let app = TestApp::with(|_| ());
+    let reply = app
+        .call_holding("/api/notes/add_and_show", "text=shown", &[])
+        .await;
+    assert_eq!(reply.header("location"), Some("/notes/1"));
+    let answers = reply.split_inline().1.expect("inline answers");
+    assert_eq!(
+        answers,
+        json!([{"m": "POST", "p": "/api/notes/get", "b": "n=1",
+            "c": "application/x-www-form-urlencoded", "s": 200, "d": "\"shown\""}]),
+        "keyed exactly as the browser will ask"
+    );
 }

@@ -22,8 +22,9 @@ pub fn router(state: AppState, ferry: &Ferry) -> Router {
         .merge(app::json_api())
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(ready))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell));
-    ferry.install(app).with_state(state)
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .with_state(state);
+    ferry.install(app)
 }
 
 /// The pool's open and idle connections, read at each scrape.

@@ -23,23 +23,61 @@ pub fn read(attr: TokenStream, item: TokenStream) -> TokenStream {
         Err(err) => return err.into_compile_error().into(),
     };
     let mut function = parse_macro_input!(item as ItemFn);
-    let mark: syn::Stmt = syn::parse_quote!(::ferry::__private::enter_read(););
-    function.block.stmts.insert(0, mark);
-    let register = register_read(&args, &function);
+    let name = struct_name(&args, &function);
+    let mut first: Vec<syn::Stmt> = vec![syn::parse_quote!(::ferry::__private::enter_read();)];
+    first.extend(record_arguments(&name, &function));
+    function.block.stmts.splice(0..0, first);
+    let register = register_read(&name);
     let server = server(&args, quote!(::ferry::ReadClient), &function);
     quote!(#server #register).into()
 }
 
-/// On the server, lists the read's path, so that a mutation's response may
-/// answer it inline (only reads ever are).
-fn register_read(args: &Args, function: &ItemFn) -> Tokens {
-    let name = args.struct_name.clone().unwrap_or_else(|| {
+/// The struct `#[server]` makes for the function, named as it names it.
+fn struct_name(args: &Args, function: &ItemFn) -> syn::Ident {
+    args.struct_name.clone().unwrap_or_else(|| {
         let pascal = Converter::new()
             .from_case(Case::Snake)
             .to_case(Case::UpperCamel)
             .convert(function.sig.ident.to_string());
         syn::Ident::new(&pascal, function.sig.ident.span())
-    });
+    })
+}
+
+/// When a page is rendered to learn its reads (a mutation's redirect
+/// target), records the key the browser will send for this call: the
+/// arguments go into the function's struct and come back out, unchanged.
+/// Nothing happens for arguments that are not plain names.
+fn record_arguments(name: &syn::Ident, function: &ItemFn) -> Vec<syn::Stmt> {
+    let mut bindings = Vec::new();
+    let mut fields = Vec::new();
+    for input in &function.sig.inputs {
+        let syn::FnArg::Typed(typed) = input else {
+            return Vec::new();
+        };
+        let syn::Pat::Ident(binding) = &*typed.pat else {
+            return Vec::new();
+        };
+        if binding.by_ref.is_some() || binding.subpat.is_some() {
+            return Vec::new();
+        }
+        fields.push(binding.ident.clone());
+        bindings.push(binding.clone());
+    }
+    syn::parse_quote! {
+        let __ferry_arguments = #name { #(#fields),* };
+        if ::ferry::__private::capturing() {
+            #[allow(unused_imports)]
+            use ::ferry::__private::{Record as _, Skip as _};
+            (&::ferry::__private::Probe(&__ferry_arguments)).record();
+        }
+        #[allow(non_shorthand_field_patterns)]
+        let #name { #(#fields: #bindings),* } = __ferry_arguments;
+    }
+}
+
+/// On the server, lists the read's path, so that a mutation's response may
+/// answer it inline (only reads ever are).
+fn register_read(name: &syn::Ident) -> Tokens {
     quote! {
         #[cfg(feature = "ssr")]
         ::ferry::__private::inventory::submit! {

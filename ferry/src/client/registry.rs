@@ -138,9 +138,7 @@ mod imp {
             r.answers.clear();
             held(&r.entries)
         });
-        if let Some(value) = encode_held(&held) {
-            request.headers().set(QUERIES_HEADER, &value);
-        }
+        request.headers().set(QUERIES_HEADER, &encode_held(&held));
     }
 
     /// Each read once, with the tags of every query that makes it.

@@ -3,8 +3,6 @@
 //! server, and to find its answer), and a response served from an answer
 //! the mutation brought, without the network.
 
-use std::future::Future;
-
 use bytes::Bytes;
 use futures::Stream;
 use http::{HeaderMap, Method};
@@ -151,25 +149,21 @@ pub struct Local {
 }
 
 impl<E: FromServerFnError> ClientRes<E> for Response {
-    fn try_into_string(self) -> impl Future<Output = Result<String, E>> + Send {
-        async move {
-            match self {
-                Self::Network(response) => {
-                    <BrowserResponse as ClientRes<E>>::try_into_string(response).await
-                }
-                Self::Local(local) => Ok(String::from_utf8_lossy(&local.body).into_owned()),
+    async fn try_into_string(self) -> Result<String, E> {
+        match self {
+            Self::Network(response) => {
+                <BrowserResponse as ClientRes<E>>::try_into_string(response).await
             }
+            Self::Local(local) => Ok(String::from_utf8_lossy(&local.body).into_owned()),
         }
     }
 
-    fn try_into_bytes(self) -> impl Future<Output = Result<Bytes, E>> + Send {
-        async move {
-            match self {
-                Self::Network(response) => {
-                    <BrowserResponse as ClientRes<E>>::try_into_bytes(response).await
-                }
-                Self::Local(local) => Ok(local.body),
+    async fn try_into_bytes(self) -> Result<Bytes, E> {
+        match self {
+            Self::Network(response) => {
+                <BrowserResponse as ClientRes<E>>::try_into_bytes(response).await
             }
+            Self::Local(local) => Ok(local.body),
         }
     }
 

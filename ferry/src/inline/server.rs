@@ -1,7 +1,8 @@
 //! The server side of inline answers: after a mutation succeeds, the reads
 //! the page holds whose tags it revalidated run here, through the same
 //! router, with the request's cookies and those the mutation just set, and
-//! their answers ride back in the mutation's own response.
+//! their answers ride back in the mutation's own response. A mutation that
+//! redirects also brings the answers of the reads its target page makes.
 
 use std::collections::HashSet;
 use std::convert::Infallible;
@@ -10,13 +11,18 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
+use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
-use axum::http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, HOST, SET_COOKIE};
+use axum::http::header::{
+    ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, HOST, LOCATION, SET_COOKIE,
+};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::Response;
+use leptos::server_fn::redirect::REDIRECT_HEADER;
 use tower::{Layer, Service, ServiceExt as _};
 
+use super::capture::Capture;
 use super::{Answer, Held, INLINE_HEADER, QUERIES_HEADER, ReadKey, decode_held};
 use crate::revalidate::{HEADER as REVALIDATE, Revalidation};
 use crate::tag::Tag;
@@ -32,6 +38,9 @@ const MAX_ANSWERS_BYTES: usize = 512 * 1024;
 pub(crate) struct InlineLayer {
     /// The paths of the `#[ferry::read]` functions: only those run inline.
     pub reads: Arc<HashSet<&'static str>>,
+    /// The whole app as it is inside this layer (axum layers each route
+    /// on its own, so the service below a route cannot render a page).
+    pub app: Router,
 }
 
 impl<S> Layer<S> for InlineLayer {
@@ -41,6 +50,7 @@ impl<S> Layer<S> for InlineLayer {
         Inline {
             inner,
             reads: self.reads.clone(),
+            app: self.app.clone(),
         }
     }
 }
@@ -49,6 +59,7 @@ impl<S> Layer<S> for InlineLayer {
 pub(crate) struct Inline<S> {
     inner: S,
     reads: Arc<HashSet<&'static str>>,
+    app: Router,
 }
 
 type Answered = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
@@ -67,23 +78,24 @@ where
     }
 
     fn call(&mut self, request: Request) -> Answered {
-        // The clone is for the reads; the service that was ready serves the call.
+        // The service that was ready serves the call; a clone stays.
         let spare = self.inner.clone();
-        let mut inner = std::mem::replace(&mut self.inner, spare.clone());
-        let held = request
+        let mut inner = std::mem::replace(&mut self.inner, spare);
+        // Only the browser's ferry client asks; everyone else gets the
+        // plain response.
+        let Some(held) = request
             .headers()
             .get(QUERIES_HEADER)
             .and_then(|v| v.to_str().ok())
             .map(decode_held)
-            .unwrap_or_default();
-        if held.is_empty() {
+        else {
             return Box::pin(inner.call(request));
-        }
+        };
         let context = Caller::of(&request);
-        let reads = self.reads.clone();
+        let (reads, app) = (self.reads.clone(), self.app.clone());
         Box::pin(async move {
             let response = inner.call(request).await?;
-            Ok(answer(response, held, context, spare, &reads).await)
+            Ok(answer(response, held, context, app, &reads).await)
         })
     }
 }
@@ -116,6 +128,19 @@ impl Caller {
             headers,
             extensions,
         }
+    }
+
+    /// Gives a request of the server's own the caller's identity.
+    fn dress(&self, request: &mut Request, cookies: Option<HeaderValue>) {
+        for (name, value) in &self.headers {
+            if name != COOKIE {
+                request.headers_mut().append(name, value.clone());
+            }
+        }
+        if let Some(cookies) = cookies {
+            request.headers_mut().insert(COOKIE, cookies);
+        }
+        *request.extensions_mut() = self.extensions.clone();
     }
 
     /// The `Cookie` header the reads send: the request's cookies, updated
@@ -166,16 +191,23 @@ where
         return response; // a failed call revalidates nothing, and carries nothing
     }
     let revalidation = Revalidation::from_header(joined(response.headers(), REVALIDATE).as_deref());
-    let due: Vec<ReadKey> = held
+    let mut due: Vec<ReadKey> = held
         .into_iter()
-        .filter(|h| reads.contains(h.key.path.as_str()))
         .filter(|h| revalidation.covers(&tags_of(&h.tags)))
         .map(|h| h.key)
         .collect();
+    let cookies = caller.cookies_after(&response);
+    if let Some(target) = redirect_target(&response) {
+        for key in reads_of_page(router.clone(), target, &caller, cookies.clone()).await {
+            if !due.contains(&key) {
+                due.push(key);
+            }
+        }
+    }
+    due.retain(|key| reads.contains(key.path.as_str()));
     if due.is_empty() {
         return response;
     }
-    let cookies = caller.cookies_after(&response);
     let runs = due
         .into_iter()
         .map(|key| run(router.clone(), key, &caller, cookies.clone()));
@@ -188,6 +220,44 @@ where
         }
     }
     append(response, &answers).await
+}
+
+/// Where a call from the browser's client is sent next: Leptos marks the
+/// redirect with its header and keeps the status 200. Only a path on this
+/// site is followed.
+fn redirect_target(response: &Response) -> Option<String> {
+    if !response.headers().contains_key(REDIRECT_HEADER) {
+        return None;
+    }
+    let location = response.headers().get(LOCATION)?.to_str().ok()?;
+    (location.starts_with('/') && !location.starts_with("//")).then(|| location.to_owned())
+}
+
+/// Renders the page at `target` as the browser is about to see it, and
+/// returns the keys of the reads the render made (see [`super::capture`]).
+async fn reads_of_page<S>(
+    router: S,
+    target: String,
+    caller: &Caller,
+    cookies: Option<HeaderValue>,
+) -> Vec<ReadKey>
+where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    let Ok(mut request) = Request::get(target)
+        .header(ACCEPT, "text/html")
+        .body(Body::empty())
+    else {
+        return Vec::new();
+    };
+    caller.dress(&mut request, cookies);
+    let capture = Capture::default();
+    request.extensions_mut().insert(capture.clone());
+    let Ok(response) = router.oneshot(request).await;
+    // The render ends when the whole page has been written.
+    let _ = axum::body::to_bytes(response.into_body(), usize::MAX).await;
+    capture.keys()
 }
 
 fn tags_of(joined: &str) -> Vec<Tag> {
@@ -221,18 +291,10 @@ where
         .method(key.method.as_str())
         .uri(uri)
         .header(CONTENT_TYPE, key.content_type.as_str())
-        .header(axum::http::header::ACCEPT, "application/json")
+        .header(ACCEPT, "application/json")
         .body(body)
         .ok()?;
-    for (name, value) in &caller.headers {
-        if name != COOKIE {
-            request.headers_mut().append(name, value.clone());
-        }
-    }
-    if let Some(cookies) = cookies {
-        request.headers_mut().insert(COOKIE, cookies);
-    }
-    *request.extensions_mut() = caller.extensions.clone();
+    caller.dress(&mut request, cookies);
     let Ok(response) = router.oneshot(request).await;
     let status = response.status();
     if !status.is_success() || response.headers().contains_key(REVALIDATE) {

@@ -81,7 +81,9 @@ ferry::tags! {
 pub async fn sign(name: String) -> Result<(), ferry::Error> {
     let response = expect_context::<leptos_axum::ResponseOptions>();
     let cookie = format!("visitor={name}; Path=/");
-    let value = cookie.parse().map_err(|_| ferry::Error::invalid("name", "Letters only."))?;
+    let value = cookie
+        .parse()
+        .map_err(|_| ferry::Error::invalid("name", "Letters only."))?;
     response.append_header(header::SET_COOKIE, value);
     Ok(())
 }
@@ -90,13 +92,50 @@ pub async fn sign(name: String) -> Result<(), ferry::Error> {
 #[ferry::read(endpoint = "notes/visitor")]
 pub async fn visitor() -> Result<Option<String>, ferry::Error> {
     let parts = expect_context::<axum::http::request::Parts>();
-    let cookies = parts.headers.get(header::COOKIE).and_then(|v| v.to_str().ok());
+    let cookies = parts
+        .headers
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok());
     let name = cookies
         .unwrap_or_default()
         .split(';')
         .filter_map(|pair| pair.trim().strip_prefix("visitor="))
         .next();
     Ok(name.map(str::to_owned))
+}
+
+/// One note, by its number (from 1).
+#[ferry::read(endpoint = "notes/get")]
+pub async fn get_note(n: usize) -> Result<String, ferry::Error> {
+    let list = notes()?;
+    let note = copy(&list).get(n.wrapping_sub(1)).cloned();
+    note.ok_or_else(|| ferry::Error::not_found(format!("Note {n}")))
+}
+
+/// Adds a note and sends the browser to it.
+#[ferry::mutation(endpoint = "notes/add_and_show", revalidates = [NOTE])]
+pub async fn add_and_show(text: String) -> Result<usize, ferry::Error> {
+    let count = add_note(text).await?;
+    leptos_axum::redirect(&format!("/notes/{count}"));
+    Ok(count)
+}
+
+#[component]
+fn NotePage() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let n = move || {
+        params
+            .read()
+            .get("n")
+            .and_then(|n| n.parse::<usize>().ok())
+            .unwrap_or(0)
+    };
+    let note = ferry::query_with(n, |n| vec![NOTE.child(n)], get_note);
+    view! {
+        <Suspense>
+            {move || note.get().map(|n| view! { <p id="note">{n.unwrap_or_default()}</p> })}
+        </Suspense>
+    }
 }
 
 #[component]
@@ -116,6 +155,7 @@ fn App() -> impl IntoView {
         <Routes>
             <RouteTable fallback=|| "Not found.">
                 <Route path=path!("/") view=NotesPage ssr=SsrMode::Async />
+                <Route path=path!("/notes/:n") view=NotePage ssr=SsrMode::Async />
             </RouteTable>
         </Routes>
     }
@@ -161,7 +201,7 @@ impl TestApp {
                 get(move || async move { Json(copy(&list)) }),
             );
         Self {
-            router: ferry.install(app).with_state(notes.clone()),
+            router: ferry.install(app.with_state(notes.clone())),
             notes,
         }
     }
@@ -199,9 +239,10 @@ impl TestApp {
     /// queries make: `(tags, path, arguments)`.
     pub async fn call_holding(&self, path: &str, form: &str, held: &[(&str, &str, &str)]) -> Reply {
         let mut request = post(path, form);
-        request
-            .headers_mut()
-            .insert(ferry::inline::QUERIES_HEADER, holding(held).parse().unwrap());
+        request.headers_mut().insert(
+            ferry::inline::QUERIES_HEADER,
+            holding(held).parse().unwrap(),
+        );
         self.send(request).await
     }
 }
