@@ -73,7 +73,12 @@ report() {
   echo "| $action_name requests/s | $(field action 1) | floor $(field floor 1) | $(pct "$(field action 1)" "$(field floor 1)") of floor | |"
   echo "| $action_name p50 / p99 ms | $(field action 2) / $(field action 3) | floor $(field floor 2) / $(field floor 3) | | |"
   echo "| $action_name server CPU ms/call | $(field action 4) | floor $(field floor 4) | | ≤ 0.3 |"
-  echo "| failed requests (SSR kept / rendered / $action_name / floor) | $(field ssr 6) / $(field rendered 6) / $(field action 6) / $(field floor 6) | | | 0 |"
+  if [ -f "$out/inline.txt" ]; then
+    echo "| $action_name with the page's read answered inline: requests/s, p50 / p99 ms | $(field inline 1), $(field inline 2) / $(field inline 3) | without: $(field action 1), $(field action 2) / $(field action 3) | | |"
+    echo "| $action_name with the page's read answered inline: server CPU ms/call | $(field inline 4) | without: $(field action 4) (plus the refetch it saves) | | |"
+    echo "| $action_name response bytes, without / with the inline answer | $(awk '{print $1 " / " $2}' "$out/response-bytes.txt") | | | |"
+  fi
+  echo "| failed requests (SSR kept / rendered / $action_name / inline / floor) | $(field ssr 6) / $(field rendered 6) / $(field action 6) / $(field inline 6) / $(field floor 6) | | | 0 |"
   echo "| 2,000 concurrent ${action_name} calls | $1 answered 200, $2 units | 2,000 | | exactly 2,000 |"
   echo "| first-load bytes, gzip | $gzip | target 54,000 | $(pct "$gzip" 54000) of target | ≤ 54,000 |"
   echo "| first-load bytes, brotli | $brotli | Next.js 16 page ~136,000 gzip | $(pct "$brotli" 136000) of Next.js | |"

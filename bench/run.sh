@@ -9,6 +9,8 @@
 #!   axum handler serving a static string of the page's size;
 #! - the add-to-cart server function as a browser first calls it (form post,
 #!   same origin, no cart yet), same figures (without the shop, the counter);
+#!   then again as ferry's client sends it from a page that shows the cart,
+#!   with the cart's fresh read answered inline, and the bytes of each answer;
 #! - no lost updates: 2,000 add-to-cart calls at once for one cart must end
 #!   with exactly 2,000 units (without the shop: 2,000 counter adds);
 #! - first-load bytes of `/` as served (gzip and brotli): scripts, WASM and
@@ -75,6 +77,23 @@ wrk.headers["Origin"] = "http://$addr"
 LUA
 echo "bench: the $action server function, ${duration} s" >&2
 load action "$server" "http://$addr$action" -s "$out/action.lua"
+# The same call as ferry's browser client makes it on a page that shows the
+# cart: it lists the cart's read, and the response carries its fresh answer.
+if [ -d app/src/cart ]; then
+  held='[{"t":"cart","m":"POST","p":"/api/cart/get","b":"","c":"application/x-www-form-urlencoded"}]'
+else
+  held='[{"t":"counter","m":"POST","p":"/api/counter/get","b":"","c":"application/x-www-form-urlencoded"}]'
+fi
+held=$(printf '%s' "$held" | base64 -w0 | tr '+/' '-_' | tr -d '=')
+sed '$a wrk.headers["X-Ferry-Queries"] = "'"$held"'"' "$out/action.lua" >"$out/inline.lua"
+echo "bench: the same call with the page's read answered inline, ${duration} s" >&2
+load inline "$server" "http://$addr$action" -s "$out/inline.lua"
+response_bytes() {
+  curl -s -o /dev/null -w '%{size_download}' -X POST --data "$action_body" \
+    -H 'Content-Type: application/x-www-form-urlencoded' -H 'Accept: application/json' \
+    -H "Origin: http://$addr" "$@" "http://$addr$action"
+}
+echo "$(response_bytes) $(response_bytes -H "X-Ferry-Queries: $held")" >"$out/response-bytes.txt"
 
 echo "bench: 2,000 calls to $action at once" >&2
 if [ -d app/src/cart ]; then

@@ -40,3 +40,33 @@ test("a refused call refreshes nothing", async ({ page, javaScriptEnabled }) => 
   await expect(page.getByRole("alert")).toHaveText(/left\.$/);
   expect(calls).toEqual(["/api/cart/add"]);
 });
+
+test("two quick adds at once end with both counted, whichever answer comes back last", async ({ page, javaScriptEnabled }) => {
+  test.skip(!javaScriptEnabled, "an event handler needs JavaScript");
+  await open(page, "/products/11", javaScriptEnabled);
+  // The first add creates the cart, so both adds below share it.
+  await page.getByRole("button", { name: "Quick add" }).click();
+  await expect(page.getByTestId("cart-count")).toHaveText("1");
+  // The first of the next two is answered by the server first but reaches
+  // the page last: its inline answer (2 in the cart) is older than the
+  // second's (3), and must not replace it.
+  let held = true;
+  let releasedFirst: () => void = () => {};
+  const firstArrived = new Promise<void>((resolve) => (releasedFirst = resolve));
+  await page.route("**/api/cart/add", async (route) => {
+    if (!held) return route.continue();
+    held = false;
+    const response = await route.fetch();
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    await route.fulfill({ response });
+    releasedFirst();
+  });
+  await page.getByRole("button", { name: "Quick add" }).click();
+  await page.waitForTimeout(100);
+  await page.getByRole("button", { name: "Quick add" }).click();
+  await expect(page.getByTestId("cart-count")).toHaveText("3");
+  await firstArrived;
+  await page.waitForTimeout(300);
+  await expect(page.getByTestId("cart-count")).toHaveText("3");
+  await expect(page.getByTestId("in-cart")).toHaveText("3 in your cart");
+});

@@ -160,6 +160,7 @@ impl Ferry {
         let router = router.clone().layer(crate::inline::server::InlineLayer {
             reads: Arc::new(crate::__private::read_paths()),
             app: router,
+            sequence: Arc::default(),
         });
         // A client over its rate is refused before any other work, but still
         // counted, logged and given a request id.

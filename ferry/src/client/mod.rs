@@ -19,7 +19,7 @@ use leptos::server_fn::error::FromServerFnError;
 use leptos::server_fn::response::ClientRes;
 use leptos::server_fn::response::browser::BrowserResponse;
 
-use crate::inline::{Answer, INLINE_HEADER};
+use crate::inline::{Answer, INLINE_HEADER, SEQUENCE_HEADER};
 use crate::revalidate::Revalidation;
 
 mod registry;
@@ -126,6 +126,7 @@ where
             .then(|| req.key.as_ref().and_then(registry::take_answer))
             .flatten();
         let call = console::Call::start(&req.inner);
+        let key = req.key.clone();
         let sent = (!discovering && answer.is_none())
             .then(|| <BrowserClient as ServerFnClient<E, IS, OS>>::send(req.inner));
         async move {
@@ -140,6 +141,13 @@ where
             };
             let response = sent.await?;
             call.finish(<BrowserResponse as ClientRes<E>>::status(&response));
+            let sequence = response
+                .generate_headers()
+                .get(SEQUENCE_HEADER)
+                .and_then(|v| v.to_str().ok()?.parse().ok());
+            if let (Some(key), Some(sequence)) = (&key, sequence) {
+                registry::saw(key, sequence);
+            }
             Ok(Response::Network(response))
         }
     }

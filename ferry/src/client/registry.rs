@@ -37,8 +37,12 @@ mod imp {
         current: Option<u64>,
         /// Whether that poll only finds out which reads it makes.
         discovering: bool,
-        /// Answers the last mutation brought, each served once.
-        answers: HashMap<ReadKey, Local>,
+        /// Answers the last mutation brought, each served once, with the
+        /// sequence number of each.
+        answers: HashMap<ReadKey, (Local, u64)>,
+        /// The newest sequence number each read was answered with, so an
+        /// older answer arriving late is never shown.
+        seen: HashMap<ReadKey, u64>,
     }
 
     thread_local! {
@@ -171,23 +175,43 @@ mod imp {
         held
     }
 
-    /// Keeps the answers a mutation brought, for the refetches it causes.
+    /// Keeps the answers a mutation brought, for the refetches it causes;
+    /// an answer older than one already shown is dropped, and its query
+    /// refetches instead.
     pub fn keep_answers(answers: Vec<Answer>) {
         REGISTRY.with_borrow_mut(|r| {
             for answer in answers {
+                if r.seen
+                    .get(&answer.key)
+                    .is_some_and(|seen| *seen >= answer.sequence)
+                {
+                    continue;
+                }
                 let local = Local {
                     status: answer.status,
                     headers: http::HeaderMap::new(),
                     body: answer.data.into(),
                 };
-                r.answers.insert(answer.key, local);
+                r.answers.insert(answer.key, (local, answer.sequence));
             }
         });
     }
 
     /// The answer a mutation brought for this read, once.
     pub fn take_answer(key: &ReadKey) -> Option<Local> {
-        REGISTRY.with_borrow_mut(|r| r.answers.remove(key))
+        REGISTRY.with_borrow_mut(|r| {
+            let (local, sequence) = r.answers.remove(key)?;
+            r.seen.insert(key.clone(), sequence);
+            Some(local)
+        })
+    }
+
+    /// Notes the sequence number a read came back with from the network.
+    pub fn saw(key: &ReadKey, sequence: u64) {
+        REGISTRY.with_borrow_mut(|r| {
+            let seen = r.seen.entry(key.clone()).or_default();
+            *seen = (*seen).max(sequence);
+        });
     }
 
     /// Refetches every live query the revalidation covers.
@@ -245,6 +269,8 @@ mod imp {
     pub fn take_answer(_key: &ReadKey) -> Option<Local> {
         None
     }
+
+    pub fn saw(_key: &ReadKey, _sequence: u64) {}
 
     pub fn apply(_revalidation: Revalidation) {}
 }

@@ -25,6 +25,10 @@ pub const QUERIES_HEADER: &str = "x-ferry-queries";
 /// The response header that says the body ends with inline answers, and
 /// where they start.
 pub const INLINE_HEADER: &str = "x-ferry-inline";
+/// The response header on every read: a number that grows with each read
+/// the server starts, so the browser can tell an older answer from a newer
+/// one and never shows the older after the newer.
+pub const SEQUENCE_HEADER: &str = "x-ferry-seq";
 /// The largest [`QUERIES_HEADER`] sent: proxies refuse long header lines
 /// (nginx's default buffer is 8 KiB); reads that do not fit are refetched.
 pub const MAX_HELD_BYTES: usize = 6 * 1024;
@@ -62,6 +66,9 @@ pub(crate) struct Answer {
     pub status: u16,
     #[serde(rename = "d")]
     pub data: String,
+    /// When the read started, as [`SEQUENCE_HEADER`] counts.
+    #[serde(rename = "v")]
+    pub sequence: u64,
 }
 
 /// The header value for these reads: as many as fit in

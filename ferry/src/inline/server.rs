@@ -9,6 +9,7 @@ use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
 
 use axum::Router;
@@ -23,7 +24,7 @@ use leptos::server_fn::redirect::REDIRECT_HEADER;
 use tower::{Layer, Service, ServiceExt as _};
 
 use super::capture::Capture;
-use super::{Answer, Held, INLINE_HEADER, QUERIES_HEADER, ReadKey, decode_held};
+use super::{Answer, Held, INLINE_HEADER, QUERIES_HEADER, ReadKey, SEQUENCE_HEADER, decode_held};
 use crate::revalidate::{HEADER as REVALIDATE, Revalidation};
 use crate::tag::Tag;
 
@@ -41,6 +42,8 @@ pub(crate) struct InlineLayer {
     /// The whole app as it is inside this layer (axum layers each route
     /// on its own, so the service below a route cannot render a page).
     pub app: Router,
+    /// Counts the reads started, for [`SEQUENCE_HEADER`].
+    pub sequence: Arc<AtomicU64>,
 }
 
 impl<S> Layer<S> for InlineLayer {
@@ -51,6 +54,7 @@ impl<S> Layer<S> for InlineLayer {
             inner,
             reads: self.reads.clone(),
             app: self.app.clone(),
+            sequence: self.sequence.clone(),
         }
     }
 }
@@ -60,6 +64,7 @@ pub(crate) struct Inline<S> {
     inner: S,
     reads: Arc<HashSet<&'static str>>,
     app: Router,
+    sequence: Arc<AtomicU64>,
 }
 
 type Answered = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
@@ -81,6 +86,16 @@ where
         // The service that was ready serves the call; a clone stays.
         let spare = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, spare);
+        if self.reads.contains(request.uri().path()) {
+            let sequence = self.sequence.fetch_add(1, Ordering::Relaxed) + 1;
+            return Box::pin(async move {
+                let mut response = inner.call(request).await?;
+                response
+                    .headers_mut()
+                    .insert(SEQUENCE_HEADER, HeaderValue::from(sequence));
+                Ok(response)
+            });
+        }
         // Only the browser's ferry client asks; everyone else gets the
         // plain response.
         let Some(held) = request
@@ -92,12 +107,22 @@ where
             return Box::pin(inner.call(request));
         };
         let context = Caller::of(&request);
-        let (reads, app) = (self.reads.clone(), self.app.clone());
+        let known = Known {
+            reads: self.reads.clone(),
+            sequence: self.sequence.clone(),
+        };
+        let app = self.app.clone();
         Box::pin(async move {
             let response = inner.call(request).await?;
-            Ok(answer(response, held, context, app, &reads).await)
+            Ok(answer(response, held, context, app, &known).await)
         })
     }
+}
+
+/// The reads that may run inline, and their counter.
+struct Known {
+    reads: Arc<HashSet<&'static str>>,
+    sequence: Arc<AtomicU64>,
 }
 
 /// What the reads inherit from the mutation's request.
@@ -181,7 +206,7 @@ async fn answer<S>(
     held: Vec<Held>,
     caller: Caller,
     router: S,
-    reads: &HashSet<&'static str>,
+    known: &Known,
 ) -> Response
 where
     S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
@@ -204,13 +229,19 @@ where
             }
         }
     }
-    due.retain(|key| reads.contains(key.path.as_str()));
+    due.retain(|key| known.reads.contains(key.path.as_str()));
     if due.is_empty() {
         return response;
     }
-    let runs = due
-        .into_iter()
-        .map(|key| run(router.clone(), key, &caller, cookies.clone()));
+    let runs = due.into_iter().map(|key| {
+        run(
+            router.clone(),
+            key,
+            &caller,
+            cookies.clone(),
+            &known.sequence,
+        )
+    });
     let mut answers = Vec::new();
     let mut weight = 0;
     for answer in futures::future::join_all(runs).await.into_iter().flatten() {
@@ -274,6 +305,7 @@ async fn run<S>(
     key: ReadKey,
     caller: &Caller,
     cookies: Option<HeaderValue>,
+    counter: &AtomicU64,
 ) -> Option<Answer>
 where
     S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
@@ -295,6 +327,7 @@ where
         .body(body)
         .ok()?;
     caller.dress(&mut request, cookies);
+    let sequence = counter.fetch_add(1, Ordering::Relaxed) + 1;
     let Ok(response) = router.oneshot(request).await;
     let status = response.status();
     if !status.is_success() || response.headers().contains_key(REVALIDATE) {
@@ -309,6 +342,7 @@ where
         key,
         status: status.as_u16(),
         data,
+        sequence,
     })
 }
 
