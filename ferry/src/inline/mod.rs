@@ -21,16 +21,32 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 
 /// The request header that lists the reads the page's live queries make.
+///
+/// ```
+/// assert_eq!(ferry::inline::QUERIES_HEADER, "x-ferry-queries");
+/// ```
 pub const QUERIES_HEADER: &str = "x-ferry-queries";
 /// The response header that says the body ends with inline answers, and
 /// where they start.
+///
+/// ```
+/// assert_eq!(ferry::inline::INLINE_HEADER, "x-ferry-inline");
+/// ```
 pub const INLINE_HEADER: &str = "x-ferry-inline";
 /// The response header on every read: a number that grows with each read
 /// the server starts, so the browser can tell an older answer from a newer
 /// one and never shows the older after the newer.
+///
+/// ```
+/// assert_eq!(ferry::inline::SEQUENCE_HEADER, "x-ferry-seq");
+/// ```
 pub const SEQUENCE_HEADER: &str = "x-ferry-seq";
 /// The largest [`QUERIES_HEADER`] sent: proxies refuse long header lines
 /// (nginx's default buffer is 8 KiB); reads that do not fit are refetched.
+///
+/// ```
+/// assert!(ferry::inline::MAX_HELD_BYTES < 8 * 1024, "under nginx's default line buffer");
+/// ```
 pub const MAX_HELD_BYTES: usize = 6 * 1024;
 
 /// One read as the browser sends it: what identifies its answer.
