@@ -85,7 +85,7 @@ else
   held='[{"t":"counter","m":"POST","p":"/api/counter/get","b":"","c":"application/x-www-form-urlencoded"}]'
 fi
 held=$(printf '%s' "$held" | base64 -w0 | tr '+/' '-_' | tr -d '=')
-sed '$a wrk.headers["X-Ferry-Queries"] = "'"$held"'"' "$out/action.lua" >"$out/inline.lua"
+sed '$a wrk.headers["x-ferry-queries"] = "'"$held"'"' "$out/action.lua" >"$out/inline.lua"
 echo "bench: the same call with the page's read answered inline, ${duration} s" >&2
 load inline "$server" "http://$addr$action" -s "$out/inline.lua"
 response_bytes() {
@@ -93,7 +93,7 @@ response_bytes() {
     -H 'Content-Type: application/x-www-form-urlencoded' -H 'Accept: application/json' \
     -H "Origin: http://$addr" "$@" "http://$addr$action"
 }
-echo "$(response_bytes) $(response_bytes -H "X-Ferry-Queries: $held")" >"$out/response-bytes.txt"
+echo "$(response_bytes) $(response_bytes -H "x-ferry-queries: $held")" >"$out/response-bytes.txt"
 
 echo "bench: 2,000 calls to $action at once" >&2
 if [ -d app/src/cart ]; then
