@@ -101,6 +101,17 @@ fn over_the_limit(err: &axum::Error) -> bool {
     false
 }
 
+/// Every value of a header, joined by commas, as one would be if the
+/// sender had joined them; `None` when there is none.
+pub(crate) fn joined(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    let values: Vec<&str> = headers
+        .get_all(name)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    (!values.is_empty()).then(|| values.join(","))
+}
+
 /// Lets plain axum handlers (a JSON API beside the server functions) answer
 /// with the same typed error, as JSON with its status.
 impl IntoResponse for Error {

@@ -23,6 +23,7 @@ use std::sync::Arc;
 
 use super::{Cache, Kept};
 use crate::revalidate::{HEADER as REVALIDATE, Revalidation};
+use crate::server::joined;
 use crate::tag::Tag;
 
 /// Says how a page was served: `hit` (from the cache) or `miss` (rendered
@@ -186,15 +187,6 @@ fn take(headers: &mut HeaderMap, name: &'static str) -> Option<String> {
     let value = joined(headers, name);
     headers.remove(name);
     value
-}
-
-fn joined(headers: &HeaderMap, name: &'static str) -> Option<String> {
-    let values: Vec<&str> = headers
-        .get_all(name)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .collect();
-    (!values.is_empty()).then(|| values.join(","))
 }
 
 fn mark(response: &mut Response, how: &'static str) {

@@ -26,6 +26,7 @@ use tower::{Layer, Service, ServiceExt as _};
 use super::capture::Capture;
 use super::{Answer, Held, INLINE_HEADER, QUERIES_HEADER, ReadKey, SEQUENCE_HEADER, decode_held};
 use crate::revalidate::{HEADER as REVALIDATE, Revalidation};
+use crate::server::joined;
 use crate::tag::Tag;
 
 /// The largest answer sent inline; a larger read is refetched.
@@ -366,13 +367,4 @@ async fn append(response: Response, answers: &[Answer]) -> Response {
         .headers
         .insert(INLINE_HEADER, HeaderValue::from(own.len()));
     Response::from_parts(parts, Body::from(Bytes::from(whole)))
-}
-
-fn joined(headers: &HeaderMap, name: &str) -> Option<String> {
-    let values: Vec<&str> = headers
-        .get_all(name)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .collect();
-    (!values.is_empty()).then(|| values.join(","))
 }
