@@ -42,9 +42,11 @@
 //!
 //! The count refetches after `add_note`, whether the call came from an
 //! `<ActionForm>`, a dispatched action or an event handler; no component
-//! names the action. A failed call revalidates nothing. Without
-//! JavaScript, the form's redirect renders the page again on the server,
-//! so it is fresh by construction.
+//! names the action. A failed call revalidates nothing. The refresh costs
+//! no second request: the mutation's response brings the fresh answers of
+//! the reads the page holds ([`inline`]). Without JavaScript, the form's
+//! redirect renders the page again on the server, so it is fresh by
+//! construction.
 //!
 //! On the server, [`Ferry::install`] puts every layer on the app's router in
 //! one call: request ids, per-call logs and metrics, the rate limit, the
