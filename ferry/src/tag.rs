@@ -4,9 +4,9 @@
 use std::borrow::Cow;
 use std::fmt;
 
-/// A name for data a page shows: `cart`, or `stock:42` for one product's
-/// stock. Tags are hierarchical with `:`; revalidating `stock` refreshes
-/// `stock:42`, and revalidating `stock:42` refreshes a query of all stock.
+/// A name for data a page shows: `inbox`, or `note:42` for one note's
+/// text. Tags are hierarchical with `:`; revalidating `note` refreshes
+/// `note:42`, and revalidating `note:42` refreshes a query of every note.
 ///
 /// Declare the roots once with [`tags!`](crate::tags), and build a tag with a
 /// parameter with [`Tag::child`], the one way to add one:
@@ -71,7 +71,7 @@ impl Tag {
         }
     }
 
-    /// `self:part`, the tag of one thing under this one (`stock:42`). The part
+    /// `self:part`, the tag of one thing under this one (`note:42`). The part
     /// is written with `Display`; a character that a tag cannot hold, `:`
     /// included, is escaped as `%XX`, so any value makes a tag and no value
     /// can reach into another branch.
@@ -102,8 +102,8 @@ impl Tag {
     /// The tag's text, as it travels.
     ///
     /// ```
-    /// ferry::tags! { pub CART = "cart"; }
-    /// assert_eq!(CART.as_str(), "cart");
+    /// ferry::tags! { pub INBOX = "inbox"; }
+    /// assert_eq!(INBOX.as_str(), "inbox");
     /// ```
     pub fn as_str(&self) -> &str {
         &self.0

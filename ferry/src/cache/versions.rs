@@ -89,21 +89,21 @@ mod tests {
     fn a_revalidation_reaches_ancestors_and_descendants_only() {
         let versions = Versions::default();
         let since = versions.now();
-        versions.revalidate(&Revalidation::Tags(tags(&["stock:3"])));
+        versions.revalidate(&Revalidation::Tags(tags(&["note:3"])));
         assert!(
-            versions.stale(&tags(&["stock"]), since),
-            "all stock shows 3"
+            versions.stale(&tags(&["note"]), since),
+            "all notes show 3"
         );
-        assert!(versions.stale(&tags(&["stock:3"]), since));
-        assert!(versions.stale(&tags(&["stock:3:size"]), since));
-        assert!(!versions.stale(&tags(&["stock:7"]), since));
-        assert!(!versions.stale(&tags(&["stocks", "cart"]), since));
+        assert!(versions.stale(&tags(&["note:3"]), since));
+        assert!(versions.stale(&tags(&["note:3:title"]), since));
+        assert!(!versions.stale(&tags(&["note:7"]), since));
+        assert!(!versions.stale(&tags(&["notes", "inbox"]), since));
         assert!(
-            !versions.stale(&tags(&["stock"]), versions.now()),
+            !versions.stale(&tags(&["note"]), versions.now()),
             "kept after it"
         );
-        versions.revalidate(&Revalidation::Tags(tags(&["stock"])));
-        assert!(versions.stale(&tags(&["stock:7"]), since));
+        versions.revalidate(&Revalidation::Tags(tags(&["note"])));
+        assert!(versions.stale(&tags(&["note:7"]), since));
     }
 
     #[test]

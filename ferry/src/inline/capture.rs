@@ -1,4 +1,4 @@
-//! A mutation that redirects (a checkout to its order page) sends the
+//! A mutation that redirects (a new note to its own page) sends the
 //! browser to a page that has not fetched anything yet. To answer that
 //! page's reads in the same response, the server renders it once, with a
 //! [`Capture`] on the request: each `#[ferry::read]` the render calls

@@ -4,7 +4,7 @@
 //! another request. This is the wire format both sides share.
 //!
 //! - Request header [`QUERIES_HEADER`]: the held reads, as base64url JSON
-//!   (`[{"t":"cart","m":"POST","p":"/api/cart/get","b":"","c":"…"}]`), at
+//!   (`[{"t":"inbox","m":"POST","p":"/api/inbox/get","b":"","c":"…"}]`), at
 //!   most [`MAX_HELD_BYTES`]. Only the browser's ferry client sends it.
 //! - Response header [`INLINE_HEADER`]: the length of the mutation's own
 //!   body; the answers follow it in the same body, as JSON. Only a
@@ -122,7 +122,7 @@ mod tests {
 
     fn held(path: &str, body: &str) -> Held {
         Held {
-            tags: "cart".into(),
+            tags: "inbox".into(),
             key: ReadKey {
                 method: "POST".into(),
                 path: path.into(),
@@ -134,7 +134,7 @@ mod tests {
 
     #[test]
     fn held_reads_round_trip_through_the_header() {
-        let reads = vec![held("/api/cart/get", ""), held("/api/catalog/get", "id=7")];
+        let reads = vec![held("/api/inbox/get", ""), held("/api/notes/get", "id=7")];
         let value = encode_held(&reads);
         assert!(value.bytes().all(|b| b.is_ascii_graphic()), "{value}");
         assert_eq!(decode_held(&value), reads);
@@ -143,7 +143,7 @@ mod tests {
     #[test]
     fn too_many_reads_are_cut_to_fit_and_junk_lists_none() {
         let reads: Vec<Held> = (0..500)
-            .map(|i| held("/api/catalog/get", &format!("id={i}&pad=ééééé")))
+            .map(|i| held("/api/notes/get", &format!("id={i}&pad=ééééé")))
             .collect();
         let value = encode_held(&reads);
         assert!(value.len() <= MAX_HELD_BYTES);

@@ -170,7 +170,7 @@ impl Caller {
     }
 
     /// The `Cookie` header the reads send: the request's cookies, updated
-    /// by those the mutation set (a first add creates the cart).
+    /// by those the mutation set (a first call may start the visitor's session).
     fn cookies_after(&self, response: &Response) -> Option<HeaderValue> {
         let mut jar = cookie::CookieJar::new();
         for header in self.headers.get_all(COOKIE) {
