@@ -90,10 +90,7 @@ mod tests {
         let versions = Versions::default();
         let since = versions.now();
         versions.revalidate(&Revalidation::Tags(tags(&["note:3"])));
-        assert!(
-            versions.stale(&tags(&["note"]), since),
-            "all notes show 3"
-        );
+        assert!(versions.stale(&tags(&["note"]), since), "all notes show 3");
         assert!(versions.stale(&tags(&["note:3"]), since));
         assert!(versions.stale(&tags(&["note:3:title"]), since));
         assert!(!versions.stale(&tags(&["note:7"]), since));
