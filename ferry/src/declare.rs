@@ -22,7 +22,7 @@ use crate::tag::Tag;
 /// ferry::revalidate([NOTE.child(7)]);
 /// ```
 pub fn revalidate(tags: impl IntoIterator<Item = Tag>) {
-    if use_context::<InRead>().is_some() {
+    if use_context::<InRead>().is_some_and(|read| read.0) {
         tracing::error!(
             "ferry::revalidate called inside a #[ferry::read]: ignored (a read \
              changes nothing; make the function a #[ferry::mutation])"
@@ -32,12 +32,12 @@ pub fn revalidate(tags: impl IntoIterator<Item = Tag>) {
     declare(&Revalidation::tags(tags));
 }
 
-/// Marks the call being served as a read.
+/// Whether a read's body is running.
 #[derive(Clone, Copy)]
-struct InRead;
+struct InRead(bool);
 
-pub(crate) fn enter_read() {
-    provide_context(InRead);
+pub(crate) fn mark_read(reading: bool) {
+    provide_context(InRead(reading));
 }
 
 pub(crate) fn declare(revalidation: &Revalidation) {

@@ -3,11 +3,17 @@
 
 use crate::Revalidation;
 
-/// First statement of a read: marks the call, so a revalidation inside it
-/// is refused.
+/// Before a read's body: marks the call, so a revalidation inside it is
+/// refused.
 pub fn enter_read() {
     #[cfg(feature = "ssr")]
-    crate::declare::enter_read();
+    crate::declare::mark_read(true);
+}
+
+/// After a read's body: whatever called it may revalidate again.
+pub fn leave_read() {
+    #[cfg(feature = "ssr")]
+    crate::declare::mark_read(false);
 }
 
 /// Last step of a mutation: a success declares what it changed; a failure

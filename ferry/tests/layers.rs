@@ -33,6 +33,22 @@ async fn a_mutation_names_its_tags_and_a_read_names_none() {
 }
 
 #[tokio::test]
+async fn a_mutation_that_calls_a_read_still_revalidates() {
+    let app = TestApp::with(|_| ());
+    let reply = app.call("/api/notes/add_after_reading", "text=x").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let mut declared: Vec<&str> = reply
+        .headers
+        .get_all(REVALIDATE)
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    declared.sort_unstable();
+    declared.dedup(); // add_note, a mutation called as a function, declares `note` too
+    assert_eq!(declared, ["note", "visitor"]);
+}
+
+#[tokio::test]
 async fn failed_calls_get_their_real_status() {
     let app = TestApp::with(|_| ());
     let missing = app.call("/api/notes/add", "").await;

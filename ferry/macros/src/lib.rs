@@ -24,9 +24,26 @@ pub fn read(attr: TokenStream, item: TokenStream) -> TokenStream {
     };
     let mut function = parse_macro_input!(item as ItemFn);
     let name = struct_name(&args, &function);
-    let mut first: Vec<syn::Stmt> = vec![syn::parse_quote!(::ferry::__private::enter_read();)];
-    first.extend(record_arguments(&name, &function));
-    function.block.stmts.splice(0..0, first);
+    let output = match &function.sig.output {
+        ReturnType::Type(_, ty) => ty.clone(),
+        ReturnType::Default => {
+            let message = "a server function returns Result<T, E>";
+            return syn::Error::new_spanned(&function.sig, message)
+                .into_compile_error()
+                .into();
+        }
+    };
+    let record = record_arguments(&name, &function);
+    let body = &function.block;
+    // Marked as a read while its own body runs, and no longer after: a
+    // mutation that calls a read helper may still revalidate.
+    function.block = syn::parse_quote!({
+        #(#record)*
+        ::ferry::__private::enter_read();
+        let __ferry_result: #output = async #body.await;
+        ::ferry::__private::leave_read();
+        __ferry_result
+    });
     let register = register_read(&name);
     let server = server(&args, quote!(::ferry::ReadClient), &function);
     quote!(#server #register).into()

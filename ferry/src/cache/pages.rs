@@ -128,6 +128,7 @@ pub(crate) fn key_of(request: &Request) -> Option<String> {
     if request.method() != Method::GET
         || headers.contains_key(COOKIE)
         || headers.contains_key(AUTHORIZATION)
+        || crate::inline::capture::requested(request)
     {
         return None;
     }

@@ -37,13 +37,16 @@ mod imp {
         current: Option<u64>,
         /// Whether that poll only finds out which reads it makes.
         discovering: bool,
-        /// Answers the last mutation brought, each served once, with the
-        /// sequence number of each.
-        answers: HashMap<ReadKey, (Local, u64)>,
+        /// Answers the last mutations brought, each served once, with its
+        /// sequence number and when it arrived (ms since the epoch).
+        answers: HashMap<ReadKey, (Local, u64, f64)>,
         /// The newest sequence number each read was answered with, so an
         /// older answer arriving late is never shown.
         seen: HashMap<ReadKey, u64>,
     }
+
+    /// How long an answer a mutation brought waits for its refetch.
+    const ANSWER_LIFETIME_MS: f64 = 5_000.0;
 
     thread_local! {
         static REGISTRY: RefCell<Registry> = RefCell::default();
@@ -180,19 +183,19 @@ mod imp {
     /// refetches instead.
     pub fn keep_answers(answers: Vec<Answer>) {
         REGISTRY.with_borrow_mut(|r| {
+            let now = js_sys::Date::now();
             for answer in answers {
-                if r.seen
-                    .get(&answer.key)
-                    .is_some_and(|seen| *seen >= answer.sequence)
-                {
-                    continue;
+                let shown = r.seen.get(&answer.key).copied().unwrap_or_default();
+                let waiting = r.answers.get(&answer.key).map_or(0, |(_, v, _)| *v);
+                if shown.max(waiting) >= answer.sequence {
+                    continue; // a newer answer is shown, or waiting to be
                 }
                 let local = Local {
                     status: answer.status,
                     headers: http::HeaderMap::new(),
                     body: answer.data.into(),
                 };
-                r.answers.insert(answer.key, (local, answer.sequence));
+                r.answers.insert(answer.key, (local, answer.sequence, now));
             }
         });
     }
@@ -200,7 +203,12 @@ mod imp {
     /// The answer a mutation brought for this read, once.
     pub fn take_answer(key: &ReadKey) -> Option<Local> {
         REGISTRY.with_borrow_mut(|r| {
-            let (local, sequence) = r.answers.remove(key)?;
+            let (local, sequence, arrived) = r.answers.remove(key)?;
+            // Only the refetches a mutation causes take its answers, at once;
+            // one left waiting (its query went away) is not served later.
+            if js_sys::Date::now() - arrived > ANSWER_LIFETIME_MS {
+                return None;
+            }
             r.seen.insert(key.clone(), sequence);
             Some(local)
         })

@@ -39,6 +39,11 @@ impl Capture {
     }
 }
 
+/// Whether a request's render is to learn its reads (it must really render).
+pub(crate) fn requested<B>(request: &axum::http::Request<B>) -> bool {
+    request.extensions().get::<Capture>().is_some()
+}
+
 /// The capture on the current request, if its render is to learn its reads.
 pub(crate) fn current() -> Option<Capture> {
     leptos::prelude::use_context::<axum::http::request::Parts>()?

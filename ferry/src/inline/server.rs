@@ -20,6 +20,7 @@ use axum::http::header::{
 };
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::Response;
+use futures::StreamExt as _;
 use leptos::server_fn::redirect::REDIRECT_HEADER;
 use tower::{Layer, Service, ServiceExt as _};
 
@@ -33,6 +34,10 @@ use crate::tag::Tag;
 const MAX_ANSWER_BYTES: usize = 256 * 1024;
 /// The most all the answers of one response may weigh together.
 const MAX_ANSWERS_BYTES: usize = 512 * 1024;
+/// The most reads one mutation runs inline.
+const MAX_READS: usize = 32;
+/// How many of them run at once.
+const CONCURRENT_READS: usize = 4;
 
 /// Wraps the router below the rate limit and above the cache, so that a
 /// mutation's revalidation has reached the cache before its reads run.
@@ -217,11 +222,12 @@ where
         return response; // a failed call revalidates nothing, and carries nothing
     }
     let revalidation = Revalidation::from_header(joined(response.headers(), REVALIDATE).as_deref());
-    let mut due: Vec<ReadKey> = held
-        .into_iter()
-        .filter(|h| revalidation.covers(&tags_of(&h.tags)))
-        .map(|h| h.key)
-        .collect();
+    let mut due: Vec<ReadKey> = Vec::new();
+    for held in held {
+        if revalidation.covers(&tags_of(&held.tags)) && !due.contains(&held.key) {
+            due.push(held.key);
+        }
+    }
     let cookies = caller.cookies_after(&response);
     if let Some(target) = redirect_target(&response) {
         for key in reads_of_page(router.clone(), target, &caller, cookies.clone()).await {
@@ -231,6 +237,8 @@ where
         }
     }
     due.retain(|key| known.reads.contains(key.path.as_str()));
+    // A page holds a handful of reads; past that, the rest refetch.
+    due.truncate(MAX_READS);
     if due.is_empty() {
         return response;
     }
@@ -243,14 +251,19 @@ where
             &known.sequence,
         )
     });
+    // A few at a time, and none started once the byte budget is spent.
+    let mut runs = futures::stream::iter(runs).buffered(CONCURRENT_READS);
     let mut answers = Vec::new();
     let mut weight = 0;
-    for answer in futures::future::join_all(runs).await.into_iter().flatten() {
+    while let Some(answer) = runs.next().await {
+        let Some(answer) = answer else { continue };
         weight += answer.data.len();
-        if weight <= MAX_ANSWERS_BYTES {
-            answers.push(answer);
+        if weight > MAX_ANSWERS_BYTES {
+            break;
         }
+        answers.push(answer);
     }
+    drop(runs);
     append(response, &answers).await
 }
 

@@ -112,6 +112,16 @@ pub async fn get_note(n: usize) -> Result<String, ferry::Error> {
     note.ok_or_else(|| ferry::Error::not_found(format!("Note {n}")))
 }
 
+/// Adds a note after reading the list through the read itself, then
+/// revalidates one more tag: calling a read must not silence that.
+#[ferry::mutation(endpoint = "notes/add_after_reading", revalidates = [NOTE])]
+pub async fn add_after_reading(text: String) -> Result<usize, ferry::Error> {
+    let before = list_notes().await?.len();
+    let count = add_note(text).await?;
+    ferry::revalidate([VISITOR]);
+    Ok(count.max(before))
+}
+
 /// Adds a note and sends the browser to it.
 #[ferry::mutation(endpoint = "notes/add_and_show", revalidates = [NOTE])]
 pub async fn add_and_show(text: String) -> Result<usize, ferry::Error> {
