@@ -24,14 +24,9 @@ pub fn read(attr: TokenStream, item: TokenStream) -> TokenStream {
     };
     let mut function = parse_macro_input!(item as ItemFn);
     let name = struct_name(&args, &function);
-    let output = match &function.sig.output {
-        ReturnType::Type(_, ty) => ty.clone(),
-        ReturnType::Default => {
-            let message = "a server function returns Result<T, E>";
-            return syn::Error::new_spanned(&function.sig, message)
-                .into_compile_error()
-                .into();
-        }
+    let output = match output_type(&function) {
+        Ok(output) => output,
+        Err(err) => return err.into_compile_error().into(),
     };
     let record = record_arguments(&name, &function);
     let body = &function.block;
@@ -47,6 +42,17 @@ pub fn read(attr: TokenStream, item: TokenStream) -> TokenStream {
     let register = register_read(&name);
     let server = server(&args, quote!(::ferry::ReadClient), &function);
     quote!(#server #register).into()
+}
+
+/// What the function returns; a server function must say (`Result<T, E>`).
+fn output_type(function: &ItemFn) -> syn::Result<Box<syn::Type>> {
+    match &function.sig.output {
+        ReturnType::Type(_, ty) => Ok(ty.clone()),
+        ReturnType::Default => Err(syn::Error::new_spanned(
+            &function.sig,
+            "a server function returns Result<T, E>",
+        )),
+    }
 }
 
 /// The struct `#[server]` makes for the function, named as it names it.
@@ -119,14 +125,9 @@ pub fn mutation(attr: TokenStream, item: TokenStream) -> TokenStream {
         Err(err) => return err.into_compile_error().into(),
     };
     let mut function = parse_macro_input!(item as ItemFn);
-    let output = match &function.sig.output {
-        ReturnType::Type(_, ty) => ty.clone(),
-        ReturnType::Default => {
-            let message = "a server function returns Result<T, E>";
-            return syn::Error::new_spanned(&function.sig, message)
-                .into_compile_error()
-                .into();
-        }
+    let output = match output_type(&function) {
+        Ok(output) => output,
+        Err(err) => return err.into_compile_error().into(),
     };
     let revalidates = match &args.revalidates {
         Some(Revalidates::All) => quote!(::ferry::Revalidation::All),
