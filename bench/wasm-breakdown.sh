@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 #! Where the browser bundle's bytes go: twiggy on the release WASM as rustc
 #! writes it (names kept, before wasm-bindgen and wasm-opt), summed by crate
-#! and listed by function. Run after `cargo leptos build --release`.
+#! and listed by function. With `--split`, that is the main module, the one
+#! every first load fetches; the lazily loaded files are listed after it.
+#! Run after `cargo leptos build --release --split`.
 #! Usage: bench/wasm-breakdown.sh [rows]   (default 20)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 rows=${1:-20}
-wasm=$(ls target/front/wasm32-unknown-unknown/wasm-release/*.wasm 2>/dev/null | head -n1 || true)
-[ -n "$wasm" ] || { echo "wasm-breakdown: no release WASM; run cargo leptos build --release" >&2; exit 1; }
+release=target/front/wasm32-unknown-unknown/wasm-release
+wasm=$(ls "$release"/*_split.wasm "$release"/*.wasm 2>/dev/null | head -n1 || true)
+[ -n "$wasm" ] || { echo "wasm-breakdown: no release WASM; run cargo leptos build --release --split" >&2; exit 1; }
 command -v twiggy >/dev/null || { echo "wasm-breakdown: installing twiggy from crates.io" >&2; cargo install --quiet --locked twiggy; }
 
 twiggy top -n 1000000 -f csv "$wasm" | python3 -c '
@@ -51,3 +54,14 @@ for n, b in sorted(code, key=lambda kv: -kv[1])[:rows]:
     n = re.sub(r"\[[0-9a-f]+\]", "", n)
     print(f"| `{n[:110]}` | {b:,} |")
 ' "$rows"
+
+if ls target/site/pkg/split_*.wasm >/dev/null 2>&1; then
+  echo
+  echo "Loaded later, when a page first needs them (after wasm-opt, as served):"
+  echo
+  echo "| file | bytes | gzip |"
+  echo "|---|---|---|"
+  for file in target/site/pkg/split_*.wasm target/site/pkg/chunk_*.wasm; do
+    printf '| %s | %s | %s |\n' "$(basename "$file")" "$(wc -c <"$file")" "$(gzip -9 -c "$file" | wc -c)"
+  done
+fi

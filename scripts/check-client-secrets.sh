@@ -9,7 +9,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$root/scripts/lib.sh"
 server=$(release_binary)
 client=("$root"/target/site/pkg/*.wasm "$root"/target/site/pkg/*.js)
-[ -x "$server" ] && [ -f "${client[0]}" ] || { echo "secrets: build with cargo leptos build --release first" >&2; exit 1; }
+[ -x "$server" ] && [ -f "${client[0]}" ] || { echo "secrets: build with cargo leptos build --release --split first" >&2; exit 1; }
 
 needles=(
   ".db?mode=rwc"               # the default database URL

@@ -28,7 +28,7 @@ cargo package --quiet --allow-dirty -p ferry-macros -p ferry
 RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps -p ferry --features server,sqlx
 
 section "release build"
-cargo leptos build --release
+cargo leptos build --release --split
 
 section "server-only code kept out of the browser bundle"
 scripts/check-client-secrets.sh

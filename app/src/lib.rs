@@ -7,6 +7,7 @@ pub mod components;
 pub mod counter;
 pub mod money;
 pub mod orders;
+pub mod routes;
 pub mod shell;
 pub mod site;
 
@@ -22,16 +23,16 @@ use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-use cart::views::{provide_cart, CartPage, SiteHeader};
-use catalog::views::{CatalogPage, ProductPage};
-use counter::views::CounterPage;
-use orders::views::OrderPage;
+use cart::views::{provide_cart, SiteHeader};
+use catalog::views::CatalogPage;
 pub use shell::shell;
 use shell::NotFound;
 
-/// The route table. Every route renders asynchronously: the server waits for
-/// the page's data and sends it whole, so it is complete without JavaScript
-/// and its status (404 for a missing product) is known before it is sent.
+/// The route table. `/` is in the main WASM file; the other pages load
+/// their code when first shown (see [`routes`]). Every route renders
+/// asynchronously: the server waits for the page's data and sends it whole,
+/// so it is complete without JavaScript and its status (404 for a missing
+/// product) is known before it is sent.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -43,10 +44,10 @@ pub fn App() -> impl IntoView {
             <main>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=CatalogPage ssr=SsrMode::Async />
-                    <Route path=path!("/products/:id") view=ProductPage ssr=SsrMode::Async />
-                    <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async />
-                    <Route path=path!("/orders/:id") view=OrderPage ssr=SsrMode::Async />
-                    <Route path=path!("/counter") view=CounterPage ssr=SsrMode::Async />
+                    <Route path=path!("/products/:id") view=routes::product() ssr=SsrMode::Async />
+                    <Route path=path!("/cart") view=routes::cart() ssr=SsrMode::Async />
+                    <Route path=path!("/orders/:id") view=routes::order() ssr=SsrMode::Async />
+                    <Route path=path!("/counter") view=routes::counter() ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>
