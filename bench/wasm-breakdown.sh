@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 #! Where the browser bundle's bytes go: twiggy on the release WASM as rustc
 #! writes it (names kept, before wasm-bindgen and wasm-opt), summed by crate
-#! and listed by function. With `--split`, that is the main module, the one
-#! every first load fetches; the lazily loaded files are listed after it.
+#! and listed by function, for the whole app (the main module and the
+#! lazily loaded pages together: after a split, functions moved out of the
+#! main module still look reachable to twiggy until wasm-opt removes them),
+#! then the files a split build loads later, as served.
 #! Run after `cargo leptos build --release --split`.
 #! Usage: bench/wasm-breakdown.sh [rows]   (default 20)
 set -euo pipefail
@@ -11,7 +13,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 rows=${1:-20}
 release=target/front/wasm32-unknown-unknown/wasm-release
-wasm=$(ls "$release"/*_split.wasm "$release"/*.wasm 2>/dev/null | head -n1 || true)
+wasm=$(ls "$release"/*.wasm 2>/dev/null | grep -v '_split\.wasm$' | head -n1 || true)
 [ -n "$wasm" ] || { echo "wasm-breakdown: no release WASM; run cargo leptos build --release --split" >&2; exit 1; }
 command -v twiggy >/dev/null || { echo "wasm-breakdown: installing twiggy from crates.io" >&2; cargo install --quiet --locked twiggy; }
 

@@ -1,6 +1,7 @@
 //! The cart page, its line controls, and the site header with its badge, all
 //! reading the one cart resource the app provides.
 
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 
 use super::{get_cart, Cart, CartLine, RemoveLine, SetQuantity};
@@ -57,11 +58,11 @@ pub fn CartPage() -> impl IntoView {
         <h1>"Your cart"</h1>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || cart.get().map(|result| match result {
-                Ok(cart) if cart.lines.is_empty() => view! {
+                Ok(cart) if cart.lines.is_empty() => EitherOf3::A(view! {
                     <p>"Your cart is empty. " <a href="/">"Browse the catalog"</a></p>
-                }.into_any(),
-                Ok(cart) => view! { <CartTable cart set remove checkout /> }.into_any(),
-                Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }),
+                Ok(cart) => EitherOf3::B(view! { <CartTable cart set remove checkout /> }),
+                Err(error) => EitherOf3::C(view! { <ErrorNotice error /> }),
             })}
         </Suspense>
     }

@@ -1,6 +1,7 @@
 //! The catalog's pages and the two ways to add to the cart: a form that
 //! works without JavaScript, and a quick-add button that needs it.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -22,12 +23,12 @@ pub fn CatalogPage() -> impl IntoView {
         <h1>"Catalog"</h1>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || products.get().map(|result| match result {
-                Ok(products) => view! {
+                Ok(products) => Either::Left(view! {
                     <div class="grid">
                         {products.into_iter().map(|product| view! { <ProductCard product add hydrated /> }).collect_view()}
                     </div>
-                }.into_any(),
-                Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }),
+                Err(error) => Either::Right(view! { <ErrorNotice error /> }),
             })}
         </Suspense>
     }
@@ -85,9 +86,9 @@ pub fn ProductPage() -> impl IntoView {
             {move || product.get().map(|result| match result {
                 Ok(product) => {
                     let in_cart = in_cart(product.id);
-                    view! { <ProductDetails product in_cart add hydrated /> }.into_any()
+                    Either::Left(view! { <ProductDetails product in_cart add hydrated /> })
                 }
-                Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                Err(error) => Either::Right(view! { <ErrorNotice error /> }),
             })}
         </Suspense>
     }

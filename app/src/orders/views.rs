@@ -1,5 +1,6 @@
 //! Checkout's button and the order confirmation page.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use super::{get_order, Checkout, Order, OrderId};
@@ -40,8 +41,8 @@ pub fn OrderPage() -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || order.get().map(|result| match result {
-                Ok(order) => view! { <OrderDetails order /> }.into_any(),
-                Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                Ok(order) => Either::Left(view! { <OrderDetails order /> }),
+                Err(error) => Either::Right(view! { <ErrorNotice error /> }),
             })}
         </Suspense>
     }
