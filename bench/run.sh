@@ -14,7 +14,12 @@
 #! - no lost updates: 2,000 add-to-cart calls at once for one cart must end
 #!   with exactly 2,000 units (without the shop: 2,000 counter adds);
 #! - first-load bytes of `/` as served (gzip and brotli): scripts, WASM and
-#!   stylesheet, against the 54,000-byte gzip target;
+#!   stylesheet, against the 130,000-byte gzip target (below Next.js);
+#! - the Leptos floor: the first-load bytes of the smallest Leptos app that
+#!   routes, shows a query and posts a form (bench/leptos-floor.sh);
+#! - time to interactive of `/` in Chromium with 4x CPU throttling on a
+#!   Slow 3G network (bench/first-load.cjs), beside the same page served
+#!   with no script;
 #! - the dev loop (bench/devloop.sh; BENCH_SKIP_DEV_LOOP=1 skips it).
 #! Prints one table and writes it, with a chart, to target/bench/.
 set -euo pipefail
@@ -36,7 +41,7 @@ ulimit -n 16384 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 need_wrk
 echo "bench: building the release app and the bench tools" >&2
-cargo leptos build --release --precompress >"$out/build.log" 2>&1 || { tail -30 "$out/build.log"; exit 1; }
+cargo leptos build --release --split --precompress >"$out/build.log" 2>&1 || { tail -30 "$out/build.log"; exit 1; }
 scripts/gzip-best.sh
 cargo build --release --quiet -p bench
 tools=target/release/bench
@@ -104,6 +109,10 @@ fi
 
 echo "bench: first-load bytes of /" >&2
 first_load "http://$addr" >"$out/bytes.txt"
+echo "bench: what Leptos alone weighs (bench/leptos-floor)" >&2
+bench/leptos-floor.sh >"$out/floor-bytes.txt"
+echo "bench: time to interactive of / (Chromium, 4x CPU throttling, Slow 3G)" >&2
+node bench/first-load.cjs "http://$addr" 3 >"$out/tti.txt"
 
 if [ "${BENCH_SKIP_DEV_LOOP:-0}" != 1 ]; then
   kill "$server" "$floor" 2>/dev/null || true
