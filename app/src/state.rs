@@ -22,6 +22,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Signs the cart cookie; from configuration (see `session-key`).
     pub session_key: SessionKey,
+    /// Set once the server begins to shut down: `/readyz` answers 503.
+    pub draining: ferry::Draining,
 }
 
 impl AppState {
@@ -34,6 +36,7 @@ impl AppState {
             pool,
             secure_cookies: false,
             session_key: SessionKey::random(),
+            draining: ferry::Draining::default(),
         }
     }
 }

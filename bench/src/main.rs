@@ -3,9 +3,13 @@
 //!   string of the given size, as the baseline for server-side rendering;
 //! - `burst <addr> <path> <cookie> <n> <body>...`: `n` POSTs sent at once
 //!   (bodies used in turn), printing how many were answered 200;
+//! - `overload <addr> <path> <cookie> <connections> <seconds>`: load past
+//!   capacity, printing the admitted requests' p50 and p99 apart from the
+//!   refused ones;
 //! - `sql <database-url> <statement>`: runs one statement, for fixtures.
 
 mod burst;
+mod overload;
 
 use std::process::ExitCode;
 
@@ -15,9 +19,11 @@ async fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("floor") if args.len() == 3 => floor(&args[1], &args[2]).await,
         Some("burst") if args.len() >= 6 => burst::run(&args[1..]).await,
+        Some("overload") if args.len() == 6 => overload::run(&args[1..]).await,
         Some("sql") if args.len() == 3 => sql(&args[1], &args[2]).await,
         _ => Err(
             "usage: bench floor <addr> <bytes> | burst <addr> <path> <cookie> <n> <body>... \
+                  | overload <addr> <path> <cookie> <connections> <seconds> \
                   | sql <database-url> <statement>"
                 .to_owned(),
         ),

@@ -15,7 +15,8 @@ use crate::settings::Settings;
 
 /// Ferry's server side, configured once. [`Ferry::install`] wraps an app's
 /// router (its pages, server functions and own routes) in, from the outside
-/// in: request ids, the per-call log lines and metrics, the rate limit, the
+/// in: request ids, the per-call log lines and metrics, the bound on
+/// requests in flight and the request timeout, the rate limit, the
 /// server's cache, the same-origin check, the body limit, and the layers
 /// that give failed calls their real status. It also answers unknown paths
 /// under the server-function prefix with a 404, and serves `/metrics` where
@@ -30,7 +31,8 @@ use crate::settings::Settings;
 ///
 /// In a Leptos app, install it on the router that `leptos_routes` built,
 /// and serve it with the peers' addresses (for the rate limit and trusted
-/// proxies):
+/// proxies). `axum::serve` does that; [`crate::Server`] (feature `serve`)
+/// does it with timeouts for slow clients and a shutdown that ends:
 ///
 /// ```no_run
 /// use axum::Router;
@@ -169,6 +171,13 @@ impl Ferry {
             Some(limit) => router.layer(limit),
             None => router,
         };
+        // Inside the logs and metrics, so a refused or timed-out request is
+        // counted and has an id like any other.
+        let router = crate::overload::layer(
+            router,
+            self.settings.request_timeout,
+            self.settings.max_in_flight,
+        );
         let observe = crate::observe::Observe {
             #[cfg(feature = "metrics")]
             metrics: self.metrics.clone(),

@@ -110,6 +110,8 @@ mod install;
 #[cfg(feature = "ssr")]
 mod observe;
 #[cfg(feature = "ssr")]
+mod overload;
+#[cfg(feature = "ssr")]
 pub mod request_id;
 #[cfg(feature = "ssr")]
 pub mod security;
@@ -126,6 +128,8 @@ pub mod logging;
 pub mod metrics;
 #[cfg(feature = "ratelimit")]
 pub mod ratelimit;
+#[cfg(feature = "serve")]
+mod serve;
 #[cfg(feature = "sqlx")]
 mod sql;
 
@@ -145,6 +149,8 @@ pub use install::Ferry;
 pub use outcome::Outcome;
 pub use query::{cache_page, private_query, query, query_with};
 pub use revalidate::Revalidation;
+#[cfg(feature = "serve")]
+pub use serve::{Draining, ServeSettings, Server, shutdown_signal};
 #[cfg(feature = "ssr")]
 pub use settings::Settings;
 pub use tag::{InvalidTag, Tag, tags_match};

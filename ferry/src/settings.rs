@@ -1,6 +1,8 @@
 //! Everything ferry's server side can be told, in one struct with safe
 //! defaults.
 
+use std::time::Duration;
+
 use leptos::config::Env;
 
 #[cfg(feature = "cache")]
@@ -33,6 +35,14 @@ pub struct Settings {
     pub body_limit: usize,
     /// Who may send state-changing requests besides the site itself.
     pub same_origin: SameOrigin,
+    /// How long a request may take to produce its response (default 30 s);
+    /// a slower one answers 503. `None` for no limit. A streamed body is
+    /// not timed once its headers are sent.
+    pub request_timeout: Option<Duration>,
+    /// How many requests may be in flight at once (default 512); the next
+    /// one answers 503 with `Retry-After` at once rather than queueing.
+    /// `None` for no bound.
+    pub max_in_flight: Option<usize>,
     /// Requests per client address (default 50 a second, bursts of 100);
     /// `None` for no limit.
     #[cfg(feature = "ratelimit")]
@@ -55,6 +65,8 @@ impl Default for Settings {
             development: false,
             body_limit: 1 << 20,
             same_origin: SameOrigin::default(),
+            request_timeout: Some(Duration::from_secs(30)),
+            max_in_flight: Some(512),
             #[cfg(feature = "ratelimit")]
             rate_limit: Some(RateLimit {
                 per_second: 50,

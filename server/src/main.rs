@@ -3,7 +3,6 @@
 use std::process::ExitCode;
 
 use app::session::SessionKey;
-use axum::serve::ListenerExt;
 use ferry::metrics::Metrics;
 use leptos::prelude::LeptosOptions;
 use server::config::{Config, MetricsAt};
@@ -47,13 +46,11 @@ async fn serve(config: Config) -> Result<(), String> {
         .map_err(|e| format!("cannot open the database for writing (database-url): {e}"))?;
     state.secure_cookies = config.cookie_secure;
     state.session_key = session_key(&config)?;
+    let server = ferry::Server::new(server::settings::serve_settings(&config));
+    state.draining = server.draining();
     let listener = TcpListener::bind(config.site_addr)
         .await
-        .map_err(|e| format!("cannot listen on {} (site-addr): {e}", config.site_addr))?
-        // Small streamed writes would otherwise wait on delayed ACKs (~40 ms).
-        .tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
+        .map_err(|e| format!("cannot listen on {} (site-addr): {e}", config.site_addr))?;
     tracing::info!("listening on http://{}", config.site_addr);
     let ferry = ferry::Ferry::new(server::settings::ferry_settings(&config, &options));
     if let MetricsAt::Address(addr) = config.metrics {
@@ -61,13 +58,10 @@ async fn serve(config: Config) -> Result<(), String> {
     }
     let app = server::router::router(state, &ferry);
     // The peer address lets the same-origin check recognise trusted proxies.
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(|e| format!("server stopped: {e}"))
+    server
+        .serve(listener, app, ferry::shutdown_signal())
+        .await
+        .map_err(|e| format!("server stopped: {e}"))
 }
 
 /// `/metrics` on its own listener (an internal address), beside the site.
@@ -125,23 +119,4 @@ fn session_key(config: &Config) -> Result<SessionKey, String> {
         path.display()
     );
     SessionKey::new(&key_text).map_err(|e| format!("a generated session key: {e}"))
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down");
 }

@@ -43,8 +43,18 @@ fn watch_pool(ferry: &Ferry, pool: &sqlx::SqlitePool) {
     );
 }
 
-/// Ready when the database answers; load balancers send traffic only then.
-async fn ready(State(pool): State<sqlx::SqlitePool>) -> (StatusCode, &'static str) {
+/// Ready when the database answers and the server is not shutting down;
+/// load balancers send traffic only then.
+async fn ready(
+    State(pool): State<sqlx::SqlitePool>,
+    State(draining): State<ferry::Draining>,
+) -> (StatusCode, &'static str) {
+    if draining.is_draining() {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not ready: shutting down\n",
+        );
+    }
     match app::db::ping(&pool).await {
         Ok(()) => (StatusCode::OK, "ready\n"),
         Err(err) => {

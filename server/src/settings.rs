@@ -17,6 +17,8 @@ pub fn ferry_settings(config: &Config, options: &LeptosOptions) -> ferry::Settin
         trusted_proxies: Arc::new(config.trusted_proxies.clone()),
     };
     settings.body_limit = config.body_limit;
+    settings.request_timeout = config.request_timeout;
+    settings.max_in_flight = config.max_in_flight;
     settings.rate_limit = Some(RateLimit {
         per_second: config.rate_per_second,
         burst: config.rate_burst,
@@ -30,5 +32,14 @@ pub fn ferry_settings(config: &Config, options: &LeptosOptions) -> ferry::Settin
             cache
         }
     };
+    settings
+}
+
+/// How the server treats connections, for this configuration.
+pub fn serve_settings(config: &Config) -> ferry::ServeSettings {
+    let mut settings = ferry::ServeSettings::default();
+    settings.header_read_timeout = config.header_read_timeout;
+    settings.drain = config.drain_timeout;
+    settings.shutdown_delay = config.shutdown_delay;
     settings
 }

@@ -1,5 +1,6 @@
-//! The real server binary: it refuses a bad configuration in one line, and it
-//! serves the rendered page on the address it is given.
+//! The real server binary: it refuses a bad configuration in one line, it
+//! serves the rendered page on the address it is given, and SIGTERM ends it
+//! in order.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -122,15 +123,63 @@ fn it_serves_the_rendered_page_on_the_given_address() {
         .spawn()
         .unwrap();
     let _running = Running(child);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let response = loop {
-        match get(port, "/") {
-            Ok(response) => break response,
-            Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
-            Err(e) => panic!("server never answered on port {port}: {e}"),
-        }
-    };
+    let response = wait_until_up(port, "/");
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     let title = format!("<title>{}</title>", app::site::TITLE);
     assert!(response.contains(&title), "{response}");
+}
+
+/// Waits until the server answers `path`, or panics after 20 s.
+fn wait_until_up(port: u16, path: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        match get(port, path) {
+            Ok(response) => return response,
+            Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
+            Err(e) => panic!("server never answered on port {port}: {e}"),
+        }
+    }
+}
+
+#[test]
+fn sigterm_turns_readiness_off_then_the_server_exits_within_its_drain_time() {
+    let port = free_port();
+    let dir = tempfile::tempdir().unwrap();
+    let child = server()
+        .current_dir(dir.path())
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("APP_SHUTDOWN_DELAY", "1")
+        .env("APP_DRAIN_TIMEOUT", "2")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut running = Running(child);
+    assert!(wait_until_up(port, "/readyz").starts_with("HTTP/1.1 200"));
+    // A client that opens a connection and never sends a request.
+    let _silent = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let terminated = Command::new("kill")
+        .args(["-TERM", &running.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(terminated.success());
+    let started = Instant::now();
+    std::thread::sleep(Duration::from_millis(200));
+    let ready = get(port, "/readyz").unwrap();
+    assert!(ready.starts_with("HTTP/1.1 503"), "{ready}");
+    let status = loop {
+        if let Some(status) = running.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "still running 5 s after SIGTERM (delay 1 s, drain 2 s)"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status}");
+    assert!(
+        get(port, "/healthz").is_err(),
+        "new connections are refused"
+    );
 }

@@ -87,7 +87,37 @@ pub(super) const CACHE: Key = Key {
     default: "64",
     expected: "a whole number of MiB of kept pages (0 turns the cache off)",
 };
-pub(super) const KEYS: [&Key; 13] = [
+pub(super) const HEADER_READ_TIMEOUT: Key = Key {
+    name: "header-read-timeout",
+    env: "APP_HEADER_READ_TIMEOUT",
+    default: "10",
+    expected: "a number of seconds above 0, such as 10 or 0.5",
+};
+pub(super) const REQUEST_TIMEOUT: Key = Key {
+    name: "request-timeout",
+    env: "APP_REQUEST_TIMEOUT",
+    default: "30",
+    expected: "a number of seconds, such as 30 or 0.5 (0 turns the limit off)",
+};
+pub(super) const MAX_IN_FLIGHT: Key = Key {
+    name: "max-in-flight",
+    env: "APP_MAX_IN_FLIGHT",
+    default: "512",
+    expected: "a whole number of requests (0 turns the bound off)",
+};
+pub(super) const DRAIN_TIMEOUT: Key = Key {
+    name: "drain-timeout",
+    env: "APP_DRAIN_TIMEOUT",
+    default: "10",
+    expected: "a number of seconds, such as 10 or 0.5",
+};
+pub(super) const SHUTDOWN_DELAY: Key = Key {
+    name: "shutdown-delay",
+    env: "APP_SHUTDOWN_DELAY",
+    default: "0",
+    expected: "a number of seconds, such as 0 or 5",
+};
+pub(super) const KEYS: [&Key; 18] = [
     &SESSION_KEY,
     &RATE_PER_SECOND,
     &RATE_BURST,
@@ -101,4 +131,9 @@ pub(super) const KEYS: [&Key; 13] = [
     &TRUSTED_PROXIES,
     &BODY_LIMIT,
     &CACHE,
+    &HEADER_READ_TIMEOUT,
+    &REQUEST_TIMEOUT,
+    &MAX_IN_FLIGHT,
+    &DRAIN_TIMEOUT,
+    &SHUTDOWN_DELAY,
 ];

@@ -4,13 +4,14 @@
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::time::Duration;
 
 use tracing_subscriber::EnvFilter;
 
 mod keys;
 mod values;
 use keys::*;
-pub use values::{LogFormatSetting, MetricsAt, Secret};
+pub use values::{LogFormatSetting, MetricsAt, Seconds, Secret};
 
 /// The file read when `APP_CONFIG` does not name another.
 pub const DEFAULT_PATH: &str = "Leptos.toml";
@@ -46,6 +47,21 @@ pub struct Config {
     /// MiB of pages kept for every visitor (`cache`, `APP_CACHE`); 0 turns
     /// the server's cache off, cached reads included.
     pub cache_mib: u64,
+    /// How long a connection may take to send a request's headers, idle
+    /// keep-alive included (`header-read-timeout`, `APP_HEADER_READ_TIMEOUT`).
+    pub header_read_timeout: Duration,
+    /// How long a request may take to answer (`request-timeout`,
+    /// `APP_REQUEST_TIMEOUT`); `None` for no limit.
+    pub request_timeout: Option<Duration>,
+    /// Requests in flight at once (`max-in-flight`, `APP_MAX_IN_FLIGHT`);
+    /// `None` for no bound.
+    pub max_in_flight: Option<usize>,
+    /// How long a shutdown waits for requests in flight (`drain-timeout`,
+    /// `APP_DRAIN_TIMEOUT`).
+    pub drain_timeout: Duration,
+    /// How long the server still accepts connections once a shutdown
+    /// begins, with `/readyz` answering 503 (`shutdown-delay`, `APP_SHUTDOWN_DELAY`).
+    pub shutdown_delay: Duration,
     /// The secret that signs session cookies (`session-key`, `APP_SESSION_KEY`).
     pub session_key: Option<Secret>,
     /// Production mode (`LEPTOS_ENV=PROD`): a missing session key is an error.
@@ -120,6 +136,16 @@ impl Config {
             rate_per_second: source.parsed(&RATE_PER_SECOND, |_| true)?,
             rate_burst: source.parsed(&RATE_BURST, |_| true)?,
             cache_mib: source.parsed(&CACHE, |mib| *mib <= 1 << 20)?,
+            header_read_timeout: source
+                .parsed(&HEADER_READ_TIMEOUT, |s: &Seconds| !s.0.is_zero())?
+                .0,
+            request_timeout: source
+                .parsed(&REQUEST_TIMEOUT, |_: &Seconds| true)?
+                .or_off(),
+            max_in_flight: Some(source.parsed(&MAX_IN_FLIGHT, |_: &usize| true)?)
+                .filter(|n| *n > 0),
+            drain_timeout: source.parsed(&DRAIN_TIMEOUT, |_: &Seconds| true)?.0,
+            shutdown_delay: source.parsed(&SHUTDOWN_DELAY, |_: &Seconds| true)?.0,
             session_key,
             production,
         })

@@ -129,3 +129,35 @@ fn the_session_key_never_shows_in_debug_output() {
     let printed = format!("{config:?}");
     assert!(!printed.contains(secret), "{printed}");
 }
+
+#[test]
+fn connection_limits_have_defaults_and_take_seconds_with_fractions() {
+    let config = Config::load(Path::new("/nonexistent/Leptos.toml"), no_env).unwrap();
+    assert_eq!(config.header_read_timeout, Duration::from_secs(10));
+    assert_eq!(config.request_timeout, Some(Duration::from_secs(30)));
+    assert_eq!(config.max_in_flight, Some(512));
+    assert_eq!(config.drain_timeout, Duration::from_secs(10));
+    assert_eq!(config.shutdown_delay, Duration::ZERO);
+    let (_dir, path) = write(
+        "header-read-timeout = \"0.5\"\nrequest-timeout = 0\nmax-in-flight = 0\ndrain-timeout = 25\n",
+    );
+    let config = Config::load(&path, no_env).unwrap();
+    assert_eq!(config.header_read_timeout, Duration::from_millis(500));
+    assert_eq!((config.request_timeout, config.max_in_flight), (None, None));
+    assert_eq!(config.drain_timeout, Duration::from_secs(25));
+}
+
+#[test]
+fn a_connection_limit_out_of_range_is_refused() {
+    for (key, value) in [
+        ("header-read-timeout", "0"),
+        ("header-read-timeout", "-1"),
+        ("request-timeout", "soon"),
+        ("drain-timeout", "7200"),
+        ("max-in-flight", "-5"),
+    ] {
+        let (_dir, path) = write(&format!("{key} = \"{value}\"\n"));
+        let message = Config::load(&path, no_env).unwrap_err().to_string();
+        assert!(message.contains(&format!("`{key}`")), "{message}");
+    }
+}

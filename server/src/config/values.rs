@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::str::FromStr;
+use std::time::Duration;
 
 use ferry::logging::LogFormat;
 
@@ -123,5 +124,28 @@ mod tests {
         let text = format!("{secret:?}");
         assert!(!text.contains("hunter2"), "{text}");
         assert!(text.contains("redacted"));
+    }
+}
+
+/// A time in seconds, fractions allowed (`0.5`), up to an hour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seconds(pub Duration);
+
+impl FromStr for Seconds {
+    type Err = ();
+
+    fn from_str(text: &str) -> Result<Self, ()> {
+        let seconds: f64 = text.parse().map_err(|_| ())?;
+        if !(0.0..=3600.0).contains(&seconds) {
+            return Err(());
+        }
+        Ok(Self(Duration::from_secs_f64(seconds)))
+    }
+}
+
+impl Seconds {
+    /// `None` for zero: the key's way of saying "no limit".
+    pub fn or_off(self) -> Option<Duration> {
+        (!self.0.is_zero()).then_some(self.0)
     }
 }

@@ -1,0 +1,229 @@
+//! [`Server`]: serves an axum router as production needs it. A client that
+//! sends its request's headers too slowly, or leaves a keep-alive
+//! connection idle, is cut off; a shutdown stops accepting, turns
+//! readiness off, lets the requests in flight finish and returns within a
+//! set time whatever the clients do. Built on hyper's HTTP/1 connection
+//! and hyper-util's graceful shutdown: `axum::serve` sets no timeout and
+//! waits for every connection to close, however long that takes.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::ConnectInfo;
+use futures::FutureExt as _;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::{TcpListener, TcpStream};
+use tower::ServiceExt as _;
+
+/// How long a connection may take over a request, and how long a shutdown
+/// waits for the requests in flight.
+///
+/// ```
+/// let mut settings = ferry::ServeSettings::default();
+/// settings.drain = std::time::Duration::from_secs(25); // the orchestrator waits 30
+/// assert_eq!(settings.header_read_timeout.as_secs(), 10);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ServeSettings {
+    /// The time a connection has to send a request's headers, counted from
+    /// when it starts waiting for them (default 10 s). hyper starts that
+    /// wait as soon as the previous response is sent, so this is also how
+    /// long an idle keep-alive connection stays open.
+    pub header_read_timeout: Duration,
+    /// How long the server keeps accepting connections once a shutdown
+    /// begins, answering readiness checks with 503 meanwhile, so that a
+    /// load balancer that polls them stops sending first (default 0:
+    /// refuse new connections at once). Behind Kubernetes, a few seconds.
+    pub shutdown_delay: Duration,
+    /// How long a shutdown waits for requests in flight before it closes
+    /// every connection still open (default 10 s).
+    pub drain: Duration,
+}
+
+impl Default for ServeSettings {
+    fn default() -> Self {
+        Self {
+            header_read_timeout: Duration::from_secs(10),
+            shutdown_delay: Duration::ZERO,
+            drain: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Whether the server has begun to shut down. A readiness check answers
+/// 503 from then on, so a load balancer stops sending new requests.
+///
+/// ```
+/// let server = ferry::Server::new(ferry::ServeSettings::default());
+/// let draining = server.draining();
+/// assert!(!draining.is_draining());
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Draining(Arc<AtomicBool>);
+
+impl Draining {
+    /// True once the shutdown has begun.
+    pub fn is_draining(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    fn start(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Serves an axum router over HTTP/1.1 with the limits in
+/// [`ServeSettings`], until a shutdown signal (see [`shutdown_signal`]).
+/// Handlers see the peer's address as `ConnectInfo<SocketAddr>`, as with
+/// `into_make_service_with_connect_info`.
+///
+/// ```no_run
+/// # async fn run() -> std::io::Result<()> {
+/// let server = ferry::Server::new(ferry::ServeSettings::default());
+/// let app = axum::Router::new();
+/// let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
+/// server.serve(listener, app, ferry::shutdown_signal()).await
+/// # }
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Server {
+    settings: ServeSettings,
+    draining: Draining,
+}
+
+impl Server {
+    /// A server with these limits.
+    ///
+    /// ```
+    /// let server = ferry::Server::new(ferry::ServeSettings::default());
+    /// ```
+    pub fn new(settings: ServeSettings) -> Self {
+        Self {
+            settings,
+            draining: Draining::default(),
+        }
+    }
+
+    /// The flag a readiness check reads (see [`Draining`]).
+    ///
+    /// ```
+    /// let draining = ferry::Server::default().draining();
+    /// ```
+    pub fn draining(&self) -> Draining {
+        self.draining.clone()
+    }
+
+    /// Accepts connections until `shutdown` resolves (and
+    /// [`ServeSettings::shutdown_delay`] more, with [`Draining`] set), then
+    /// drains: no new connection is accepted, idle ones close at once, requests in flight
+    /// finish (their connections close after the response), and after
+    /// [`ServeSettings::drain`] whatever is left is dropped.
+    pub async fn serve(
+        self,
+        listener: TcpListener,
+        app: Router,
+        shutdown: impl Future<Output = ()>,
+    ) -> std::io::Result<()> {
+        let graceful = GracefulShutdown::new();
+        let mut builder = hyper::server::conn::http1::Builder::new();
+        builder
+            .timer(TokioTimer::new())
+            .header_read_timeout(self.settings.header_read_timeout);
+        let draining = self.draining.clone();
+        let delay = self.settings.shutdown_delay;
+        let shutdown = async move {
+            shutdown.await;
+            draining.start();
+            tokio::time::sleep(delay).await;
+        };
+        tokio::pin!(shutdown);
+        loop {
+            tokio::select! {
+                accepted = listener.accept() => match accepted {
+                    Ok((tcp, peer)) => self.connection(&builder, &graceful, tcp, peer, app.clone()),
+                    Err(err) => refused(err).await,
+                },
+                () = &mut shutdown => break,
+            }
+        }
+        // Connections the kernel completed before the signal are served too:
+        // closing the listener would reset them before they were read.
+        while let Some(Ok((tcp, peer))) = listener.accept().now_or_never() {
+            self.connection(&builder, &graceful, tcp, peer, app.clone());
+        }
+        drop(listener);
+        tracing::info!(connections = graceful.count(), "draining");
+        if tokio::time::timeout(self.settings.drain, graceful.shutdown())
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                drain = ?self.settings.drain,
+                "drain time over: closing the connections still open"
+            );
+        }
+        Ok(())
+    }
+
+    fn connection(
+        &self,
+        builder: &hyper::server::conn::http1::Builder,
+        graceful: &GracefulShutdown,
+        tcp: TcpStream,
+        peer: SocketAddr,
+        app: Router,
+    ) {
+        // Small streamed writes would otherwise wait on delayed ACKs (~40 ms).
+        let _ = tcp.set_nodelay(true);
+        let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
+            request.extensions_mut().insert(ConnectInfo(peer));
+            app.clone().oneshot(request.map(axum::body::Body::new))
+        });
+        let connection = graceful.watch(builder.serve_connection(TokioIo::new(tcp), service));
+        tokio::spawn(async move {
+            if let Err(err) = connection.await {
+                tracing::debug!(%peer, %err, "connection closed with an error");
+            }
+        });
+    }
+}
+
+/// An accept that failed: out of file descriptors, most likely. Waiting a
+/// little lets connections close instead of spinning on the error.
+async fn refused(err: std::io::Error) {
+    tracing::warn!(%err, "cannot accept a connection");
+    tokio::time::sleep(Duration::from_millis(50)).await;
+}
+
+/// Resolves at the first SIGTERM (what orchestrators send) or Ctrl-C.
+///
+/// ```no_run
+/// # async fn run() {
+/// ferry::shutdown_signal().await;
+/// # }
+/// ```
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
