@@ -65,6 +65,36 @@ first_load_paths() {
   done | cat - <(echo "$paths") | sort -u
 }
 
+# process_size PID: resident memory in KiB and open file descriptors.
+process_size() {
+  echo "$(awk '/^VmRSS:/ {print $2}' "/proc/$1/status") $(ls "/proc/$1/fd" | wc -l)"
+}
+
+# soak PID BASE SECONDS: mixed reads (a visitor with a cookie) and writes
+# (add-to-cart) with wrk, 30 s of warm-up then SECONDS more. Prints the
+# process's size after the warm-up and at the end (RSS KiB, fds, each),
+# and the soak's requests/s.
+soak() {
+  local pid=$1 base=$2 seconds=$3 warm end
+  cat >"$out/soak.lua" <<LUA
+local n = 0
+request = function()
+  n = n + 1
+  if n % 4 == 0 then
+    return wrk.format("POST", "/api/cart/add", {
+      ["Content-Type"] = "application/x-www-form-urlencoded", ["Accept"] = "application/json",
+      ["Origin"] = "$base" }, "product_id=3&quantity=1")
+  end
+  return wrk.format("GET", "/", { ["Cookie"] = "bench=1" })
+end
+LUA
+  wrk -t2 -c"$connections" -d30s -s "$out/soak.lua" "$base/" >/dev/null
+  warm=$(process_size "$pid")
+  wrk -t2 -c"$connections" -d"${seconds}s" -s "$out/soak.lua" "$base/" >"$out/soak.wrk"
+  end=$(process_size "$pid")
+  echo "$warm $end $(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$out/soak.wrk") $seconds"
+}
+
 # report ANSWERED UNITS KEPT: the results as a Markdown table; KEPT is the
 # page cache's answer for `/` without cookies (`hit`, or empty when off).
 report() {
@@ -103,6 +133,14 @@ report() {
   if [ -f "$out/tti.txt" ]; then
     echo "| time to interactive of \`/\`, 4x CPU, Slow 3G: navigation to hydrated, ms | $(field tti 1) | the page with no script, to its load event: $(field tti 3) | $(awk -v a="$(field tti 1)" -v b="$(field tti 3)" 'BEGIN { printf "%.1f x", a / b }') | |"
     echo "| bytes received until then (HTML, CSS, JS, WASM, headers included) | $(field tti 2) | no script: $(field tti 4) | | |"
+  fi
+  if [ -f "$out/overload-128.txt" ]; then
+    echo "| past capacity (64 in flight at most), rendered \`/\`: admitted p50 / p99 ms at 128 clients | $(field overload-128 2) / $(field overload-128 3) | at 32 clients: $(field overload-32 2) / $(field overload-32 3) | | |"
+    echo "| the same: admitted / refused with 503 / failed, at 128 clients | $(field overload-128 1) / $(field overload-128 4) / $(field overload-128 5) | at 32: $(field overload-32 1) / $(field overload-32 4) / $(field overload-32 5) | | 0 failed |"
+  fi
+  if [ -f "$out/soak.txt" ]; then
+    echo "| soak, $(field soak 6) s of mixed reads and writes ($(field soak 5) requests/s): resident memory, MiB, at the end | $(awk '{printf "%.1f", $3 / 1024}' "$out/soak.txt") | after warm-up: $(awk '{printf "%.1f", $1 / 1024}' "$out/soak.txt") | $(pct "$(field soak 3)" "$(field soak 1)") | within a few % |"
+    echo "| the same: open file descriptors at the end | $(field soak 4) | after warm-up: $(field soak 2) | | |"
   fi
   if [ -f "$out/devloop.txt" ]; then
     echo "| dev loop: app-crate edit served, s | $(awk '{print $1}' "$out/devloop.txt") | target 5 | | ≤ 5 |"

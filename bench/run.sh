@@ -20,6 +20,11 @@
 #! - time to interactive of `/` in Chromium with 4x CPU throttling on a
 #!   Slow 3G network (bench/first-load.cjs), beside the same page served
 #!   with no script;
+#! - past capacity: with a bound of 64 requests in flight, the admitted
+#!   requests' p50 and p99 at 32 and at 128 clients, and the refused ones;
+#! - a soak of mixed reads and writes (BENCH_SOAK_SECONDS, default 120)
+#!   after 30 s of warm-up: resident memory and open file descriptors at
+#!   its end beside where they were after the warm-up;
 #! - the dev loop (bench/devloop.sh; BENCH_SKIP_DEV_LOOP=1 skips it).
 #! Prints one table and writes it, with a chart, to target/bench/.
 set -euo pipefail
@@ -48,7 +53,7 @@ tools=target/release/bench
 binary=$(release_binary)
 
 LEPTOS_SITE_ADDR="$addr" LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD \
-  DATABASE_URL="sqlite://$out/bench.db?mode=rwc" APP_RATE_LIMIT_PER_SECOND=0 \
+  DATABASE_URL="sqlite://$out/bench.db?mode=rwc" APP_RATE_LIMIT_PER_SECOND=0 APP_MAX_IN_FLIGHT=4096 \
   APP_SESSION_KEY=bench-only-0123456789abcdef0123456789abcdef RUST_LOG=warn \
   "$binary" >"$out/server.log" 2>&1 &
 server=$!
@@ -113,6 +118,22 @@ echo "bench: what Leptos alone weighs (bench/leptos-floor)" >&2
 bench/leptos-floor.sh >"$out/floor-bytes.txt"
 echo "bench: time to interactive of / (Chromium, 4x CPU throttling, Slow 3G)" >&2
 node bench/first-load.cjs "http://$addr" 3 >"$out/tti.txt"
+
+kill "$server" 2>/dev/null || true
+wait "$server" 2>/dev/null || true
+# Past capacity: the same server with a bound of 64 requests in flight,
+# loaded by 32 clients (the normal run's concurrency, where the machine is
+# already saturated) and then by 128; then a soak of mixed reads and writes.
+LEPTOS_SITE_ADDR="$addr" LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD \
+  DATABASE_URL="sqlite://$out/bench.db?mode=rwc" APP_RATE_LIMIT_PER_SECOND=0 APP_MAX_IN_FLIGHT=64 \
+  APP_SESSION_KEY=bench-only-0123456789abcdef0123456789abcdef RUST_LOG=warn \
+  "$binary" >>"$out/server.log" 2>&1 &
+server=$!
+wait_for "http://$addr/readyz" "bench: the bounded server (log: $out/server.log)"
+echo "bench: past capacity: rendered / with 32, then 128 clients, ${duration} s each" >&2
+"$tools" overload "$addr" / bench=1 32 "$duration" >"$out/overload-32.txt"
+"$tools" overload "$addr" / bench=1 128 "$duration" >"$out/overload-128.txt"
+soak "$server" "http://$addr" "${BENCH_SOAK_SECONDS:-120}" >"$out/soak.txt"
 
 if [ "${BENCH_SKIP_DEV_LOOP:-0}" != 1 ]; then
   kill "$server" "$floor" 2>/dev/null || true

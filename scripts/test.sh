@@ -41,7 +41,7 @@ if [ -f cargo-generate.toml ]; then
   scripts/template-check.sh
 fi
 
-section "durability: SIGKILL in a burst of writes"
+section "durability: SIGKILL, then SIGTERM, in a burst of writes"
 scripts/durability.sh
 
 section "sizes"

@@ -10,7 +10,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::ConnectInfo;
@@ -20,6 +20,10 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::{TcpListener, TcpStream};
 use tower::ServiceExt as _;
+
+use fresh::{FIRST_REQUEST_GRACE, Fresh};
+
+mod fresh;
 
 /// How long a connection may take over a request, and how long a shutdown
 /// waits for the requests in flight.
@@ -96,6 +100,7 @@ impl Draining {
 pub struct Server {
     settings: ServeSettings,
     draining: Draining,
+    fresh: Fresh,
 }
 
 impl Server {
@@ -108,6 +113,7 @@ impl Server {
         Self {
             settings,
             draining: Draining::default(),
+            fresh: Fresh::default(),
         }
     }
 
@@ -159,8 +165,13 @@ impl Server {
             self.connection(&builder, &graceful, tcp, peer, app.clone());
         }
         drop(listener);
+        let started = Instant::now();
+        self.fresh
+            .settle(FIRST_REQUEST_GRACE.min(self.settings.header_read_timeout))
+            .await;
         tracing::info!(connections = graceful.count(), "draining");
-        if tokio::time::timeout(self.settings.drain, graceful.shutdown())
+        let drain = self.settings.drain.saturating_sub(started.elapsed());
+        if tokio::time::timeout(drain, graceful.shutdown())
             .await
             .is_err()
         {
@@ -182,7 +193,10 @@ impl Server {
     ) {
         // Small streamed writes would otherwise wait on delayed ACKs (~40 ms).
         let _ = tcp.set_nodelay(true);
+        let first = self.fresh.arrived();
+        let served = first.clone();
         let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
+            served.requested();
             request.extensions_mut().insert(ConnectInfo(peer));
             app.clone().oneshot(request.map(axum::body::Body::new))
         });
@@ -191,6 +205,7 @@ impl Server {
             if let Err(err) = connection.await {
                 tracing::debug!(%peer, %err, "connection closed with an error");
             }
+            first.requested();
         });
     }
 }
