@@ -70,22 +70,25 @@ process_size() {
   echo "$(awk '/^VmRSS:/ {print $2}' "/proc/$1/status") $(ls "/proc/$1/fd" | wc -l)"
 }
 
-# soak PID BASE SECONDS: mixed reads (a visitor with a cookie) and writes
-# (add-to-cart) with wrk, 30 s of warm-up then SECONDS more. Prints the
-# process's size after the warm-up and at the end (RSS KiB, fds, each),
-# and the soak's requests/s.
+# soak PID BASE SECONDS: mixed reads and writes with wrk, 30 s of warm-up
+# then SECONDS more, as one visitor with a cart: the page rendered for them,
+# and an add then a removal of one product in turn, so the data stays the
+# same size and any growth is the server's own. Prints the process's size
+# after the warm-up and at the end (RSS KiB, fds, each), the soak's
+# requests/s and SECONDS.
 soak() {
-  local pid=$1 base=$2 seconds=$3 warm end
+  local pid=$1 base=$2 seconds=$3 warm end cookie
+  cookie=$(curl -s -D - -o /dev/null -X POST -H "Origin: $base" -H 'Accept: application/json' \
+    --data 'product_id=3&quantity=1' "$base/api/cart/add" | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\).*/\1/p' | head -n 1)
   cat >"$out/soak.lua" <<LUA
 local n = 0
+local form = { ["Content-Type"] = "application/x-www-form-urlencoded", ["Accept"] = "application/json",
+  ["Origin"] = "$base", ["Cookie"] = "$cookie" }
 request = function()
   n = n + 1
-  if n % 4 == 0 then
-    return wrk.format("POST", "/api/cart/add", {
-      ["Content-Type"] = "application/x-www-form-urlencoded", ["Accept"] = "application/json",
-      ["Origin"] = "$base" }, "product_id=3&quantity=1")
-  end
-  return wrk.format("GET", "/", { ["Cookie"] = "bench=1" })
+  if n % 8 == 0 then return wrk.format("POST", "/api/cart/add", form, "product_id=3&quantity=1") end
+  if n % 8 == 4 then return wrk.format("POST", "/api/cart/remove", form, "product_id=3") end
+  return wrk.format("GET", "/", { ["Cookie"] = "$cookie" })
 end
 LUA
   wrk -t2 -c"$connections" -d30s -s "$out/soak.lua" "$base/" >/dev/null
@@ -137,6 +140,10 @@ report() {
   if [ -f "$out/overload-128.txt" ]; then
     echo "| past capacity (64 in flight at most), rendered \`/\`: admitted p50 / p99 ms at 128 clients | $(field overload-128 2) / $(field overload-128 3) | at 32 clients: $(field overload-32 2) / $(field overload-32 3) | | |"
     echo "| the same: admitted / refused with 503 / failed, at 128 clients | $(field overload-128 1) / $(field overload-128 4) / $(field overload-128 5) | at 32: $(field overload-32 1) / $(field overload-32 4) / $(field overload-32 5) | | 0 failed |"
+  fi
+  if [ -f "$out/stall.txt" ]; then
+    echo "| 3,000 connections that send half a request line: closed by the server 7 s later (header-read-timeout 5 s) | $(field stall 1) of $(field stall 2) | | | all |"
+    echo "| a page requested meanwhile, ms | $(field stall 3) | | | answered |"
   fi
   if [ -f "$out/soak.txt" ]; then
     echo "| soak, $(field soak 6) s of mixed reads and writes ($(field soak 5) requests/s): resident memory, MiB, at the end | $(awk '{printf "%.1f", $3 / 1024}' "$out/soak.txt") | after warm-up: $(awk '{printf "%.1f", $1 / 1024}' "$out/soak.txt") | $(pct "$(field soak 3)" "$(field soak 1)") | within a few % |"

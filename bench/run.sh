@@ -22,6 +22,8 @@
 #!   with no script;
 #! - past capacity: with a bound of 64 requests in flight, the admitted
 #!   requests' p50 and p99 at 32 and at 128 clients, and the refused ones;
+#! - 3,000 connections that send half a request line: how many the server
+#!   closed 7 s later (header-read-timeout 5 s), and a page's time meanwhile;
 #! - a soak of mixed reads and writes (BENCH_SOAK_SECONDS, default 120)
 #!   after 30 s of warm-up: resident memory and open file descriptors at
 #!   its end beside where they were after the warm-up;
@@ -126,6 +128,7 @@ wait "$server" 2>/dev/null || true
 # already saturated) and then by 128; then a soak of mixed reads and writes.
 LEPTOS_SITE_ADDR="$addr" LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD \
   DATABASE_URL="sqlite://$out/bench.db?mode=rwc" APP_RATE_LIMIT_PER_SECOND=0 APP_MAX_IN_FLIGHT=64 \
+  APP_HEADER_READ_TIMEOUT=5 \
   APP_SESSION_KEY=bench-only-0123456789abcdef0123456789abcdef RUST_LOG=warn \
   "$binary" >>"$out/server.log" 2>&1 &
 server=$!
@@ -133,6 +136,8 @@ wait_for "http://$addr/readyz" "bench: the bounded server (log: $out/server.log)
 echo "bench: past capacity: rendered / with 32, then 128 clients, ${duration} s each" >&2
 "$tools" overload "$addr" / bench=1 32 "$duration" >"$out/overload-32.txt"
 "$tools" overload "$addr" / bench=1 128 "$duration" >"$out/overload-128.txt"
+echo "bench: 3,000 connections that never finish a request (header-read-timeout 5 s)" >&2
+"$tools" stall "$addr" 3000 7 >"$out/stall.txt"
 soak "$server" "http://$addr" "${BENCH_SOAK_SECONDS:-120}" >"$out/soak.txt"
 
 if [ "${BENCH_SKIP_DEV_LOOP:-0}" != 1 ]; then

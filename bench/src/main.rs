@@ -6,10 +6,14 @@
 //! - `overload <addr> <path> <cookie> <connections> <seconds>`: load past
 //!   capacity, printing the admitted requests' p50 and p99 apart from the
 //!   refused ones;
+//! - `stall <addr> <n> <seconds>`: `n` connections that send half a
+//!   request line; how many the server closed after `seconds`, and how long
+//!   a page took meanwhile;
 //! - `sql <database-url> <statement>`: runs one statement, for fixtures.
 
 mod burst;
 mod overload;
+mod stall;
 
 use std::process::ExitCode;
 
@@ -20,10 +24,12 @@ async fn main() -> ExitCode {
         Some("floor") if args.len() == 3 => floor(&args[1], &args[2]).await,
         Some("burst") if args.len() >= 6 => burst::run(&args[1..]).await,
         Some("overload") if args.len() == 6 => overload::run(&args[1..]).await,
+        Some("stall") if args.len() == 4 => stall::run(&args[1..]).await,
         Some("sql") if args.len() == 3 => sql(&args[1], &args[2]).await,
         _ => Err(
             "usage: bench floor <addr> <bytes> | burst <addr> <path> <cookie> <n> <body>... \
                   | overload <addr> <path> <cookie> <connections> <seconds> \
+                  | stall <addr> <n> <seconds> \
                   | sql <database-url> <statement>"
                 .to_owned(),
         ),

@@ -81,8 +81,23 @@ fn a_bad_environment_variable_is_named_too() {
     assert!(stderr.contains("LEPTOS_SITE_ADDR"), "{stderr}");
 }
 
-/// Kills the server when the test ends, pass or fail.
-struct Running(Child);
+/// Kills the server when the test ends, pass or fail; its folder goes too.
+struct Running(Child, tempfile::TempDir);
+
+/// The server on a free port, in a folder of its own, with these variables.
+fn start(env: &[(&str, &str)]) -> (u16, Running) {
+    let port = free_port();
+    let dir = tempfile::tempdir().unwrap();
+    let child = server()
+        .current_dir(dir.path())
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .envs(env.iter().copied())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    (port, Running(child, dir))
+}
 
 impl Drop for Running {
     fn drop(&mut self) {
@@ -113,16 +128,7 @@ fn get(port: u16, path: &str) -> std::io::Result<String> {
 
 #[test]
 fn it_serves_the_rendered_page_on_the_given_address() {
-    let port = free_port();
-    let dir = tempfile::tempdir().unwrap();
-    let child = server()
-        .current_dir(dir.path())
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let _running = Running(child);
+    let (port, _running) = start(&[]);
     let response = wait_until_up(port, "/");
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     let title = format!("<title>{}</title>", app::site::TITLE);
@@ -143,18 +149,7 @@ fn wait_until_up(port: u16, path: &str) -> String {
 
 #[test]
 fn sigterm_turns_readiness_off_then_the_server_exits_within_its_drain_time() {
-    let port = free_port();
-    let dir = tempfile::tempdir().unwrap();
-    let child = server()
-        .current_dir(dir.path())
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("APP_SHUTDOWN_DELAY", "1")
-        .env("APP_DRAIN_TIMEOUT", "2")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut running = Running(child);
+    let (port, mut running) = start(&[("APP_SHUTDOWN_DELAY", "1"), ("APP_DRAIN_TIMEOUT", "2")]);
     assert!(wait_until_up(port, "/readyz").starts_with("HTTP/1.1 200"));
     // A client that opens a connection and never sends a request.
     let _silent = TcpStream::connect(("127.0.0.1", port)).unwrap();
