@@ -82,7 +82,10 @@ fn a_bad_environment_variable_is_named_too() {
 }
 
 /// Kills the server when the test ends, pass or fail; its folder goes too.
-struct Running(Child, tempfile::TempDir);
+struct Running {
+    child: Child,
+    _dir: tempfile::TempDir,
+}
 
 /// The server on a free port, in a folder of its own, with these variables.
 fn start(env: &[(&str, &str)]) -> (u16, Running) {
@@ -96,13 +99,13 @@ fn start(env: &[(&str, &str)]) -> (u16, Running) {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    (port, Running(child, dir))
+    (port, Running { child, _dir: dir })
 }
 
 impl Drop for Running {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -154,7 +157,7 @@ fn sigterm_turns_readiness_off_then_the_server_exits_within_its_drain_time() {
     // A client that opens a connection and never sends a request.
     let _silent = TcpStream::connect(("127.0.0.1", port)).unwrap();
     let terminated = Command::new("kill")
-        .args(["-TERM", &running.0.id().to_string()])
+        .args(["-TERM", &running.child.id().to_string()])
         .status()
         .unwrap();
     assert!(terminated.success());
@@ -163,7 +166,7 @@ fn sigterm_turns_readiness_off_then_the_server_exits_within_its_drain_time() {
     let ready = get(port, "/readyz").unwrap();
     assert!(ready.starts_with("HTTP/1.1 503"), "{ready}");
     let status = loop {
-        if let Some(status) = running.0.try_wait().unwrap() {
+        if let Some(status) = running.child.try_wait().unwrap() {
             break status;
         }
         assert!(
