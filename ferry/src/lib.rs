@@ -52,6 +52,8 @@
 //! one call: request ids, per-call logs and metrics, the rate limit, the
 //! server's cache, the same-origin check, the body limit, and the real HTTP
 //! status of a failed call (400, 404, 422 rather than Leptos's blanket 500).
+//! `Server` (feature `serve`) serves it with timeouts for slow clients
+//! and a shutdown that ends.
 //!
 //! What ferry refuses at compile time:
 //!
