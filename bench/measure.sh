@@ -145,8 +145,11 @@ report() {
     echo "| 3,000 connections that send half a request line: closed by the server 7 s later (header-read-timeout 5 s) | $(field stall 1) of $(field stall 2) | | | all |"
     echo "| a page requested meanwhile, ms | $(field stall 3) | | | answered |"
   fi
+  if [ -f "$out/size-after-storms.txt" ]; then
+    echo "| resident memory after the past-capacity and stalled-connection runs, MiB | $(awk '{printf "%.1f", $1 / 1024}' "$out/size-after-storms.txt") | before them: $(awk '{printf "%.1f", $1 / 1024}' "$out/size-before-storms.txt") | | |"
+  fi
   if [ -f "$out/soak.txt" ]; then
-    echo "| soak, $(field soak 6) s of mixed reads and writes ($(field soak 5) requests/s): resident memory, MiB, at the end | $(awk '{printf "%.1f", $3 / 1024}' "$out/soak.txt") | after warm-up: $(awk '{printf "%.1f", $1 / 1024}' "$out/soak.txt") | $(pct "$(field soak 3)" "$(field soak 1)") | within a few % |"
+    echo "| soak on a fresh process, $(field soak 6) s of mixed reads and writes ($(field soak 5) requests/s): resident memory, MiB, at the end | $(awk '{printf "%.1f", $3 / 1024}' "$out/soak.txt") | after warm-up: $(awk '{printf "%.1f", $1 / 1024}' "$out/soak.txt") | $(pct "$(field soak 3)" "$(field soak 1)") | within a few % |"
     echo "| the same: open file descriptors at the end | $(field soak 4) | after warm-up: $(field soak 2) | | |"
   fi
   if [ -f "$out/devloop.txt" ]; then

@@ -24,9 +24,10 @@
 #!   requests' p50 and p99 at 32 and at 128 clients, and the refused ones;
 #! - 3,000 connections that send half a request line: how many the server
 #!   closed 7 s later (header-read-timeout 5 s), and a page's time meanwhile;
-#! - a soak of mixed reads and writes (BENCH_SOAK_SECONDS, default 120)
-#!   after 30 s of warm-up: resident memory and open file descriptors at
-#!   its end beside where they were after the warm-up;
+#! - resident memory before and right after those two runs;
+#! - a soak of mixed reads and writes on a fresh process (BENCH_SOAK_SECONDS,
+#!   default 120) after 30 s of warm-up: resident memory and open file
+#!   descriptors at its end beside where they were after the warm-up;
 #! - the dev loop (bench/devloop.sh; BENCH_SKIP_DEV_LOOP=1 skips it).
 #! Prints one table and writes it, with a chart, to target/bench/.
 set -euo pipefail
@@ -133,11 +134,23 @@ LEPTOS_SITE_ADDR="$addr" LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD \
   "$binary" >>"$out/server.log" 2>&1 &
 server=$!
 wait_for "http://$addr/readyz" "bench: the bounded server (log: $out/server.log)"
+process_size "$server" >"$out/size-before-storms.txt"
 echo "bench: past capacity: rendered / with 32, then 128 clients, ${duration} s each" >&2
 "$tools" overload "$addr" / bench=1 32 "$duration" >"$out/overload-32.txt"
 "$tools" overload "$addr" / bench=1 128 "$duration" >"$out/overload-128.txt"
 echo "bench: 3,000 connections that never finish a request (header-read-timeout 5 s)" >&2
 "$tools" stall "$addr" 3000 7 >"$out/stall.txt"
+process_size "$server" >"$out/size-after-storms.txt"
+# The soak runs on a fresh process, so it measures the steady load alone.
+kill "$server" 2>/dev/null || true
+wait "$server" 2>/dev/null || true
+LEPTOS_SITE_ADDR="$addr" LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD \
+  DATABASE_URL="sqlite://$out/bench.db?mode=rwc" APP_RATE_LIMIT_PER_SECOND=0 \
+  APP_SESSION_KEY=bench-only-0123456789abcdef0123456789abcdef RUST_LOG=warn \
+  "$binary" >>"$out/server.log" 2>&1 &
+server=$!
+wait_for "http://$addr/readyz" "bench: the soak's server (log: $out/server.log)"
+echo "bench: soak, 30 s of warm-up then ${BENCH_SOAK_SECONDS:-120} s" >&2
 soak "$server" "http://$addr" "${BENCH_SOAK_SECONDS:-120}" >"$out/soak.txt"
 
 if [ "${BENCH_SKIP_DEV_LOOP:-0}" != 1 ]; then
