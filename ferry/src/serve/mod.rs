@@ -19,6 +19,7 @@ use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinSet;
 use tower::ServiceExt as _;
 
 use fresh::{FIRST_REQUEST_GRACE, Fresh};
@@ -128,9 +129,11 @@ impl Server {
 
     /// Accepts connections until `shutdown` resolves (and
     /// [`ServeSettings::shutdown_delay`] more, with [`Draining`] set), then
-    /// drains: no new connection is accepted, idle ones close at once, requests in flight
-    /// finish (their connections close after the response), and after
-    /// [`ServeSettings::drain`] whatever is left is dropped.
+    /// drains: no new connection is accepted, connections accepted just
+    /// before get up to 500 ms for their first request, idle ones close,
+    /// requests in flight finish (their connections close after the
+    /// response), and after [`ServeSettings::drain`] every connection still
+    /// open is closed.
     pub async fn serve(
         self,
         listener: TcpListener,
@@ -150,19 +153,25 @@ impl Server {
             tokio::time::sleep(delay).await;
         };
         tokio::pin!(shutdown);
+        // The connections' tasks, so that those left at the end are closed
+        // even if the process goes on; finished ones are reaped as we go.
+        let mut tasks = JoinSet::new();
         loop {
             tokio::select! {
                 accepted = listener.accept() => match accepted {
-                    Ok((tcp, peer)) => self.connection(&builder, &graceful, tcp, peer, app.clone()),
+                    Ok((tcp, peer)) => {
+                        tasks.spawn(self.connection(&builder, &graceful, tcp, peer, app.clone()));
+                    }
                     Err(err) => refused(err).await,
                 },
+                Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
                 () = &mut shutdown => break,
             }
         }
         // Connections the kernel completed before the signal are served too:
         // closing the listener would reset them before they were read.
         while let Some(Ok((tcp, peer))) = listener.accept().now_or_never() {
-            self.connection(&builder, &graceful, tcp, peer, app.clone());
+            tasks.spawn(self.connection(&builder, &graceful, tcp, peer, app.clone()));
         }
         drop(listener);
         let started = Instant::now();
@@ -177,12 +186,15 @@ impl Server {
         {
             tracing::warn!(
                 drain = ?self.settings.drain,
+                connections = tasks.len(),
                 "drain time over: closing the connections still open"
             );
         }
+        tasks.shutdown().await;
         Ok(())
     }
 
+    /// Serves one connection: the future to spawn.
     fn connection(
         &self,
         builder: &hyper::server::conn::http1::Builder,
@@ -190,7 +202,7 @@ impl Server {
         tcp: TcpStream,
         peer: SocketAddr,
         app: Router,
-    ) {
+    ) -> impl Future<Output = ()> + Send + 'static {
         // Small streamed writes would otherwise wait on delayed ACKs (~40 ms).
         let _ = tcp.set_nodelay(true);
         let first = self.fresh.arrived();
@@ -201,12 +213,12 @@ impl Server {
             app.clone().oneshot(request.map(axum::body::Body::new))
         });
         let connection = graceful.watch(builder.serve_connection(TokioIo::new(tcp), service));
-        tokio::spawn(async move {
+        async move {
             if let Err(err) = connection.await {
                 tracing::debug!(%peer, %err, "connection closed with an error");
             }
             first.requested();
-        });
+        }
     }
 }
 
