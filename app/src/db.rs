@@ -19,10 +19,29 @@ pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
     Ok(pool)
 }
 
-/// A second pool on the same database, of one connection, for writes (see
-/// `AppState::writer`). Open it after [`connect`] has migrated.
-pub async fn writer(url: &str) -> Result<SqlitePool, sqlx::Error> {
-    pool_options(1).connect_with(options(url)?).await
+/// The writer of `pool`'s database file (see `AppState::writer`), with the
+/// same durability: WAL and `synchronous = FULL`. Open it after [`connect`]
+/// has migrated. An in-memory database is refused: it is one per
+/// connection, so the writes would go to another database.
+pub async fn writer(
+    pool: &SqlitePool,
+) -> Result<ferry::sqlite::Writer, Box<dyn std::error::Error>> {
+    let file: String =
+        sqlx::query_scalar("SELECT file FROM pragma_database_list WHERE name = 'main'")
+            .fetch_one(pool)
+            .await?;
+    if file.is_empty() {
+        return Err(
+            "the database must be a file: an in-memory SQLite database cannot have a writer".into(),
+        );
+    }
+    Ok(ferry::sqlite::Writer::open(file)?)
+}
+
+/// Now, as the database stores times: RFC 3339 in UTC, as sqlx writes a
+/// `DateTime<Utc>`, so rows written by either read back the same.
+pub fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
 }
 
 /// No test before each acquire: the default pings the connection, one more
@@ -56,4 +75,12 @@ pub async fn fresh() -> (SqlitePool, tempfile::TempDir) {
     let url = format!("sqlite://{}", dir.path().join("test.db").display());
     let pool = connect(&url).await.expect("a fresh test database");
     (pool, dir)
+}
+
+/// [`fresh`], with the database's writer.
+#[cfg(any(test, feature = "testing"))]
+pub async fn fresh_with_writer() -> (SqlitePool, ferry::sqlite::Writer, tempfile::TempDir) {
+    let (pool, dir) = fresh().await;
+    let writer = writer(&pool).await.expect("a writer for the test database");
+    (pool, writer, dir)
 }

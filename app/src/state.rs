@@ -1,6 +1,7 @@
 //! What server functions share on the server, and how they reach it.
 
 use axum::extract::FromRef;
+use ferry::sqlite::Writer;
 use leptos::prelude::*;
 use sqlx::SqlitePool;
 
@@ -12,12 +13,12 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Reads: several connections, side by side (WAL).
     pub pool: SqlitePool,
-    /// Writes: SQLite takes one writer at a time, so writers queue here, in
-    /// order and without blocking a thread, rather than in SQLite's busy
-    /// handler, which sleeps in steps of up to 100 ms. The server opens one
-    /// connection for it ([`crate::db::writer`]); elsewhere it is `pool`.
+    /// Writes: SQLite takes one writer at a time, so every write goes to
+    /// one thread with one connection ([`crate::db::writer`]), which commits
+    /// the writes waiting together in one transaction, rather than to
+    /// SQLite's busy handler, which sleeps in steps of up to 100 ms.
     #[from_ref(skip)]
-    pub writer: SqlitePool,
+    pub writer: Writer,
     /// Whether cookies carry `Secure` (the site is served over https).
     pub secure_cookies: bool,
     /// Signs the cart cookie; from configuration (see `session-key`).
@@ -27,12 +28,13 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State for a server on `pool`, with a random session key (the server
-    /// replaces it with the configured one).
-    pub fn new(leptos_options: LeptosOptions, pool: SqlitePool) -> Self {
+    /// State for a server reading through `pool` and writing through
+    /// `writer`, with a random session key (the server replaces it with the
+    /// configured one).
+    pub fn new(leptos_options: LeptosOptions, pool: SqlitePool, writer: Writer) -> Self {
         Self {
             leptos_options,
-            writer: pool.clone(),
+            writer,
             pool,
             secure_cookies: false,
             session_key: SessionKey::random(),
@@ -52,7 +54,7 @@ pub fn pool() -> Result<SqlitePool, ferry::Error> {
     Ok(app_state()?.pool)
 }
 
-/// The database pool for writes inside a server function.
-pub fn writer() -> Result<SqlitePool, ferry::Error> {
+/// The database's writer inside a server function.
+pub fn writer() -> Result<Writer, ferry::Error> {
     Ok(app_state()?.writer)
 }

@@ -93,7 +93,8 @@
 //!
 //! Features: `hydrate` for the browser build, `ssr` for the server (with
 //! `cache`, `metrics`, `ratelimit` and `logging` each adding one part, and
-//! `server` all four), and `sqlx` for `?` on sqlx errors.
+//! `server` all four), `sqlx` for `?` on sqlx errors, and `sqlite` for
+//! [`sqlite::Writer`], SQLite writes group-committed on one thread.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -134,6 +135,8 @@ pub mod ratelimit;
 mod serve;
 #[cfg(feature = "sqlx")]
 mod sql;
+#[cfg(feature = "sqlite")]
+pub mod sqlite;
 
 #[doc(hidden)]
 #[path = "private.rs"]

@@ -40,10 +40,10 @@ async fn serve(config: Config) -> Result<(), String> {
     let pool = app::db::connect(&config.database_url)
         .await
         .map_err(|e| format!("cannot open the database (database-url): {e}"))?;
-    let mut state = app::state::AppState::new(options.clone(), pool);
-    state.writer = app::db::writer(&config.database_url)
+    let writer = app::db::writer(&pool)
         .await
         .map_err(|e| format!("cannot open the database for writing (database-url): {e}"))?;
+    let mut state = app::state::AppState::new(options.clone(), pool, writer);
     state.secure_cookies = config.cookie_secure;
     state.session_key = session_key(&config)?;
     let server = ferry::Server::new(server::settings::serve_settings(&config));

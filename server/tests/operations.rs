@@ -32,7 +32,7 @@ async fn a_request_id_round_trips_and_names_the_internal_error() {
         ferry::request_id::is_valid(generated) && generated.len() == 36,
         "an id (a UUID) is made when none is sent: {generated}"
     );
-    app.pool.close().await;
+    app.break_database().await;
     let request = common::with_request_id("/api/counter/add", "by=1", "support-ticket-4711");
     let reply = app.send(request).await;
     assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
@@ -93,7 +93,7 @@ async fn metrics_count_calls_outcomes_latency_routes_and_the_pool() {
 #[tokio::test]
 async fn internal_failures_are_counted_as_errors() {
     let app = TestApp::new().await;
-    app.pool.close().await;
+    app.break_database().await;
     let failed = app.call("/api/counter/add", "by=1", None).await;
     assert_eq!(failed.status, StatusCode::INTERNAL_SERVER_ERROR);
     let scrape = app.get("/metrics", None).await.body;

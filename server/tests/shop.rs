@@ -339,7 +339,7 @@ async fn mutations_declare_what_they_changed_and_failures_declare_nothing() {
 #[tokio::test]
 async fn a_database_failure_is_a_friendly_500_with_a_request_id_and_no_detail() {
     let app = TestApp::new().await;
-    app.pool.close().await;
+    app.break_database().await;
     let reply = app
         .call("/api/cart/add", "product_id=1&quantity=1", None)
         .await;

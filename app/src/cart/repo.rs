@@ -1,8 +1,10 @@
-//! The cart's SQL. Every change runs in an IMMEDIATE transaction: it takes
-//! the write lock first, so the stock it checks is the stock it writes against.
+//! The cart's SQL. Reads go through the sqlx pool; every change runs on the
+//! writer (`ferry::sqlite::Writer`), inside its write transaction, so the
+//! stock a change checks is the stock it writes against.
 
-use chrono::Utc;
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use ferry::sqlite::rusqlite::{params, Connection, OptionalExtension};
+use ferry::sqlite::Writer;
+use sqlx::SqlitePool;
 
 use super::{quantity_after_add, quantity_in_stock, Cart, CartLine, Quantity};
 use crate::catalog::ProductId;
@@ -25,12 +27,12 @@ pub async fn load_cart(pool: &SqlitePool, cart: &CartId) -> Result<Cart, sqlx::E
 
 /// Adds to a line (creating it), within stock and the per-line limit.
 pub async fn add_line(
-    pool: &SqlitePool,
+    writer: &Writer,
     cart: &CartId,
     product: ProductId,
     adding: Quantity,
 ) -> Result<u32, ferry::Error> {
-    write_line(pool, cart, product, |existing, stock| {
+    write_line(writer, cart, product, move |existing, stock| {
         quantity_after_add(existing, adding, stock)
     })
     .await
@@ -38,60 +40,63 @@ pub async fn add_line(
 
 /// Sets a line's quantity (creating it), within stock.
 pub async fn set_line(
-    pool: &SqlitePool,
+    writer: &Writer,
     cart: &CartId,
     product: ProductId,
     wanted: Quantity,
 ) -> Result<u32, ferry::Error> {
-    write_line(pool, cart, product, |_, stock| {
+    write_line(writer, cart, product, move |_, stock| {
         quantity_in_stock(wanted.get(), stock)
     })
     .await
 }
 
 /// Writes the quantity `rule` picks from the line's current quantity and
-/// the product's stock, all in one write transaction; returns the units in
-/// the cart.
+/// the product's stock, in the writer's transaction: no other write runs
+/// between the read and the write. Returns the units in the cart.
 async fn write_line(
-    pool: &SqlitePool,
+    writer: &Writer,
     cart: &CartId,
     product: ProductId,
-    rule: impl FnOnce(u32, u32) -> Result<u32, ferry::Error>,
+    rule: impl FnOnce(u32, u32) -> Result<u32, ferry::Error> + Send + 'static,
 ) -> Result<u32, ferry::Error> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let before = line_before(&mut tx, cart, product).await?;
-    let quantity = rule(before.existing, before.stock)?;
-    upsert_line(&mut tx, cart, product, quantity).await?;
-    tx.commit().await?;
-    Ok(before
-        .cart_units
-        .saturating_sub(before.existing)
-        .saturating_add(quantity))
+    let cart = cart.clone();
+    writer
+        .write(move |db| {
+            let before = line_before(db, &cart, product)?;
+            let quantity = rule(before.existing, before.stock)?;
+            upsert_line(db, &cart, product, quantity)?;
+            Ok(before
+                .cart_units
+                .saturating_sub(before.existing)
+                .saturating_add(quantity))
+        })
+        .await
 }
 
-/// What a write to one line starts from, read in one statement: each
-/// statement is a round trip to SQLite's thread, the largest cost of a call.
+/// What a write to one line starts from, read in one statement.
 struct LineBefore {
     stock: u32,
     existing: u32,
     cart_units: u32,
 }
 
-async fn line_before(
-    tx: &mut Transaction<'_, Sqlite>,
+fn line_before(
+    db: &Connection,
     cart: &CartId,
     product: ProductId,
 ) -> Result<LineBefore, ferry::Error> {
-    let row: Option<(u32, u32, i64)> = sqlx::query_as(
-        "SELECT p.stock,
-                COALESCE((SELECT quantity FROM cart_lines WHERE cart_id = ?1 AND product_id = p.id), 0),
-                (SELECT COALESCE(SUM(quantity), 0) FROM cart_lines WHERE cart_id = ?1)
-         FROM products p WHERE p.id = ?2",
-    )
-    .bind(cart)
-    .bind(product)
-    .fetch_optional(&mut **tx)
-    .await?;
+    let row = db
+        .prepare_cached(
+            "SELECT p.stock,
+                    COALESCE((SELECT quantity FROM cart_lines WHERE cart_id = ?1 AND product_id = p.id), 0),
+                    (SELECT COALESCE(SUM(quantity), 0) FROM cart_lines WHERE cart_id = ?1)
+             FROM products p WHERE p.id = ?2",
+        )?
+        .query_row(params![cart.as_str(), product.0], |row| {
+            Ok((row.get::<_, u32>(0)?, row.get::<_, u32>(1)?, row.get::<_, i64>(2)?))
+        })
+        .optional()?;
     let (stock, existing, cart_units) =
         row.ok_or_else(|| ferry::Error::not_found(format!("Product {product}")))?;
     Ok(LineBefore {
@@ -104,59 +109,38 @@ async fn line_before(
 /// Removes a line if it is there (a product that does not exist at all is
 /// "not found"); returns the units left in the cart.
 pub async fn delete_line(
-    pool: &SqlitePool,
+    writer: &Writer,
     cart: &CartId,
     product: ProductId,
 ) -> Result<u32, ferry::Error> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    product_stock(&mut tx, product).await?;
-    sqlx::query("DELETE FROM cart_lines WHERE cart_id = ? AND product_id = ?")
-        .bind(cart)
-        .bind(product)
-        .execute(&mut *tx)
-        .await?;
-    let count = item_count(&mut tx, cart).await?;
-    tx.commit().await?;
-    Ok(count)
+    let cart = cart.clone();
+    writer
+        .write(move |db| {
+            let before = line_before(db, &cart, product)?;
+            db.prepare_cached("DELETE FROM cart_lines WHERE cart_id = ?1 AND product_id = ?2")?
+                .execute(params![cart.as_str(), product.0])?;
+            Ok(before.cart_units.saturating_sub(before.existing))
+        })
+        .await
 }
 
-async fn product_stock(
-    tx: &mut Transaction<'_, Sqlite>,
-    product: ProductId,
-) -> Result<u32, ferry::Error> {
-    sqlx::query_scalar("SELECT stock FROM products WHERE id = ?")
-        .bind(product)
-        .fetch_optional(&mut **tx)
-        .await?
-        .ok_or_else(|| ferry::Error::not_found(format!("Product {product}")))
-}
-
-async fn upsert_line(
-    tx: &mut Transaction<'_, Sqlite>,
+fn upsert_line(
+    db: &Connection,
     cart: &CartId,
     product: ProductId,
     quantity: u32,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO cart_lines (cart_id, product_id, quantity, added_at) VALUES (?, ?, ?, ?)
+) -> Result<(), ferry::Error> {
+    db.prepare_cached(
+        "INSERT INTO cart_lines (cart_id, product_id, quantity, added_at) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = excluded.quantity",
-    )
-    .bind(cart)
-    .bind(product)
-    .bind(quantity)
-    .bind(Utc::now())
-    .execute(&mut **tx)
-    .await?;
+    )?
+    .execute(params![
+        cart.as_str(),
+        product.0,
+        quantity,
+        crate::db::now()
+    ])?;
     Ok(())
-}
-
-async fn item_count(tx: &mut Transaction<'_, Sqlite>, cart: &CartId) -> Result<u32, sqlx::Error> {
-    let count: i64 =
-        sqlx::query_scalar("SELECT COALESCE(SUM(quantity), 0) FROM cart_lines WHERE cart_id = ?")
-            .bind(cart)
-            .fetch_one(&mut **tx)
-            .await?;
-    Ok(u32::try_from(count).unwrap_or(u32::MAX))
 }
 
 #[cfg(test)]
@@ -171,18 +155,24 @@ mod tests {
 
     #[tokio::test]
     async fn adding_twice_sums_and_the_cart_shows_current_prices() {
-        let (pool, _dir) = db::fresh().await;
+        let (pool, writer, _dir) = db::fresh_with_writer().await;
         let cart = CartId::generate();
         assert_eq!(
-            add_line(&pool, &cart, ProductId(1), qty(2)).await.unwrap(),
+            add_line(&writer, &cart, ProductId(1), qty(2))
+                .await
+                .unwrap(),
             2
         );
         assert_eq!(
-            add_line(&pool, &cart, ProductId(1), qty(3)).await.unwrap(),
+            add_line(&writer, &cart, ProductId(1), qty(3))
+                .await
+                .unwrap(),
             5
         );
         assert_eq!(
-            add_line(&pool, &cart, ProductId(9), qty(1)).await.unwrap(),
+            add_line(&writer, &cart, ProductId(9), qty(1))
+                .await
+                .unwrap(),
             6
         );
         let loaded = load_cart(&pool, &cart).await.unwrap();
@@ -193,22 +183,24 @@ mod tests {
 
     #[tokio::test]
     async fn carts_are_separate() {
-        let (pool, _dir) = db::fresh().await;
+        let (pool, writer, _dir) = db::fresh_with_writer().await;
         let (mine, yours) = (CartId::generate(), CartId::generate());
-        add_line(&pool, &mine, ProductId(1), qty(2)).await.unwrap();
+        add_line(&writer, &mine, ProductId(1), qty(2))
+            .await
+            .unwrap();
         assert_eq!(load_cart(&pool, &yours).await.unwrap(), Cart::default());
     }
 
     #[tokio::test]
     async fn stock_and_existence_are_checked() {
-        let (pool, _dir) = db::fresh().await;
+        let (pool, writer, _dir) = db::fresh_with_writer().await;
         let cart = CartId::generate();
         update_stock(&pool, ProductId(1), 3).await.unwrap();
-        let err = add_line(&pool, &cart, ProductId(1), qty(4))
+        let err = add_line(&writer, &cart, ProductId(1), qty(4))
             .await
             .unwrap_err();
         assert_eq!(err.field("quantity"), Some("Only 3 left."));
-        let err = add_line(&pool, &cart, ProductId(999), qty(1))
+        let err = add_line(&writer, &cart, ProductId(999), qty(1))
             .await
             .unwrap_err();
         assert_eq!(err.status(), 404);
@@ -221,20 +213,26 @@ mod tests {
 
     #[tokio::test]
     async fn setting_and_removing_lines() {
-        let (pool, _dir) = db::fresh().await;
+        let (_pool, writer, _dir) = db::fresh_with_writer().await;
         let cart = CartId::generate();
-        add_line(&pool, &cart, ProductId(2), qty(5)).await.unwrap();
+        add_line(&writer, &cart, ProductId(2), qty(5))
+            .await
+            .unwrap();
         assert_eq!(
-            set_line(&pool, &cart, ProductId(2), qty(2)).await.unwrap(),
+            set_line(&writer, &cart, ProductId(2), qty(2))
+                .await
+                .unwrap(),
             2
         );
         assert!(
-            set_line(&pool, &cart, ProductId(2), qty(99)).await.is_err(),
+            set_line(&writer, &cart, ProductId(2), qty(99))
+                .await
+                .is_err(),
             "stock is 25"
         );
-        assert_eq!(delete_line(&pool, &cart, ProductId(2)).await.unwrap(), 0);
+        assert_eq!(delete_line(&writer, &cart, ProductId(2)).await.unwrap(), 0);
         assert_eq!(
-            delete_line(&pool, &cart, ProductId(2)).await.unwrap(),
+            delete_line(&writer, &cart, ProductId(2)).await.unwrap(),
             0,
             "idempotent"
         );

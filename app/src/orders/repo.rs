@@ -1,78 +1,85 @@
-//! The orders' SQL. Checkout is one IMMEDIATE transaction: no other writer
-//! runs between checking the stock and taking it, so nothing is oversold.
+//! The orders' SQL. Checkout is one write on the writer
+//! (`ferry::sqlite::Writer`), all or nothing: no other write runs between
+//! checking the stock and taking it, so nothing is oversold.
 
 use chrono::{DateTime, Utc};
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use ferry::sqlite::rusqlite::{params, Connection};
+use ferry::sqlite::Writer;
+use sqlx::SqlitePool;
 
 use super::{check_stock, Order, OrderId, OrderLine, OrderStatus};
 use crate::cart::CartLine;
+use crate::catalog::ProductId;
 use crate::money::Money;
 use crate::session::CartId;
 
 /// Turns the cart into an order: re-checks stock, takes it, writes the
 /// order and its lines, and empties the cart, all or nothing.
-pub async fn place_order(pool: &SqlitePool, cart: &CartId) -> Result<OrderId, ferry::Error> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let lines = cart_lines(&mut tx, cart).await?;
-    check_stock(&lines)?;
-    for line in &lines {
-        sqlx::query("UPDATE products SET stock = stock - ? WHERE id = ?")
-            .bind(line.quantity)
-            .bind(line.product_id)
-            .execute(&mut *tx)
-            .await?;
-    }
-    let total: Money = lines.iter().map(CartLine::total).sum();
-    let order = insert_order(&mut tx, cart, total).await?;
-    for line in &lines {
-        sqlx::query(
-            "INSERT INTO order_lines (order_id, product_id, name, unit_price_cents, quantity)
-             VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(order)
-        .bind(line.product_id)
-        .bind(&line.name)
-        .bind(line.unit_price)
-        .bind(line.quantity)
-        .execute(&mut *tx)
-        .await?;
-    }
-    sqlx::query("DELETE FROM cart_lines WHERE cart_id = ?")
-        .bind(cart)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(order)
+pub async fn place_order(writer: &Writer, cart: &CartId) -> Result<OrderId, ferry::Error> {
+    let cart = cart.clone();
+    writer
+        .write(move |db| {
+            let lines = cart_lines(db, &cart)?;
+            check_stock(&lines)?;
+            for line in &lines {
+                db.prepare_cached("UPDATE products SET stock = stock - ?1 WHERE id = ?2")?
+                    .execute(params![line.quantity, line.product_id.0])?;
+            }
+            let total: Money = lines.iter().map(CartLine::total).sum();
+            let order = insert_order(db, &cart, total)?;
+            for line in &lines {
+                db.prepare_cached(
+                    "INSERT INTO order_lines (order_id, product_id, name, unit_price_cents, quantity)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                )?
+                .execute(params![
+                    order.0,
+                    line.product_id.0,
+                    line.name,
+                    line.unit_price.cents(),
+                    line.quantity
+                ])?;
+            }
+            db.prepare_cached("DELETE FROM cart_lines WHERE cart_id = ?1")?
+                .execute([cart.as_str()])?;
+            Ok(order)
+        })
+        .await
 }
 
-async fn cart_lines(
-    tx: &mut Transaction<'_, Sqlite>,
-    cart: &CartId,
-) -> Result<Vec<CartLine>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT p.id AS product_id, p.name, p.price_cents AS unit_price, l.quantity, p.stock
+fn cart_lines(db: &Connection, cart: &CartId) -> Result<Vec<CartLine>, ferry::Error> {
+    let mut lines = db.prepare_cached(
+        "SELECT p.id, p.name, p.price_cents, l.quantity, p.stock
          FROM cart_lines l JOIN products p ON p.id = l.product_id
-         WHERE l.cart_id = ? ORDER BY p.id",
-    )
-    .bind(cart)
-    .fetch_all(&mut **tx)
-    .await
+         WHERE l.cart_id = ?1 ORDER BY p.id",
+    )?;
+    let lines = lines.query_map([cart.as_str()], |row| {
+        Ok(CartLine {
+            product_id: ProductId(row.get(0)?),
+            name: row.get(1)?,
+            unit_price: Money::from_cents(row.get(2)?),
+            quantity: row.get(3)?,
+            stock: row.get(4)?,
+        })
+    })?;
+    Ok(lines.collect::<Result<_, _>>()?)
 }
 
-async fn insert_order(
-    tx: &mut Transaction<'_, Sqlite>,
-    cart: &CartId,
-    total: Money,
-) -> Result<OrderId, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO orders (cart_id, status, placed_at, total_cents) VALUES (?, ?, ?, ?) RETURNING id",
-    )
-    .bind(cart)
-    .bind(OrderStatus::Placed)
-    .bind(Utc::now())
-    .bind(total)
-    .fetch_one(&mut **tx)
-    .await
+/// How a placed order's status is stored (`OrderStatus`'s sqlx encoding;
+/// the tests read it back through sqlx).
+const PLACED: &str = "placed";
+
+fn insert_order(db: &Connection, cart: &CartId, total: Money) -> Result<OrderId, ferry::Error> {
+    let id = db
+        .prepare_cached(
+            "INSERT INTO orders (cart_id, status, placed_at, total_cents) VALUES (?1, ?2, ?3, ?4)
+             RETURNING id",
+        )?
+        .query_row(
+            params![cart.as_str(), PLACED, crate::db::now(), total.cents()],
+            |row| row.get(0),
+        )?;
+    Ok(OrderId(id))
 }
 
 /// An order placed from `cart`, if there is one with that number.
@@ -113,7 +120,6 @@ mod tests {
     use crate::cart::repo::{add_line, load_cart};
     use crate::cart::Quantity;
     use crate::catalog::repo::{find_product, update_stock};
-    use crate::catalog::ProductId;
     use crate::db;
 
     async fn stock(pool: &SqlitePool, id: i64) -> u32 {
@@ -124,10 +130,10 @@ mod tests {
             .stock
     }
 
-    async fn cart_with(pool: &SqlitePool, items: &[(i64, i64)]) -> CartId {
+    async fn cart_with(writer: &Writer, items: &[(i64, i64)]) -> CartId {
         let cart = CartId::generate();
         for &(id, n) in items {
-            add_line(pool, &cart, ProductId(id), Quantity::parse(n).unwrap())
+            add_line(writer, &cart, ProductId(id), Quantity::parse(n).unwrap())
                 .await
                 .unwrap();
         }
@@ -136,9 +142,9 @@ mod tests {
 
     #[tokio::test]
     async fn checkout_takes_stock_records_prices_and_empties_the_cart() {
-        let (pool, _dir) = db::fresh().await;
-        let cart = cart_with(&pool, &[(1, 2), (9, 3)]).await;
-        let id = place_order(&pool, &cart).await.unwrap();
+        let (pool, writer, _dir) = db::fresh_with_writer().await;
+        let cart = cart_with(&writer, &[(1, 2), (9, 3)]).await;
+        let id = place_order(&writer, &cart).await.unwrap();
         let order = find_order(&pool, &cart, id).await.unwrap().unwrap();
         assert_eq!(order.status, OrderStatus::Placed);
         assert_eq!(order.total.cents(), 2 * 1800 + 3 * 900);
@@ -149,10 +155,10 @@ mod tests {
 
     #[tokio::test]
     async fn a_short_line_stops_the_whole_order() {
-        let (pool, _dir) = db::fresh().await;
-        let cart = cart_with(&pool, &[(1, 2), (9, 3)]).await;
+        let (pool, writer, _dir) = db::fresh_with_writer().await;
+        let cart = cart_with(&writer, &[(1, 2), (9, 3)]).await;
         update_stock(&pool, ProductId(9), 1).await.unwrap();
-        let err = place_order(&pool, &cart).await.unwrap_err();
+        let err = place_order(&writer, &cart).await.unwrap_err();
         assert_eq!(err.field("line:9"), Some("Only 1 left."));
         assert_eq!(stock(&pool, 1).await, 40, "nothing taken");
         assert_eq!(
@@ -164,9 +170,9 @@ mod tests {
 
     #[tokio::test]
     async fn an_order_is_visible_only_from_its_cart() {
-        let (pool, _dir) = db::fresh().await;
-        let cart = cart_with(&pool, &[(1, 1)]).await;
-        let id = place_order(&pool, &cart).await.unwrap();
+        let (pool, writer, _dir) = db::fresh_with_writer().await;
+        let cart = cart_with(&writer, &[(1, 1)]).await;
+        let id = place_order(&writer, &cart).await.unwrap();
         assert!(find_order(&pool, &CartId::generate(), id)
             .await
             .unwrap()
@@ -175,17 +181,17 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn racing_checkouts_sell_exactly_the_stock() {
-        let (pool, _dir) = db::fresh().await;
+        let (pool, writer, _dir) = db::fresh_with_writer().await;
         let mut carts = Vec::new();
         for _ in 0..12 {
-            carts.push(cart_with(&pool, &[(15, 1)]).await);
+            carts.push(cart_with(&writer, &[(15, 1)]).await);
         }
         update_stock(&pool, ProductId(15), 5).await.unwrap();
         let tasks: Vec<_> = carts
             .into_iter()
             .map(|cart| {
-                let pool = pool.clone();
-                tokio::spawn(async move { place_order(&pool, &cart).await })
+                let writer = writer.clone();
+                tokio::spawn(async move { place_order(&writer, &cart).await })
             })
             .collect();
         let mut results = Vec::new();

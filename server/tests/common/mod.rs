@@ -15,6 +15,7 @@ use tower::ServiceExt;
 pub struct TestApp {
     pub router: axum::Router,
     pub pool: SqlitePool,
+    pub writer: ferry::sqlite::Writer,
     _dir: tempfile::TempDir,
 }
 
@@ -75,12 +76,12 @@ impl TestApp {
     }
 
     async fn with(env: Env, cache: CacheSettings) -> Self {
-        let (pool, dir) = app::db::fresh().await;
+        let (pool, writer, dir) = app::db::fresh_with_writer().await;
         let options = LeptosOptions::builder()
             .output_name("site")
             .env(env.clone())
             .build();
-        let state = app::state::AppState::new(options, pool.clone());
+        let state = app::state::AppState::new(options, pool.clone(), writer.clone());
         // As the binary sets it up, but with no rate limit: every
         // in-process request shares one address.
         let mut settings = ferry::Settings::for_env(env);
@@ -90,8 +91,19 @@ impl TestApp {
         Self {
             router,
             pool,
+            writer,
             _dir: dir,
         }
+    }
+
+    /// Makes every read and write fail from now on, as a broken database
+    /// would: the tables writes need are gone, and the read pool is closed.
+    pub async fn break_database(&self) {
+        sqlx::query("DROP TABLE IF EXISTS cart_lines; DROP TABLE counter;")
+            .execute(&self.pool)
+            .await
+            .unwrap();
+        self.pool.close().await;
     }
 
     pub async fn send(&self, request: Request<Body>) -> Reply {

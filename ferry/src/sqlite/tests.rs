@@ -1,0 +1,193 @@
+//! The writer against real SQLite files: batches, savepoints, panics and
+//! failed commits.
+
+use super::*;
+
+fn open() -> (Writer, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let writer = Writer::open(dir.path().join("test.db")).unwrap();
+    (writer, dir)
+}
+
+async fn table(writer: &Writer) {
+    writer
+        .write(|db| {
+            db.execute_batch(
+                "CREATE TABLE items (n INTEGER NOT NULL UNIQUE);
+                 CREATE TABLE batches (id INTEGER PRIMARY KEY);",
+            )
+        })
+        .await
+        .unwrap();
+}
+
+async fn count(writer: &Writer, sql: &'static str) -> i64 {
+    writer
+        .write(move |db| db.query_row(sql, [], |row| row.get::<_, i64>(0)))
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_writes_all_land() {
+    let (writer, _dir) = open();
+    table(&writer).await;
+    let writes = (0..500).map(|n| {
+        let writer = writer.clone();
+        tokio::spawn(async move {
+            writer
+                .write(move |db| db.execute("INSERT INTO items (n) VALUES (?1)", [n]))
+                .await
+        })
+    });
+    for write in writes.collect::<Vec<_>>() {
+        assert_eq!(write.await.unwrap().unwrap(), 1);
+    }
+    assert_eq!(count(&writer, "SELECT COUNT(*) FROM items").await, 500);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writes_that_wait_together_share_one_commit() {
+    let (writer, dir) = open();
+    table(&writer).await;
+    // Another connection sees `data_version` move once per commit made by
+    // someone else: here, the writer's commits.
+    let watcher = Connection::open(dir.path().join("test.db")).unwrap();
+    let commits = || -> i64 {
+        watcher
+            .query_row("PRAGMA data_version", [], |row| row.get(0))
+            .unwrap()
+    };
+    let before = commits();
+    // Hold the writer's thread while 50 writes queue behind it.
+    let (release, held) = std::sync::mpsc::channel::<()>();
+    let blocker = tokio::spawn({
+        let writer = writer.clone();
+        async move {
+            writer
+                .write(move |_| {
+                    held.recv().unwrap();
+                    Ok::<_, Error>(())
+                })
+                .await
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let writes: Vec<_> = (0..50)
+        .map(|n| {
+            let writer = writer.clone();
+            tokio::spawn(async move {
+                writer
+                    .write(move |db| db.execute("INSERT INTO items (n) VALUES (?1)", [n]))
+                    .await
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    release.send(()).unwrap();
+    blocker.await.unwrap().unwrap();
+    for write in writes {
+        write.await.unwrap().unwrap();
+    }
+    assert_eq!(count(&writer, "SELECT COUNT(*) FROM items").await, 50);
+    let made = commits() - before;
+    assert!(made <= 3, "50 queued writes took {made} commits");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_write_is_rolled_back_alone() {
+    let (writer, _dir) = open();
+    table(&writer).await;
+    let writes = (0..200).map(|n| {
+        let writer = writer.clone();
+        tokio::spawn(async move {
+            writer
+                .write(move |db| {
+                    db.execute("INSERT INTO items (n) VALUES (?1)", [n])?;
+                    if n % 10 == 0 {
+                        return Err(Error::invalid("n", "a multiple of ten"));
+                    }
+                    Ok(n)
+                })
+                .await
+        })
+    });
+    let mut refused = 0;
+    for write in writes.collect::<Vec<_>>() {
+        if let Err(err) = write.await.unwrap() {
+            assert_eq!(err.field("n"), Some("a multiple of ten"));
+            refused += 1;
+        }
+    }
+    assert_eq!(refused, 20);
+    assert_eq!(count(&writer, "SELECT COUNT(*) FROM items").await, 180);
+    assert_eq!(
+        count(&writer, "SELECT COUNT(*) FROM items WHERE n % 10 = 0").await,
+        0,
+        "the refused writes' rows were rolled back"
+    );
+}
+
+#[tokio::test]
+async fn a_panicking_write_is_an_error_and_the_writer_goes_on() {
+    let (writer, _dir) = open();
+    table(&writer).await;
+    let panicked = writer
+        .write(|db| -> Result<(), Error> {
+            db.execute("INSERT INTO items (n) VALUES (1)", [])?;
+            panic!("a bug in a write");
+        })
+        .await;
+    assert_eq!(panicked.unwrap_err().status(), 500);
+    writer
+        .write(|db| db.execute("INSERT INTO items (n) VALUES (2)", []))
+        .await
+        .unwrap();
+    assert_eq!(count(&writer, "SELECT COUNT(*) FROM items").await, 1);
+    assert_eq!(count(&writer, "SELECT MIN(n) FROM items").await, 2);
+}
+
+#[tokio::test]
+async fn a_failed_commit_answers_every_write_with_an_error() {
+    let (writer, _dir) = open();
+    // A deferred foreign key is checked at COMMIT: the write succeeds, the
+    // commit does not, and the write must not be reported as done.
+    writer
+        .write(|db| {
+            db.execute_batch(
+                "CREATE TABLE parents (id INTEGER PRIMARY KEY);
+                 CREATE TABLE children (parent INTEGER REFERENCES parents (id)
+                   DEFERRABLE INITIALLY DEFERRED);",
+            )
+        })
+        .await
+        .unwrap();
+    let orphan = writer
+        .write(|db| db.execute("INSERT INTO children (parent) VALUES (7)", []))
+        .await;
+    assert!(orphan.is_err(), "{orphan:?}");
+    assert_eq!(count(&writer, "SELECT COUNT(*) FROM children").await, 0);
+}
+
+#[tokio::test]
+async fn errors_of_sqlite_are_internal_without_their_text() {
+    let (writer, _dir) = open();
+    let err = writer
+        .write(|db| -> Result<(), Error> {
+            db.execute("INSERT INTO secret_table_layout VALUES (1)", [])?;
+            Ok(())
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), 500);
+    assert!(!err.to_string().contains("secret"), "{err}");
+}
+
+#[test]
+fn a_missing_directory_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = Writer::open(dir.path().join("no/such/dir/test.db"))
+        .err()
+        .unwrap();
+    assert!(err.to_string().contains("unable to open"), "{err}");
+}
