@@ -16,14 +16,6 @@ pub fn ErrorNotice(error: ferry::Error) -> impl IntoView {
     view! { <p class="notice" role="alert">{error.to_string()}</p> }
 }
 
-/// True once the page is hydrated: controls that need JavaScript stay hidden
-/// until then, so a visitor without it never sees a dead button.
-pub fn use_hydrated() -> ReadSignal<bool> {
-    let (hydrated, set_hydrated) = signal(false);
-    Effect::new(move |_| set_hydrated.set(true));
-    hydrated
-}
-
 /// The route's `:id` parameter as a number; `None` when it is not one, so
 /// the page can answer "not found" instead of failing.
 pub fn use_id_param() -> impl Fn() -> Option<i64> + Copy + Send + Sync + 'static {

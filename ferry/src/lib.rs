@@ -100,6 +100,7 @@
 
 pub mod client;
 pub mod error;
+mod form;
 pub mod inline;
 mod outcome;
 mod query;
@@ -149,6 +150,7 @@ pub use client::{Client, ReadClient};
 pub use declare::revalidate;
 pub use error::Error;
 pub use ferry_macros::{mutation, read};
+pub use form::{Form, FormProps};
 #[cfg(feature = "ssr")]
 pub use install::Ferry;
 pub use outcome::Outcome;

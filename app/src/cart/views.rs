@@ -113,19 +113,19 @@ fn CartRow(
             <td><a href=format!("/products/{id}")>{line.name.clone()}</a></td>
             <td>{line.unit_price.to_string()}</td>
             <td>
-                <ActionForm action=set attr:class="quantity">
+                <ferry::Form action=set attr:class="quantity">
                     <input type="hidden" name="product_id" value=id.to_string() />
                     <input type="number" name="quantity" min="1" max="99" required aria-label=label prop:value=typed.clone() value=typed />
                     <button type="submit">"Update"</button>
-                </ActionForm>
+                </ferry::Form>
                 <p class="field-error" role="alert">{message}</p>
             </td>
             <td>{line.total().to_string()}</td>
             <td>
-                <ActionForm action=remove>
+                <ferry::Form action=remove>
                     <input type="hidden" name="product_id" value=id.to_string() />
                     <button type="submit" aria-label=format!("Remove {}", line.name)>"Remove"</button>
-                </ActionForm>
+                </ferry::Form>
             </td>
         </tr>
     }

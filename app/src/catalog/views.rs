@@ -1,6 +1,8 @@
 //! The catalog's pages and the two ways to add to the cart: a form that
 //! works without JavaScript, and a quick-add button that needs it.
 
+use std::collections::BTreeMap;
+
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -8,24 +10,26 @@ use leptos::task::spawn_local;
 use super::{availability, get_product, list_products, Product, ProductId, KEEP_FOR};
 use crate::cart::views::use_cart;
 use crate::cart::{add_to_cart, AddToCart};
-use crate::components::{use_hydrated, use_id_param, ErrorNotice};
+use crate::components::{use_id_param, ErrorNotice};
 
 /// `/`: every product. A query tagged `stock`: checkout declares it.
 #[component]
 pub fn CatalogPage() -> impl IntoView {
     ferry::cache_page(KEEP_FOR);
     let products = ferry::query([super::STOCK], list_products);
-    let hydrated = use_hydrated();
     // One action for every card, created outside the Suspense so that a
-    // refetch re-renders the cards without losing the action's last result.
+    // refetch re-renders the cards without losing the action's last result;
+    // its value read once, since each read makes a signal.
     let add = ServerAction::<AddToCart>::new();
+    let added = add.value();
+    let quick = QuickAdds::default();
     view! {
         <h1>"Catalog"</h1>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || products.get().map(|result| match result {
                 Ok(products) => Either::Left(view! {
                     <div class="grid">
-                        {products.into_iter().map(|product| view! { <ProductCard product add hydrated /> }).collect_view()}
+                        {products.into_iter().map(|product| view! { <ProductCard product add added quick /> }).collect_view()}
                     </div>
                 }),
                 Err(error) => Either::Right(view! { <ErrorNotice error /> }),
@@ -39,7 +43,8 @@ pub fn CatalogPage() -> impl IntoView {
 fn ProductCard(
     product: Product,
     add: ServerAction<AddToCart>,
-    hydrated: ReadSignal<bool>,
+    added: Added,
+    quick: QuickAdds,
 ) -> impl IntoView {
     let heading = format!("product-{}", product.id);
     let labelled_by = heading.clone();
@@ -48,8 +53,8 @@ fn ProductCard(
             <h2 id=heading><a href=format!("/products/{}", product.id)>{product.name.clone()}</a></h2>
             <p class="price">{product.price.to_string()}</p>
             <p class="stock">{product.availability()}</p>
-            <AddToCartForm product=product.id action=add />
-            <QuickAddButton product=product.id hydrated />
+            <AddToCartForm product=product.id action=add added />
+            <QuickAddButton product=product.id quick />
         </article>
     }
 }
@@ -80,13 +85,14 @@ pub fn ProductPage() -> impl IntoView {
             .unwrap_or(0)
     };
     let add = ServerAction::<AddToCart>::new();
-    let hydrated = use_hydrated();
+    let added = add.value();
+    let quick = QuickAdds::default();
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || product.get().map(|result| match result {
                 Ok(product) => {
                     let in_cart = in_cart(product.id);
-                    Either::Left(view! { <ProductDetails product in_cart add hydrated /> })
+                    Either::Left(view! { <ProductDetails product in_cart add added quick /> })
                 }
                 Err(error) => Either::Right(view! { <ErrorNotice error /> }),
             })}
@@ -99,13 +105,14 @@ fn ProductDetails(
     product: Product,
     in_cart: u32,
     add: ServerAction<AddToCart>,
-    hydrated: ReadSignal<bool>,
+    added: Added,
+    quick: QuickAdds,
 ) -> impl IntoView {
     let available = availability(product.stock.saturating_sub(in_cart));
     let holding = (in_cart > 0).then(|| {
         view! { <p class="muted" data-testid="in-cart">{format!("{in_cart} in your cart")}</p> }
     });
-    let added = product.created_at.format("%B %-d, %Y").to_string();
+    let since = product.created_at.format("%B %-d, %Y").to_string();
     view! {
         <article class="product" aria-labelledby="product-name">
             <h1 id="product-name">{product.name.clone()}</h1>
@@ -113,24 +120,27 @@ fn ProductDetails(
             <p class="price">{product.price.to_string()}</p>
             <p class="stock" data-testid="stock">{available}</p>
             {holding}
-            <p class="muted">"In the shop since " <time datetime=product.created_at.to_rfc3339()>{added}</time></p>
-            <AddToCartForm product=product.id action=add />
-            <QuickAddButton product=product.id hydrated />
+            <p class="muted">"In the shop since " <time datetime=product.created_at.to_rfc3339()>{since}</time></p>
+            <AddToCartForm product=product.id action=add added />
+            <QuickAddButton product=product.id quick />
         </article>
     }
 }
+
+/// The add action's last result, read once per page and shared by its forms.
+type Added = MappedSignal<Option<Result<u32, ferry::Error>>>;
 
 /// Adds any quantity through a plain form: with JavaScript it posts in the
 /// background; without, the browser posts and the server redirects back.
 /// The page's forms share one action; each shows only its product's errors.
 #[component]
-fn AddToCartForm(product: ProductId, action: ServerAction<AddToCart>) -> impl IntoView {
-    let add = action;
-    // Read once per form: each `value()` call builds a new mapped signal,
-    // and a page renders twenty of these forms.
-    let result = add.value();
+fn AddToCartForm(
+    product: ProductId,
+    action: ServerAction<AddToCart>,
+    added: Added,
+) -> impl IntoView {
     let error = move || {
-        result.get().and_then(Result::err).filter(|error| {
+        added.get().and_then(Result::err).filter(|error| {
             error
                 .value("product_id")
                 .is_none_or(|id| id == product.to_string())
@@ -148,7 +158,7 @@ fn AddToCartForm(product: ProductId, action: ServerAction<AddToCart>) -> impl In
             .unwrap_or_else(|| "1".to_owned())
     };
     view! {
-        <ActionForm action=add attr:class="add-to-cart">
+        <ferry::Form action attr:class="add-to-cart">
             <input type="hidden" name="product_id" value=product.to_string() />
             <label>
                 "Quantity"
@@ -156,27 +166,41 @@ fn AddToCartForm(product: ProductId, action: ServerAction<AddToCart>) -> impl In
             </label>
             <button type="submit">"Add to cart"</button>
             <p class="field-error" role="alert">{message}</p>
-        </ActionForm>
+        </ferry::Form>
     }
 }
 
+/// The quick adds' refusals, by product: one signal for the page rather
+/// than one per button, since a page renders twenty of them.
+#[derive(Clone, Copy, Default)]
+struct QuickAdds(RwSignal<BTreeMap<ProductId, String>>);
+
 /// Adds one unit straight from an event handler: no form, no navigation.
 /// Success needs no code here: `add_to_cart` declares the `cart` tag, so
-/// the badge and the stock shown refetch by themselves.
+/// the badge and the stock shown refetch by themselves. The button needs
+/// JavaScript, so the page shows it only once hydrated (`needs-js`).
 #[component]
-fn QuickAddButton(product: ProductId, hydrated: ReadSignal<bool>) -> impl IntoView {
-    let (message, set_message) = signal(None::<String>);
+fn QuickAddButton(product: ProductId, quick: QuickAdds) -> impl IntoView {
+    let QuickAdds(refusals) = quick;
     let quick_add = move |_| {
         spawn_local(async move {
             let result = add_to_cart(product, 1).await;
-            set_message.set(result.err().map(|e| {
-                e.field("quantity")
-                    .map_or_else(|| e.to_string(), str::to_owned)
-            }));
+            refusals.update(|refusals| match result {
+                Ok(_) => {
+                    refusals.remove(&product);
+                }
+                Err(e) => {
+                    let message = e
+                        .field("quantity")
+                        .map_or_else(|| e.to_string(), str::to_owned);
+                    refusals.insert(product, message);
+                }
+            });
         });
     };
+    let message = move || refusals.with(|refusals| refusals.get(&product).cloned());
     view! {
-        <button type="button" class="quick-add" hidden=move || !hydrated.get() on:click=quick_add>
+        <button type="button" class="quick-add needs-js" on:click=quick_add>
             "Quick add"
         </button>
         <p class="field-error" role="status">{message}</p>

@@ -38,13 +38,13 @@ pub fn CounterPage() -> impl IntoView {
                 </output>
             </Suspense>
         </p>
-        <ActionForm action=add>
+        <ferry::Form action=add>
             <label>
                 "Add " <input type="number" name="by" value="1" min="1" max="100" required />
             </label>
             <button type="submit">"Add"</button>
             <p class="field-error" role="alert">{field_error}</p>
-        </ActionForm>
+        </ferry::Form>
         <button type="button" on:click=quick_add>"Quick +1"</button>
     }
 }

@@ -20,10 +20,10 @@ pub fn CheckoutForm(action: ServerAction<Checkout>) -> impl IntoView {
             })
     };
     view! {
-        <ActionForm action attr:class="checkout">
+        <ferry::Form action attr:class="checkout">
             <button type="submit">"Place order"</button>
             <p class="field-error" role="alert">{message}</p>
-        </ActionForm>
+        </ferry::Form>
     }
 }
 
