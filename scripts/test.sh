@@ -25,7 +25,7 @@ cargo test --workspace --exclude "$(lib_package)"
 section "the ferry crate as published: its package builds alone, its docs have no warnings"
 # ferry-macros goes with it: a proc-macro crate cannot live inside ferry.
 cargo package --quiet --allow-dirty -p ferry-macros -p ferry
-RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps -p ferry --features server,sqlx
+RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps -p ferry --features server,sqlx,sqlite
 
 section "release build"
 cargo leptos build --release --split
