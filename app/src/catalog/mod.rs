@@ -46,6 +46,20 @@ impl Product {
     }
 }
 
+/// A product as the catalog's grid shows it: no description and no date,
+/// which the grid does not show. The page carries its data to the browser
+/// for hydration, so every field left out is bytes not sent, not escaped
+/// and not parsed there (the date alone brought chrono's parser to `/`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct ProductSummary {
+    pub id: ProductId,
+    pub name: String,
+    #[cfg_attr(feature = "ssr", sqlx(rename = "price_cents"))]
+    pub price: Money,
+    pub stock: u32,
+}
+
 /// "12 in stock", "Only 3 left", "Sold out".
 pub fn availability(units: u32) -> String {
     match units {
@@ -69,9 +83,9 @@ pub fn stock(id: ProductId) -> ferry::Tag {
 /// Shared by every visitor, kept by the server until a checkout revalidates
 /// the stock; the max age bounds edits made outside the app.
 #[ferry::read(endpoint = "catalog/list")]
-pub async fn list_products() -> Result<Vec<Product>, ferry::Error> {
+pub async fn list_products() -> Result<Vec<ProductSummary>, ferry::Error> {
     ferry::cached("catalog/list", [STOCK], KEEP_FOR, || async {
-        Ok(repo::list_products(&crate::state::pool()?).await?)
+        Ok(repo::list_summaries(&crate::state::pool()?).await?)
     })
     .await
 }

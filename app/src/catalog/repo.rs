@@ -2,7 +2,7 @@
 
 use sqlx::SqlitePool;
 
-use super::{Product, ProductId};
+use super::{Product, ProductId, ProductSummary};
 
 const COLUMNS: &str = "id, name, description, price_cents, stock, created_at";
 
@@ -11,6 +11,15 @@ pub async fn list_products(pool: &SqlitePool) -> Result<Vec<Product>, sqlx::Erro
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM products ORDER BY created_at DESC, id DESC"
     ))
+    .fetch_all(pool)
+    .await
+}
+
+/// Every product as the catalog's grid shows it, in the same order.
+pub async fn list_summaries(pool: &SqlitePool) -> Result<Vec<ProductSummary>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, name, price_cents, stock FROM products ORDER BY created_at DESC, id DESC",
+    )
     .fetch_all(pool)
     .await
 }
@@ -54,6 +63,26 @@ mod tests {
             .windows(2)
             .all(|w| w[0].created_at >= w[1].created_at));
         assert!(products.iter().all(|p| p.price.cents() > 0));
+        let summaries = list_summaries(&pool).await.unwrap();
+        assert!(
+            summaries
+                .iter()
+                .map(|p| p.id)
+                .eq(products.iter().map(|p| p.id)),
+            "the grid lists the same products in the same order"
+        );
+        assert_eq!(
+            (
+                summaries[0].name.as_str(),
+                summaries[0].price,
+                summaries[0].stock
+            ),
+            (
+                products[0].name.as_str(),
+                products[0].price,
+                products[0].stock
+            )
+        );
     }
 
     #[tokio::test]

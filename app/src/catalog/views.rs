@@ -7,7 +7,9 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{availability, get_product, list_products, Product, ProductId, KEEP_FOR};
+use super::{
+    availability, get_product, list_products, Product, ProductId, ProductSummary, KEEP_FOR,
+};
 use crate::cart::views::use_cart;
 use crate::cart::{add_to_cart, AddToCart};
 use crate::components::{use_id_param, ErrorNotice};
@@ -41,7 +43,7 @@ pub fn CatalogPage() -> impl IntoView {
 /// One product in the grid.
 #[component]
 fn ProductCard(
-    product: Product,
+    product: ProductSummary,
     add: ServerAction<AddToCart>,
     added: Added,
     quick: QuickAdds,
@@ -52,7 +54,7 @@ fn ProductCard(
         <article class="card" aria-labelledby=labelled_by>
             <h2 id=heading><a href=format!("/products/{}", product.id)>{product.name.clone()}</a></h2>
             <p class="price">{product.price.to_string()}</p>
-            <p class="stock">{product.availability()}</p>
+            <p class="stock">{availability(product.stock)}</p>
             <AddToCartForm product=product.id action=add added />
             <QuickAddButton product=product.id quick />
         </article>
