@@ -23,7 +23,7 @@ use serde::de::DeserializeOwned;
 /// ```
 /// use leptos::prelude::*;
 ///
-/// #[ferry::mutation(endpoint = "doc/rename")]
+/// #[ferry::mutation(endpoint = "doc/rename", revalidates = [])]
 /// pub async fn rename(id: u32, name: String) -> Result<(), ferry::Error> {
 ///     Ok(())
 /// }

@@ -27,6 +27,10 @@ use batch::{Job, Outcome};
 /// The most writes one transaction takes; more wait for the next one.
 const MAX_BATCH: usize = 256;
 
+/// Statements the connection keeps prepared (rusqlite's default is 16): a
+/// write that prepares with `prepare_cached` then parses its SQL once.
+const PREPARED_STATEMENTS: usize = 128;
+
 /// A handle to the write connection's thread. Cheap to clone; the thread
 /// and its connection close when the last handle is dropped.
 ///
@@ -36,6 +40,11 @@ const MAX_BATCH: usize = 256;
 /// commit, so a success reported to a user is on disk (with
 /// `synchronous = FULL`, which [`Writer::open`] sets). If the commit itself
 /// fails, every write of the batch gets that error and none of them is kept.
+///
+/// The queue has no bound of its own: the server's bound on requests in
+/// flight (`Settings::max_in_flight`) bounds it. A write whose caller went
+/// away (a closed connection) still runs and commits, as a statement sent
+/// to a database server would.
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), ferry::Error> {
@@ -74,6 +83,7 @@ impl Writer {
     /// Writes through `db`, opened and configured by the caller. Nothing
     /// else may write through this connection.
     pub fn from_connection(db: Connection) -> rusqlite::Result<Self> {
+        db.set_prepared_statement_cache_capacity(PREPARED_STATEMENTS);
         let (jobs, queue) = mpsc::channel();
         std::thread::Builder::new()
             .name("ferry-sqlite-writer".into())
