@@ -32,21 +32,21 @@
 //!     let add = ServerAction::<AddNote>::new();
 //!     view! {
 //!         <Suspense>{move || count.get().map(|n| n.ok())}</Suspense>
-//!         <ActionForm action=add>
+//!         <ferry::Form action=add>
 //!             <input name="text"/>
 //!             <button>"Add"</button>
-//!         </ActionForm>
+//!         </ferry::Form>
 //!     }
 //! }
 //! ```
 //!
-//! The count refetches after `add_note`, whether the call came from an
-//! `<ActionForm>`, a dispatched action or an event handler; no component
-//! names the action. A failed call revalidates nothing. The refresh costs
-//! no second request: the mutation's response brings the fresh answers of
-//! the reads the page holds ([`inline`]). Without JavaScript, the form's
-//! redirect renders the page again on the server, so it is fresh by
-//! construction.
+//! The count refetches after `add_note`, whether the call came from a
+//! [`Form`] (or Leptos's `<ActionForm>`), a dispatched action or an event
+//! handler; no component names the action. A failed call revalidates
+//! nothing. The refresh costs no second request: the mutation's response
+//! brings the fresh answers of the reads the page holds ([`inline`]).
+//! Without JavaScript, the form's redirect renders the page again on the
+//! server, so it is fresh by construction.
 //!
 //! On the server, [`Ferry::install`] puts every layer on the app's router in
 //! one call: request ids, per-call logs and metrics, the rate limit, the
