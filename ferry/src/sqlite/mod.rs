@@ -49,7 +49,7 @@ const PREPARED_STATEMENTS: usize = 128;
 /// ```
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), ferry::Error> {
 /// let dir = tempfile::tempdir().unwrap();
-/// let writer = ferry::sqlite::Writer::open(dir.path().join("shop.db"))?;
+/// let writer = ferry::sqlite::Writer::open(dir.path().join("notes.db"))?;
 /// writer
 ///     .write(|db| db.execute_batch("CREATE TABLE hits (n INTEGER NOT NULL)"))
 ///     .await?;

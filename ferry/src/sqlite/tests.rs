@@ -11,14 +11,34 @@ fn open() -> (Writer, tempfile::TempDir) {
 
 async fn table(writer: &Writer) {
     writer
-        .write(|db| {
-            db.execute_batch(
-                "CREATE TABLE items (n INTEGER NOT NULL UNIQUE);
-                 CREATE TABLE batches (id INTEGER PRIMARY KEY);",
-            )
-        })
+        .write(|db| db.execute_batch("CREATE TABLE items (n INTEGER NOT NULL UNIQUE)"))
         .await
         .unwrap();
+}
+
+/// Inserts `0..n`, each row from a task of its own, all at once; the writes
+/// for which `refuse` holds insert their row, then fail.
+fn insert_all(
+    writer: &Writer,
+    n: i64,
+    refuse: fn(i64) -> bool,
+) -> Vec<tokio::task::JoinHandle<Result<usize, Error>>> {
+    (0..n)
+        .map(|n| {
+            let writer = writer.clone();
+            tokio::spawn(async move {
+                writer
+                    .write(move |db| {
+                        let inserted = db.execute("INSERT INTO items (n) VALUES (?1)", [n])?;
+                        if refuse(n) {
+                            return Err(Error::invalid("n", "a multiple of ten"));
+                        }
+                        Ok(inserted)
+                    })
+                    .await
+            })
+        })
+        .collect()
 }
 
 async fn count(writer: &Writer, sql: &'static str) -> i64 {
@@ -32,15 +52,7 @@ async fn count(writer: &Writer, sql: &'static str) -> i64 {
 async fn concurrent_writes_all_land() {
     let (writer, _dir) = open();
     table(&writer).await;
-    let writes = (0..500).map(|n| {
-        let writer = writer.clone();
-        tokio::spawn(async move {
-            writer
-                .write(move |db| db.execute("INSERT INTO items (n) VALUES (?1)", [n]))
-                .await
-        })
-    });
-    for write in writes.collect::<Vec<_>>() {
+    for write in insert_all(&writer, 500, |_| false) {
         assert_eq!(write.await.unwrap().unwrap(), 1);
     }
     assert_eq!(count(&writer, "SELECT COUNT(*) FROM items").await, 500);
@@ -73,16 +85,7 @@ async fn writes_that_wait_together_share_one_commit() {
         }
     });
     tokio::time::sleep(Duration::from_millis(50)).await;
-    let writes: Vec<_> = (0..50)
-        .map(|n| {
-            let writer = writer.clone();
-            tokio::spawn(async move {
-                writer
-                    .write(move |db| db.execute("INSERT INTO items (n) VALUES (?1)", [n]))
-                    .await
-            })
-        })
-        .collect();
+    let writes = insert_all(&writer, 50, |_| false);
     tokio::time::sleep(Duration::from_millis(50)).await;
     release.send(()).unwrap();
     blocker.await.unwrap().unwrap();
@@ -98,22 +101,8 @@ async fn writes_that_wait_together_share_one_commit() {
 async fn a_failed_write_is_rolled_back_alone() {
     let (writer, _dir) = open();
     table(&writer).await;
-    let writes = (0..200).map(|n| {
-        let writer = writer.clone();
-        tokio::spawn(async move {
-            writer
-                .write(move |db| {
-                    db.execute("INSERT INTO items (n) VALUES (?1)", [n])?;
-                    if n % 10 == 0 {
-                        return Err(Error::invalid("n", "a multiple of ten"));
-                    }
-                    Ok(n)
-                })
-                .await
-        })
-    });
     let mut refused = 0;
-    for write in writes.collect::<Vec<_>>() {
+    for write in insert_all(&writer, 200, |n| n % 10 == 0) {
         if let Err(err) = write.await.unwrap() {
             assert_eq!(err.field("n"), Some("a multiple of ten"));
             refused += 1;
