@@ -103,6 +103,7 @@ pub mod error;
 mod form;
 pub mod inline;
 mod outcome;
+mod plain;
 mod query;
 pub mod revalidate;
 mod tag;
@@ -154,6 +155,7 @@ pub use form::{Form, FormProps};
 #[cfg(feature = "ssr")]
 pub use install::Ferry;
 pub use outcome::Outcome;
+pub use plain::{Plain, plain};
 pub use query::{cache_page, private_query, query, query_with};
 pub use revalidate::Revalidation;
 #[cfg(feature = "serve")]
