@@ -111,10 +111,11 @@ impl<V: RenderHtml> RenderHtml for Plain<V> {
     ) where
         Self: Sized,
     {
-        let mut html = String::with_capacity(self.0.html_len());
-        self.0
-            .to_html_with_buf(&mut html, position, escape, mark_branches, extra_attrs);
-        buf.push_sync(&html);
+        buf.with_buf(|html| {
+            html.reserve(self.0.html_len());
+            self.0
+                .to_html_with_buf(html, position, escape, mark_branches, extra_attrs);
+        });
     }
 
     fn hydrate<const FROM_SERVER: bool>(

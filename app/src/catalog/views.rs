@@ -145,23 +145,28 @@ fn AddToCartForm(
     added: Added,
     quick: QuickAdds,
 ) -> impl IntoView {
-    let error = move || {
-        added.get().and_then(Result::err).filter(|error| {
-            error
-                .value("product_id")
-                .is_none_or(|id| id == product.to_string())
+    // This form's part of the last result: a refusal of its product, or
+    // of none in particular. Read in place: the result is not cloned.
+    let mine = move |read: fn(&ferry::Error) -> String| {
+        added.with(|result| match result {
+            Some(Err(error))
+                if error
+                    .value("product_id")
+                    .is_none_or(|id| id.parse() == Ok(product.0)) =>
+            {
+                Some(read(error))
+            }
+            _ => None,
         })
     };
     let QuickAdds(refusals) = quick;
     let message = move || {
         refusals
             .with(|refusals| refusals.get(&product).cloned())
-            .or_else(|| error().map(|e| explain(&e)))
+            .or_else(|| mine(explain))
     };
     let typed = move || {
-        error()
-            .and_then(|e| e.value("quantity").map(str::to_owned))
-            .unwrap_or_else(|| "1".to_owned())
+        mine(|e| e.value("quantity").unwrap_or("1").to_owned()).unwrap_or_else(|| "1".to_owned())
     };
     view! {
         <ferry::Form action attr:class="add-to-cart">
