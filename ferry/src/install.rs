@@ -171,6 +171,11 @@ impl Ferry {
             Some(limit) => router.layer(limit),
             None => router,
         };
+        // Who the client is, for the rate limit and the same-origin check.
+        let router = router.layer(from_fn_with_state(
+            self.settings.trusted_proxies.clone(),
+            crate::client_addr::record,
+        ));
         // Inside the logs and metrics, so a refused or timed-out request is
         // counted and has an id like any other.
         let router = crate::overload::layer(

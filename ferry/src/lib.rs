@@ -109,6 +109,8 @@ pub mod revalidate;
 mod tag;
 
 #[cfg(feature = "ssr")]
+mod client_addr;
+#[cfg(feature = "ssr")]
 mod declare;
 #[cfg(feature = "ssr")]
 mod install;
@@ -147,6 +149,8 @@ pub mod __private;
 #[cfg(feature = "cache")]
 pub use cache::cached;
 pub use client::{Client, ReadClient};
+#[cfg(feature = "ssr")]
+pub use client_addr::ClientAddr;
 #[cfg(feature = "ssr")]
 pub use declare::revalidate;
 pub use error::Error;

@@ -15,6 +15,8 @@ use tower_governor::GovernorLayer;
 use tower_governor::governor::GovernorConfigBuilder;
 use tower_governor::key_extractor::KeyExtractor;
 
+use crate::client_addr::ClientAddr;
+
 /// How many requests a client address may make.
 ///
 /// ```
@@ -29,17 +31,26 @@ pub struct RateLimit {
     pub burst: u32,
 }
 
-/// Keys requests by the connection's peer address. Requests without one
-/// (made in-process, as tests do) share one bucket.
+/// Keys requests by the client's address ([`ClientAddr`]: behind a trusted
+/// proxy, the one it forwarded for), else the connection's peer. Requests
+/// with neither (made in-process, as tests do) share one bucket.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct PeerIp;
+pub(crate) struct ClientIp;
 
-impl KeyExtractor for PeerIp {
+impl KeyExtractor for ClientIp {
     type Key = IpAddr;
 
     fn extract<T>(&self, request: &Request<T>) -> Result<IpAddr, GovernorError> {
-        let peer = request.extensions().get::<ConnectInfo<SocketAddr>>();
-        Ok(peer.map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip()))
+        let extensions = request.extensions();
+        let client = extensions.get::<ClientAddr>().map(|c| c.ip);
+        let peer = || {
+            extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip())
+        };
+        Ok(client
+            .or_else(peer)
+            .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)))
     }
 }
 
@@ -50,12 +61,12 @@ impl KeyExtractor for PeerIp {
 /// (the router) is dropped.
 pub(crate) fn layer(
     limit: RateLimit,
-) -> Option<GovernorLayer<PeerIp, NoOpMiddleware<QuantaInstant>, Body>> {
+) -> Option<GovernorLayer<ClientIp, NoOpMiddleware<QuantaInstant>, Body>> {
     if limit.per_second == 0 || limit.burst == 0 {
         return None;
     }
     let config = GovernorConfigBuilder::default()
-        .key_extractor(PeerIp)
+        .key_extractor(ClientIp)
         .per_nanosecond(1_000_000_000 / u64::from(limit.per_second))
         .burst_size(limit.burst)
         .finish()?;

@@ -8,13 +8,14 @@
 //! HTTP client (curl, a server, a mobile app) and is allowed: cross-site
 //! request forgery needs a victim's browser.
 
-use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+
+use crate::client_addr::ClientAddr;
 
 /// Who may send state-changing requests besides the site itself.
 ///
@@ -27,8 +28,6 @@ pub struct SameOrigin {
     /// Other origins allowed, as `host[:port]` or full origins
     /// (`https://admin.example.com`); compared by host and port.
     pub allowed_origins: Arc<Vec<String>>,
-    /// Proxies whose `X-Forwarded-Host` names the site's real host.
-    pub trusted_proxies: Arc<Vec<IpAddr>>,
 }
 
 /// What the check decided, and why.
@@ -51,7 +50,9 @@ pub enum Verdict {
 }
 
 impl SameOrigin {
-    /// Judges one request. `peer` is the address the connection came from.
+    /// Judges one request from `client` (unknown for a request made
+    /// in-process). Behind a trusted proxy, the site's own host is the one
+    /// in `X-Forwarded-Host` ([`crate::Settings::trusted_proxies`]).
     ///
     /// ```
     /// use axum::http::{HeaderMap, Method, header};
@@ -62,14 +63,19 @@ impl SameOrigin {
     /// let verdict = SameOrigin::default().check(&Method::POST, &headers, None);
     /// assert!(matches!(verdict, Verdict::CrossSite(_)));
     /// ```
-    pub fn check(&self, method: &Method, headers: &HeaderMap, peer: Option<IpAddr>) -> Verdict {
+    pub fn check(
+        &self,
+        method: &Method,
+        headers: &HeaderMap,
+        client: Option<&ClientAddr>,
+    ) -> Verdict {
         if matches!(
             *method,
             Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
         ) {
             return Verdict::Allowed;
         }
-        let own_host = self.own_host(headers, peer);
+        let own_host = own_host(headers, client.is_some_and(|c| c.proxied));
         let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
         if let Some(origin) = text(header::ORIGIN) {
             return self.judge_url(origin, own_host.as_deref());
@@ -84,18 +90,6 @@ impl SameOrigin {
             return self.judge_url(referer, own_host.as_deref());
         }
         Verdict::NotFromABrowser
-    }
-
-    /// The host the client addressed: `X-Forwarded-Host` from a trusted
-    /// proxy, otherwise `Host`.
-    fn own_host(&self, headers: &HeaderMap, peer: Option<IpAddr>) -> Option<String> {
-        let forwarded = peer
-            .filter(|ip| self.trusted_proxies.contains(ip))
-            .and_then(|_| headers.get("x-forwarded-host"))
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next());
-        let host = forwarded.or_else(|| headers.get(header::HOST).and_then(|v| v.to_str().ok()));
-        host.map(|h| h.trim().to_ascii_lowercase())
     }
 
     fn judge_url(&self, url: &str, own_host: Option<&str>) -> Verdict {
@@ -124,19 +118,28 @@ fn authority(url: &str) -> Option<String> {
     valid.then(|| authority.to_ascii_lowercase())
 }
 
+/// The host the client addressed: `X-Forwarded-Host` when the request came
+/// through a trusted proxy, otherwise `Host`.
+fn own_host(headers: &HeaderMap, proxied: bool) -> Option<String> {
+    let forwarded = proxied
+        .then(|| headers.get("x-forwarded-host"))
+        .flatten()
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next());
+    let host = forwarded.or_else(|| headers.get(header::HOST).and_then(|v| v.to_str().ok()));
+    host.map(|h| h.trim().to_ascii_lowercase())
+}
+
 /// Middleware: refuses cross-site state-changing requests with 403. Serve
 /// with `into_make_service_with_connect_info::<SocketAddr>()` so trusted
-/// proxies can be recognised.
+/// proxies can be recognised ([`ClientAddr`]).
 pub(crate) async fn same_origin(
     State(policy): State<SameOrigin>,
     request: Request,
     next: Next,
 ) -> Response {
-    let peer = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip());
-    match policy.check(request.method(), request.headers(), peer) {
+    let client = request.extensions().get::<ClientAddr>();
+    match policy.check(request.method(), request.headers(), client) {
         Verdict::Allowed | Verdict::NotFromABrowser => next.run(request).await,
         Verdict::CrossSite(claimed) => {
             tracing::warn!(path = %request.uri().path(), %claimed, "cross-site request refused");
@@ -230,8 +233,8 @@ mod tests {
     fn allowed_origins_and_trusted_proxies() {
         let policy = SameOrigin {
             allowed_origins: Arc::new(vec!["https://admin.example".into()]),
-            trusted_proxies: Arc::new(vec!["10.0.0.1".parse().unwrap()]),
         };
+        let trusted = ["10.0.0.1".parse().unwrap()];
         let admin = [
             ("host", "site.internal:8080"),
             ("origin", "https://admin.example"),
@@ -242,14 +245,14 @@ mod tests {
             ("x-forwarded-host", "site.example"),
             ("origin", "https://site.example"),
         ]);
-        let proxy = Some("10.0.0.1".parse().unwrap());
+        let proxy = ClientAddr::resolve(trusted[0], &behind_proxy, &trusted);
         assert_eq!(
-            policy.check(&Method::POST, &behind_proxy, proxy),
+            policy.check(&Method::POST, &behind_proxy, Some(&proxy)),
             Verdict::Allowed
         );
-        let stranger = Some("203.0.113.9".parse().unwrap());
+        let stranger = ClientAddr::resolve("203.0.113.9".parse().unwrap(), &behind_proxy, &trusted);
         assert!(matches!(
-            policy.check(&Method::POST, &behind_proxy, stranger),
+            policy.check(&Method::POST, &behind_proxy, Some(&stranger)),
             Verdict::CrossSite(_)
         ));
     }

@@ -1,6 +1,8 @@
 //! Everything ferry's server side can be told, in one struct with safe
 //! defaults.
 
+use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use leptos::config::Env;
@@ -35,6 +37,11 @@ pub struct Settings {
     pub body_limit: usize,
     /// Who may send state-changing requests besides the site itself.
     pub same_origin: SameOrigin,
+    /// The proxies in front of the server (nginx's address, say), whose
+    /// `X-Forwarded-For` names the client and `X-Forwarded-Host` the site;
+    /// from anyone else those headers are ignored ([`crate::ClientAddr`]).
+    /// Empty by default: the peer is the client.
+    pub trusted_proxies: Arc<Vec<IpAddr>>,
     /// How long a request may take to produce its response (default 30 s);
     /// a slower one answers 503. `None` for no limit. A streamed body is
     /// not timed once its headers are sent.
@@ -65,6 +72,7 @@ impl Default for Settings {
             development: false,
             body_limit: 1 << 20,
             same_origin: SameOrigin::default(),
+            trusted_proxies: Arc::default(),
             request_timeout: Some(Duration::from_secs(30)),
             max_in_flight: Some(512),
             #[cfg(feature = "ratelimit")]

@@ -205,14 +205,7 @@ async fn a_client_over_its_rate_gets_429_and_others_do_not() {
             burst: 2,
         })
     });
-    let from = |ip: [u8; 4]| {
-        let mut request = Request::get("/api/v1/notes").body(Body::empty()).unwrap();
-        let peer = std::net::SocketAddr::from((ip, 40000));
-        request
-            .extensions_mut()
-            .insert(axum::extract::ConnectInfo(peer));
-        request
-    };
+    let from = |ip: [u8; 4]| forwarded(ip, None);
     let mut statuses = Vec::new();
     for _ in 0..3 {
         let reply = app.send(from([192, 0, 2, 1])).await;
@@ -234,4 +227,62 @@ async fn a_client_over_its_rate_gets_429_and_others_do_not() {
         ]
     );
     assert_eq!(app.send(from([192, 0, 2, 2])).await.status, StatusCode::OK);
+}
+
+/// A request to the notes API from `peer`, forwarded for `client` when set.
+fn forwarded(peer: [u8; 4], client: Option<&str>) -> Request<Body> {
+    let mut request = Request::get("/api/v1/notes").body(Body::empty()).unwrap();
+    if let Some(client) = client {
+        request
+            .headers_mut()
+            .insert("x-forwarded-for", client.parse().unwrap());
+    }
+    let peer = std::net::SocketAddr::from((peer, 40000));
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(peer));
+    request
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_bucket() {
+    let nginx = [127, 0, 0, 1];
+    let app = TestApp::with(|s| {
+        s.rate_limit = Some(ferry::ratelimit::RateLimit {
+            per_second: 1,
+            burst: 1,
+        });
+        s.trusted_proxies = std::sync::Arc::new(vec![nginx.into()]);
+    });
+    let first = app.send(forwarded(nginx, Some("203.0.113.1"))).await;
+    assert_eq!(first.status, StatusCode::OK);
+    let again = app.send(forwarded(nginx, Some("203.0.113.1"))).await;
+    assert_eq!(again.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        again.header("x-request-id").is_some(),
+        "refused, but with an id"
+    );
+    // Another client through the same proxy is not in the first one's bucket,
+    // even if it claims to be that client further left in the header.
+    let other = app
+        .send(forwarded(nginx, Some("203.0.113.1, 203.0.113.2")))
+        .await;
+    assert_eq!(other.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn forwarded_for_from_an_untrusted_peer_is_ignored() {
+    let app = TestApp::with(|s| {
+        s.rate_limit = Some(ferry::ratelimit::RateLimit {
+            per_second: 1,
+            burst: 1,
+        });
+        s.trusted_proxies = std::sync::Arc::new(vec![[127, 0, 0, 1].into()]);
+    });
+    let stranger = [198, 51, 100, 4];
+    let first = app.send(forwarded(stranger, Some("203.0.113.1"))).await;
+    assert_eq!(first.status, StatusCode::OK);
+    // A new forwarded-for on each request does not buy a new bucket.
+    let second = app.send(forwarded(stranger, Some("203.0.113.2"))).await;
+    assert_eq!(second.status, StatusCode::TOO_MANY_REQUESTS);
 }

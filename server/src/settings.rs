@@ -14,8 +14,8 @@ pub fn ferry_settings(config: &Config, options: &LeptosOptions) -> ferry::Settin
     let mut settings = ferry::Settings::for_env(options.env.clone());
     settings.same_origin = SameOrigin {
         allowed_origins: Arc::new(config.allowed_origins.clone()),
-        trusted_proxies: Arc::new(config.trusted_proxies.clone()),
     };
+    settings.trusted_proxies = Arc::new(config.trusted_proxies.clone());
     settings.body_limit = config.body_limit;
     settings.request_timeout = config.request_timeout;
     settings.max_in_flight = config.max_in_flight;

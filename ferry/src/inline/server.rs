@@ -155,6 +155,9 @@ impl Caller {
         {
             extensions.insert(*peer);
         }
+        if let Some(client) = request.extensions().get::<crate::ClientAddr>() {
+            extensions.insert(*client);
+        }
         Self {
             headers,
             extensions,

@@ -35,7 +35,8 @@ pub struct Config {
     pub cookie_secure: bool,
     /// Other origins allowed to post (`allowed-origins`, `APP_ALLOWED_ORIGINS`).
     pub allowed_origins: Vec<String>,
-    /// Proxies whose `X-Forwarded-Host` is believed (`trusted-proxies`, `APP_TRUSTED_PROXIES`).
+    /// Proxies whose `X-Forwarded-For` and `X-Forwarded-Host` are believed
+    /// (`trusted-proxies`, `APP_TRUSTED_PROXIES`).
     pub trusted_proxies: Vec<IpAddr>,
     /// Largest request body in bytes (`body-limit`, `APP_BODY_LIMIT`).
     pub body_limit: usize,

@@ -1,0 +1,177 @@
+//! The client's address: the connection's peer, or, when the peer is a
+//! trusted proxy, the address that proxy says it forwarded for.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::HeaderMap;
+use axum::middleware::Next;
+use axum::response::Response;
+
+/// The header a proxy appends the address it received a request from to
+/// (nginx: `proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for`).
+const FORWARDED_FOR: &str = "x-forwarded-for";
+
+/// Where a request came from, as ferry's layers see it. [`crate::Ferry`]
+/// puts it in every request's extensions (served with connect info), so a
+/// handler can read it too: `Extension(client): Extension<ClientAddr>`.
+///
+/// ```
+/// use axum::http::HeaderMap;
+/// use ferry::ClientAddr;
+///
+/// let nginx = "127.0.0.1".parse().unwrap();
+/// let mut headers = HeaderMap::new();
+/// headers.insert("x-forwarded-for", "203.0.113.9".parse().unwrap());
+/// let client = ClientAddr::resolve(nginx, &headers, &[nginx]);
+/// assert_eq!(client.ip.to_string(), "203.0.113.9");
+/// assert!(client.proxied);
+///
+/// // From anyone else, the header is a claim, not a fact.
+/// let stranger = "198.51.100.4".parse().unwrap();
+/// assert_eq!(ClientAddr::resolve(stranger, &headers, &[nginx]).ip, stranger);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct ClientAddr {
+    /// The client: behind trusted proxies, the rightmost address in
+    /// `X-Forwarded-For` that is not one of them; otherwise the peer.
+    pub ip: IpAddr,
+    /// Whether the peer is a trusted proxy, whose `X-Forwarded-*` headers
+    /// are believed.
+    pub proxied: bool,
+}
+
+impl ClientAddr {
+    /// The client of a request from `peer` with `headers`, trusting the
+    /// forwarding headers only of the proxies in `trusted`.
+    ///
+    /// Proxies append, so the list reads client first, nearest proxy last,
+    /// and only its end is known to be true: it is read from the right,
+    /// past trusted proxies, and the first other address is the client's.
+    /// Anything a client put in the header itself is to the left of that,
+    /// and never read. An entry that is not an address stops the walk at
+    /// the last trusted hop.
+    pub fn resolve(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> Self {
+        if !trusted.contains(&peer) {
+            return Self {
+                ip: peer,
+                proxied: false,
+            };
+        }
+        let mut ip = peer;
+        for entry in forwarded_for(headers).rev() {
+            let Ok(hop) = entry.parse::<IpAddr>() else {
+                break;
+            };
+            ip = hop;
+            if !trusted.contains(&hop) {
+                break;
+            }
+        }
+        Self { ip, proxied: true }
+    }
+}
+
+/// Every entry of every `X-Forwarded-For` header, in order.
+fn forwarded_for(headers: &HeaderMap) -> impl DoubleEndedIterator<Item = &str> {
+    let values: Vec<&str> = headers
+        .get_all(FORWARDED_FOR)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    values.into_iter()
+}
+
+/// Middleware: records the request's [`ClientAddr`] in its extensions.
+/// A request without connect info (made in-process) gets none.
+pub(crate) async fn record(
+    State(trusted): State<Arc<Vec<IpAddr>>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    if let Some(peer) = peer {
+        let client = ClientAddr::resolve(peer, request.headers(), &trusted);
+        request.extensions_mut().insert(client);
+    }
+    next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().unwrap()
+    }
+
+    fn forwarded(values: &[&str]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for value in values {
+            headers.append(FORWARDED_FOR, value.parse().unwrap());
+        }
+        headers
+    }
+
+    #[test]
+    fn a_forged_entry_to_the_left_is_never_read() {
+        let trusted = [ip("10.0.0.1")];
+        // The client sent "1.2.3.4" itself; nginx appended its real address.
+        let headers = forwarded(&["1.2.3.4, 203.0.113.9"]);
+        let client = ClientAddr::resolve(ip("10.0.0.1"), &headers, &trusted);
+        assert_eq!(client.ip, ip("203.0.113.9"));
+    }
+
+    #[test]
+    fn chains_of_trusted_proxies_are_walked_past() {
+        let trusted = [ip("10.0.0.1"), ip("10.0.0.2")];
+        let headers = forwarded(&["203.0.113.9, 10.0.0.2", "::1"]);
+        let via_two = ClientAddr::resolve(ip("10.0.0.1"), &headers, &trusted);
+        assert_eq!(via_two.ip, ip("::1"));
+        let headers = forwarded(&["203.0.113.9", "10.0.0.2"]);
+        let via_two = ClientAddr::resolve(ip("10.0.0.1"), &headers, &trusted);
+        assert_eq!(via_two.ip, ip("203.0.113.9"));
+    }
+
+    #[test]
+    fn without_a_usable_header_the_nearest_trusted_hop_is_the_client() {
+        let trusted = [ip("10.0.0.1"), ip("10.0.0.2")];
+        for headers in [
+            HeaderMap::new(),
+            forwarded(&["unknown"]),
+            forwarded(&["203.0.113.9, 10.0.0.2, garbage"]),
+        ] {
+            let client = ClientAddr::resolve(ip("10.0.0.1"), &headers, &trusted);
+            assert_eq!(
+                client,
+                ClientAddr {
+                    ip: ip("10.0.0.1"),
+                    proxied: true
+                }
+            );
+        }
+        let headers = forwarded(&["garbage, 10.0.0.2"]);
+        let client = ClientAddr::resolve(ip("10.0.0.1"), &headers, &trusted);
+        assert_eq!(client.ip, ip("10.0.0.2"));
+    }
+
+    #[test]
+    fn an_untrusted_peer_is_the_client_whatever_it_says() {
+        let headers = forwarded(&["203.0.113.9"]);
+        let client = ClientAddr::resolve(ip("198.51.100.4"), &headers, &[]);
+        assert_eq!(
+            client,
+            ClientAddr {
+                ip: ip("198.51.100.4"),
+                proxied: false
+            }
+        );
+    }
+}
