@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 #! Runs every test: set-up, formatting, Rust tests (unit, HTTP, binary, ferry's
-#! doctests), ferry's package and its docs, the release build, browser tests with JavaScript on and off, and the size report.
+#! doctests), ferry's PostgreSQL tests on a throwaway server, ferry's package and
+#! its docs, the release build, browser tests with JavaScript on and off, and the size report.
 #! One target directory serves all of it; each build configuration is built once.
 set -euo pipefail
 
@@ -22,10 +23,17 @@ section "Rust tests"
 # hydrate feature into the server's build, so it is left to cargo-leptos.
 cargo test --workspace --exclude "$(lib_package)"
 
+section "PostgreSQL: revalidation across processes, on a throwaway server"
+pg_dir=$(mktemp -u /tmp/ferry-test-pg.XXXXXX)
+trap 'scripts/postgres.sh stop "$pg_dir"' EXIT
+pg_url=$(scripts/postgres.sh start "$pg_dir")
+FERRY_TEST_POSTGRES_URL=$pg_url cargo test -p ferry --features server,postgres --lib postgres::
+cargo test -p ferry --features server,postgres --doc postgres
+
 section "the ferry crate as published: its package builds alone, its docs have no warnings"
 # ferry-macros goes with it: a proc-macro crate cannot live inside ferry.
 cargo package --quiet --allow-dirty -p ferry-macros -p ferry
-RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps -p ferry --features server,sqlx,sqlite
+RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps -p ferry --features server,sqlx,sqlite,postgres
 
 section "release build"
 cargo leptos build --release --split

@@ -133,6 +133,8 @@ pub mod cache;
 pub mod logging;
 #[cfg(feature = "metrics")]
 pub mod metrics;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 #[cfg(feature = "ratelimit")]
 pub mod ratelimit;
 #[cfg(feature = "serve")]

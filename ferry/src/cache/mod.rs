@@ -67,6 +67,9 @@ impl CacheSettings {
     }
 }
 
+/// How many revalidations wait for a slow carrier before it lags.
+const REVALIDATIONS_QUEUED: usize = 1024;
+
 /// The key of a kept value: its type and its name, so two reads that
 /// share a name by mistake never see each other's values.
 type ValueKey = (TypeId, String);
@@ -84,6 +87,8 @@ pub struct Cache(Arc<Shared>);
 struct Shared {
     settings: CacheSettings,
     versions: Versions,
+    /// This process's revalidations, for carriers to other processes.
+    revalidated: tokio::sync::broadcast::Sender<Revalidation>,
     pages: moka::future::Cache<String, Arc<Kept<pages::Page>>>,
     values: moka::future::Cache<ValueKey, Arc<Kept<Arc<dyn Any + Send + Sync>>>>,
 }
@@ -138,6 +143,7 @@ impl Cache {
         Self(Arc::new(Shared {
             settings: settings.clone(),
             versions: Versions::default(),
+            revalidated: tokio::sync::broadcast::channel(REVALIDATIONS_QUEUED).0,
             pages,
             values,
         }))
@@ -173,6 +179,41 @@ impl Cache {
     /// ```
     pub fn invalidate(&self, revalidation: &Revalidation) {
         self.0.versions.revalidate(revalidation);
+        if *revalidation != Revalidation::Nothing && self.0.revalidated.receiver_count() > 0 {
+            // None listening is not an error: a single process has no peers.
+            let _ = self.0.revalidated.send(revalidation.clone());
+        }
+    }
+
+    /// What this process revalidates from now on, as [`Cache::invalidate`]
+    /// sees it, for carrying to the other processes of the app (as
+    /// [`crate::postgres`] does). A receiver that falls more than 1,024
+    /// behind gets `Lagged`: carry [`Revalidation::All`] then.
+    ///
+    /// ```
+    /// # async fn run() {
+    /// ferry::tags! { pub NOTE = "note"; }
+    /// let cache = ferry::cache::Cache::new(&Default::default());
+    /// let mut revalidations = cache.revalidations();
+    /// cache.invalidate(&ferry::Revalidation::tags([NOTE]));
+    /// assert_eq!(revalidations.recv().await.unwrap(), ferry::Revalidation::tags([NOTE]));
+    /// # }
+    /// ```
+    pub fn revalidations(&self) -> tokio::sync::broadcast::Receiver<Revalidation> {
+        self.0.revalidated.subscribe()
+    }
+
+    /// Drops what another process revalidated: [`Cache::invalidate`],
+    /// without handing it to [`Cache::revalidations`] again.
+    ///
+    /// ```
+    /// let cache = ferry::cache::Cache::new(&Default::default());
+    /// let mut revalidations = cache.revalidations();
+    /// cache.invalidate_from_elsewhere(&ferry::Revalidation::All);
+    /// assert!(revalidations.try_recv().is_err());
+    /// ```
+    pub fn invalidate_from_elsewhere(&self, revalidation: &Revalidation) {
+        self.0.versions.revalidate(revalidation);
     }
 
     /// Finishes moka's pending bookkeeping (evictions, counts); tests use it.
@@ -187,6 +228,19 @@ impl Cache {
     pub async fn run_pending_tasks(&self) {
         self.0.pages.run_pending_tasks().await;
         self.0.values.run_pending_tasks().await;
+    }
+
+    /// The revalidation counter, for tests elsewhere in the crate.
+    #[cfg(test)]
+    pub(crate) fn clock(&self) -> u64 {
+        self.0.versions.now()
+    }
+
+    /// Whether something computed at `since`, showing `tags`, is stale; for
+    /// tests elsewhere in the crate.
+    #[cfg(test)]
+    pub(crate) fn is_stale(&self, tags: &[Tag], since: u64) -> bool {
+        self.0.versions.stale(tags, since)
     }
 
     fn fresh<T>(&self, kept: &Kept<T>) -> bool {
