@@ -180,3 +180,40 @@ fn a_missing_directory_is_an_error_not_a_panic() {
         .unwrap();
     assert!(err.to_string().contains("unable to open"), "{err}");
 }
+
+#[tokio::test]
+async fn the_log_is_copied_back_by_the_checkpoint_thread_not_by_commits() {
+    let (writer, dir) = open();
+    let file = dir.path().join("test.db");
+    writer
+        .write(|db| db.execute_batch("CREATE TABLE blobs (b BLOB NOT NULL)"))
+        .await
+        .unwrap();
+    // About 2 MB in 50 commits: past SQLite's 1,000-page mark.
+    for _ in 0..50 {
+        writer
+            .write(|db| {
+                for _ in 0..10 {
+                    db.execute("INSERT INTO blobs (b) VALUES (zeroblob(4096))", [])?;
+                }
+                Ok::<_, rusqlite::Error>(())
+            })
+            .await
+            .unwrap();
+    }
+    // The writer's own checkpoints are off: only the thread moves pages
+    // into the database file.
+    let off: i64 = writer
+        .write(|db| db.query_row("PRAGMA wal_autocheckpoint", [], |row| row.get(0)))
+        .await
+        .unwrap();
+    assert_eq!(off, 0);
+    let start = std::time::Instant::now();
+    while std::fs::metadata(&file).unwrap().len() < 2_000_000 {
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "never checkpointed"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
