@@ -24,7 +24,7 @@ section "Rust tests"
 cargo test --workspace --exclude "$(lib_package)"
 
 section "PostgreSQL: revalidation across processes, on a throwaway server"
-pg_dir=$(mktemp -u /tmp/ferry-test-pg.XXXXXX)
+pg_dir=$(mktemp -u /tmp/test-postgres.XXXXXX)
 trap 'scripts/postgres.sh stop "$pg_dir"' EXIT
 pg_url=$(scripts/postgres.sh start "$pg_dir")
 FERRY_TEST_POSTGRES_URL=$pg_url cargo test -p ferry --features server,postgres --lib postgres::
