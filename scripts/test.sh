@@ -18,17 +18,19 @@ scripts/setup.sh
 section "formatting"
 cargo fmt --all --check
 
-section "Rust tests"
+section "Rust tests, on SQLite"
 # The frontend crate is the WASM entry; built natively it would pull the
 # hydrate feature into the server's build, so it is left to cargo-leptos.
 cargo test --workspace --exclude "$(lib_package)"
 
-section "PostgreSQL: revalidation across processes, on a throwaway server"
+section "Rust tests, on PostgreSQL (a throwaway server): the repositories and HTTP tests again, and ferry's revalidation across processes"
 pg_dir=$(mktemp -u /tmp/test-postgres.XXXXXX)
 trap 'scripts/postgres.sh stop "$pg_dir"' EXIT
 pg_url=$(scripts/postgres.sh start "$pg_dir")
-FERRY_TEST_POSTGRES_URL=$pg_url cargo test -p ferry --features server,postgres --lib postgres::
-cargo test -p ferry --features server,postgres --doc postgres
+# The same test binaries as above: no rebuild. Each test makes a database
+# of its own on the server.
+APP_TEST_DATABASE_URL=$pg_url cargo test --workspace --exclude "$(lib_package)" --tests
+FERRY_TEST_POSTGRES_URL=$pg_url cargo test --workspace --exclude "$(lib_package)" --lib -- --ignored postgres::
 
 section "the ferry crate as published: its package builds alone, its docs have no warnings"
 # ferry-macros goes with it: a proc-macro crate cannot live inside ferry.

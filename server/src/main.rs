@@ -37,13 +37,10 @@ async fn main() -> ExitCode {
 
 async fn serve(config: Config) -> Result<(), String> {
     let options = leptos_options(&config)?;
-    let pool = app::db::connect(&config.database_url)
+    let db = app::db::Db::connect(&config.database_url)
         .await
         .map_err(|e| format!("cannot open the database (database-url): {e}"))?;
-    let writer = app::db::writer(&pool)
-        .await
-        .map_err(|e| format!("cannot open the database for writing (database-url): {e}"))?;
-    let mut state = app::state::AppState::new(options.clone(), pool, writer);
+    let mut state = app::state::AppState::new(options.clone(), db.clone());
     state.secure_cookies = config.cookie_secure;
     state.session_key = session_key(&config)?;
     let server = ferry::Server::new(server::settings::serve_settings(&config));
@@ -53,6 +50,16 @@ async fn serve(config: Config) -> Result<(), String> {
         .map_err(|e| format!("cannot listen on {} (site-addr): {e}", config.site_addr))?;
     tracing::info!("listening on http://{}", config.site_addr);
     let ferry = ferry::Ferry::new(server::settings::ferry_settings(&config, &options));
+    // Several processes share a PostgreSQL database: what one revalidates,
+    // the others' caches drop too.
+    let _sharing = match db.is_shared() {
+        true => Some(
+            ferry::postgres::share_revalidations(ferry.cache(), &config.database_url)
+                .await
+                .map_err(|e| format!("cannot listen for revalidations (database-url): {e}"))?,
+        ),
+        false => None,
+    };
     if let MetricsAt::Address(addr) = config.metrics {
         serve_metrics(addr, ferry.metrics().clone()).await?;
     }

@@ -1,6 +1,7 @@
 //! The whole HTTP surface in one function, used by `main` and by tests:
 //! the app's own routes, with ferry's layers installed around them.
 
+use app::db::Db;
 use app::state::AppState;
 use app::{shell, App};
 use axum::extract::State;
@@ -15,7 +16,7 @@ use std::sync::OnceLock;
 /// health and readiness, all inside ferry's layers.
 pub fn router(state: AppState, ferry: &Ferry) -> Router {
     let options = state.leptos_options.clone();
-    watch_pool(ferry, &state.pool);
+    watch_pool(ferry, &state.db);
     let app = Router::new()
         // Registers every page and every server function; gives each the state.
         .leptos_routes(&state, route_list(), move || shell(options.clone()))
@@ -28,25 +29,25 @@ pub fn router(state: AppState, ferry: &Ferry) -> Router {
 }
 
 /// The pool's open and idle connections, read at each scrape.
-fn watch_pool(ferry: &Ferry, pool: &sqlx::SqlitePool) {
-    let open = pool.clone();
+fn watch_pool(ferry: &Ferry, db: &Db) {
+    let open = db.clone();
     ferry.metrics().gauge(
         "db_pool_connections",
         "Open database connections",
-        move || i64::from(open.size()),
+        move || i64::from(open.connections().0),
     );
-    let idle = pool.clone();
+    let idle = db.clone();
     ferry.metrics().gauge(
         "db_pool_idle_connections",
         "Idle database connections",
-        move || idle.num_idle() as i64,
+        move || idle.connections().1 as i64,
     );
 }
 
 /// Ready when the database answers and the server is not shutting down;
 /// load balancers send traffic only then.
 async fn ready(
-    State(pool): State<sqlx::SqlitePool>,
+    State(db): State<Db>,
     State(draining): State<ferry::Draining>,
 ) -> (StatusCode, &'static str) {
     if draining.is_draining() {
@@ -55,7 +56,7 @@ async fn ready(
             "not ready: shutting down\n",
         );
     }
-    match app::db::ping(&pool).await {
+    match db.ping().await {
         Ok(()) => (StatusCode::OK, "ready\n"),
         Err(err) => {
             tracing::warn!(%err, "not ready: the database does not answer");

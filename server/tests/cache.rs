@@ -36,7 +36,7 @@ async fn the_catalog_is_rendered_once_then_served_from_the_cache() {
     }
     // The proof that the second was not rendered: a change made behind the
     // app's back (no server function, so no revalidation) is not seen.
-    update_stock(&app.pool, ProductId(1), 3).await.unwrap();
+    update_stock(&app.db, ProductId(1), 3).await.unwrap();
     let third = app.get("/", None).await;
     assert_eq!(cache_status(&third), Some("hit"));
     assert_eq!(third.body, first.body);
@@ -144,7 +144,7 @@ async fn the_catalog_read_is_kept_for_everyone_until_a_checkout() {
     let first = app.call("/api/catalog/list", "", None).await;
     assert_eq!(first.status, StatusCode::OK);
     // Behind the app's back: the kept read does not see it...
-    update_stock(&app.pool, ProductId(2), 77).await.unwrap();
+    update_stock(&app.db, ProductId(2), 77).await.unwrap();
     let page = app.get("/", Some(&cookie)).await;
     assert_eq!(cache_status(&page), None, "a visitor with a cart: rendered");
     assert!(!page.body.contains("77 in stock"), "{}", page.body);

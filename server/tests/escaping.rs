@@ -32,12 +32,15 @@ fn assert_escaped(html: &str) {
 #[tokio::test]
 async fn product_text_from_the_database_is_escaped() {
     let app = TestApp::new().await;
-    sqlx::query("UPDATE products SET name = ?, description = ? WHERE id = 1")
-        .bind(format!("Mug {SCRIPT}"))
-        .bind(BREAKOUT)
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    app::db::with_pool!(&app.db, |pool| {
+        sqlx::query("UPDATE products SET name = $1, description = $2 WHERE id = 1")
+            .bind(format!("Mug {SCRIPT}"))
+            .bind(BREAKOUT)
+            .execute(pool)
+            .await
+            .map(drop)
+    })
+    .unwrap();
     for path in ["/", "/products/1"] {
         let page = app.get(path, None).await;
         assert_eq!(page.status, StatusCode::OK);

@@ -7,7 +7,6 @@ mod common;
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use common::TestApp;
-use sqlx::SqlitePool;
 
 const REQUESTS: usize = 10_000;
 const SEED: u64 = 0x5eed_f00d_cafe_b0ba;
@@ -139,16 +138,17 @@ fn hostile_request(rng: &mut Rng) -> (Request<Body>, bool) {
 }
 
 /// Everything a request could have changed, as one comparable value.
-async fn snapshot(pool: &SqlitePool) -> Vec<i64> {
+async fn snapshot(db: &app::db::Db) -> Vec<i64> {
     let mut state = Vec::new();
     for sql in [
         "SELECT COUNT(*) FROM products",
-        "SELECT COALESCE(SUM(stock * 31 + price_cents), 0) FROM products",
+        "SELECT CAST(COALESCE(SUM(stock * 31 + price_cents), 0) AS BIGINT) FROM products",
         "SELECT COUNT(*) FROM cart_lines",
         "SELECT COUNT(*) FROM orders",
         "SELECT COUNT(*) FROM order_lines",
     ] {
-        state.push(sqlx::query_scalar(sql).fetch_one(pool).await.unwrap());
+        let value = app::db::with_pool!(db, |pool| sqlx::query_scalar(sql).fetch_one(pool).await);
+        state.push(value.unwrap());
     }
     state
 }
@@ -156,7 +156,7 @@ async fn snapshot(pool: &SqlitePool) -> Vec<i64> {
 #[tokio::test]
 async fn ten_thousand_hostile_requests_get_4xx_and_change_nothing() {
     let app = TestApp::new().await;
-    let before = snapshot(&app.pool).await;
+    let before = snapshot(&app.db).await;
     let counter_before = app.call("/api/counter/get", "", None).await.body;
     let mut rng = Rng(SEED);
     let mut by_class = [0usize; 6];
@@ -180,7 +180,7 @@ async fn ten_thousand_hostile_requests_get_4xx_and_change_nothing() {
         "hostile input: {REQUESTS} requests, seed {SEED:#x}: 2xx {}, 3xx {}, 4xx {}, 5xx {}; panics 0",
         by_class[2], by_class[3], by_class[4], by_class[5]
     );
-    assert_eq!(snapshot(&app.pool).await, before, "the database changed");
+    assert_eq!(snapshot(&app.db).await, before, "the database changed");
     assert_eq!(
         app.call("/api/counter/get", "", None).await.body,
         counter_before,

@@ -13,7 +13,7 @@ async fn healthz_is_alive_and_readyz_follows_the_database() {
     let app = TestApp::new().await;
     assert_eq!(app.get("/healthz", None).await.status, StatusCode::OK);
     assert_eq!(app.get("/readyz", None).await.status, StatusCode::OK);
-    app.pool.close().await;
+    app.db.close().await;
     assert_eq!(
         app.get("/healthz", None).await.status,
         StatusCode::OK,

@@ -100,7 +100,7 @@ async fn a_client_over_its_rate_gets_429_with_retry_after() {
         burst: 2,
     });
     let router = server::router::router(
-        app::state::AppState::new(options, app.pool.clone(), app.writer.clone()),
+        app::state::AppState::new(options, app.db.clone()),
         &ferry::Ferry::new(settings),
     );
     let from = |ip: [u8; 4]| {

@@ -92,7 +92,7 @@ async fn invalid_quantities_are_422_with_the_field_and_the_typed_value() {
             "a refused call creates no cart"
         );
     }
-    update_stock(&app.pool, ProductId(1), 2).await.unwrap();
+    update_stock(&app.db, ProductId(1), 2).await.unwrap();
     let reply = app
         .call("/api/cart/add", "product_id=1&quantity=3", None)
         .await;
@@ -146,7 +146,7 @@ async fn malformed_bodies_are_400_for_every_function() {
         );
     }
     assert_eq!(
-        find_product(&app.pool, ProductId(1))
+        find_product(&app.db, ProductId(1))
             .await
             .unwrap()
             .unwrap()
@@ -199,7 +199,7 @@ async fn checkout_places_the_order_and_shows_it_only_to_its_cart() {
         page.body
     );
     assert_eq!(
-        find_product(&app.pool, ProductId(4))
+        find_product(&app.db, ProductId(4))
             .await
             .unwrap()
             .unwrap()
@@ -271,7 +271,7 @@ async fn many_carts_racing_for_the_last_units_never_oversell() {
     for _ in 0..16 {
         cookies.push(app.cart_with("product_id=14&quantity=1").await);
     }
-    update_stock(&app.pool, ProductId(14), 3).await.unwrap();
+    update_stock(&app.db, ProductId(14), 3).await.unwrap();
     let app = std::sync::Arc::new(app);
     let tasks: Vec<_> = cookies
         .into_iter()
@@ -302,7 +302,7 @@ async fn many_carts_racing_for_the_last_units_never_oversell() {
         13
     );
     assert_eq!(
-        find_product(&app.pool, ProductId(14))
+        find_product(&app.db, ProductId(14))
             .await
             .unwrap()
             .unwrap()

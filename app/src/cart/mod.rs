@@ -79,7 +79,9 @@ pub struct CartLine {
     pub product_id: ProductId,
     pub name: String,
     pub unit_price: Money,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "i64"))]
     pub quantity: u32,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "i64"))]
     pub stock: u32,
 }
 
@@ -127,7 +129,7 @@ ferry::tags! {
 #[ferry::read(endpoint = "cart/get")]
 pub async fn get_cart() -> Result<Cart, ferry::Error> {
     match crate::session::current_cart() {
-        Some(cart) => Ok(repo::load_cart(&crate::state::pool()?, &cart).await?),
+        Some(cart) => Ok(repo::load_cart(&crate::state::db()?, &cart).await?),
         None => Ok(Cart::default()),
     }
 }
@@ -139,7 +141,7 @@ pub async fn add_to_cart(product_id: ProductId, quantity: i64) -> Result<u32, fe
     let adding = Quantity::parse(quantity).map_err(&keep)?;
     let state = crate::state::app_state()?;
     let cart = crate::session::ensure_cart(&state);
-    let count = repo::add_line(&state.writer, &cart, product_id, adding)
+    let count = repo::add_line(&state.db, &cart, product_id, adding)
         .await
         .map_err(keep)?;
     Ok(count)
@@ -152,7 +154,7 @@ pub async fn set_quantity(product_id: ProductId, quantity: i64) -> Result<u32, f
     let wanted = Quantity::parse(quantity).map_err(&keep)?;
     let state = crate::state::app_state()?;
     let cart = crate::session::ensure_cart(&state);
-    let count = repo::set_line(&state.writer, &cart, product_id, wanted)
+    let count = repo::set_line(&state.db, &cart, product_id, wanted)
         .await
         .map_err(keep)?;
     Ok(count)
@@ -164,7 +166,7 @@ pub async fn set_quantity(product_id: ProductId, quantity: i64) -> Result<u32, f
 pub async fn remove_line(product_id: ProductId) -> Result<u32, ferry::Error> {
     let state = crate::state::app_state()?;
     let cart = crate::session::ensure_cart(&state);
-    let count = repo::delete_line(&state.writer, &cart, product_id).await?;
+    let count = repo::delete_line(&state.db, &cart, product_id).await?;
     Ok(count)
 }
 

@@ -1,25 +1,29 @@
-//! The cart's SQL. Reads go through the sqlx pool; every change runs on the
-//! writer (`ferry::sqlite::Writer`), inside its write transaction, so the
-//! stock a change checks is the stock it writes against.
+//! The cart's SQL. Reads are the same on both databases. On SQLite every
+//! change runs on the writer (`ferry::sqlite::Writer`), inside its write
+//! transaction; on PostgreSQL in a transaction that locks the product
+//! ([`postgres`]). Either way the stock a change checks is the stock it
+//! writes against.
+
+mod postgres;
 
 use ferry::sqlite::rusqlite::{params, Connection, OptionalExtension};
 use ferry::sqlite::Writer;
-use sqlx::SqlitePool;
 
 use super::{quantity_after_add, quantity_in_stock, Cart, CartLine, Quantity};
 use crate::catalog::ProductId;
+use crate::db::{with_pool, Db};
 use crate::session::CartId;
 
 /// The cart's lines with their products' current names, prices and stock.
-pub async fn load_cart(pool: &SqlitePool, cart: &CartId) -> Result<Cart, sqlx::Error> {
-    let lines: Vec<CartLine> = sqlx::query_as(
+pub async fn load_cart(db: &Db, cart: &CartId) -> Result<Cart, sqlx::Error> {
+    const SQL: &str =
         "SELECT p.id AS product_id, p.name, p.price_cents AS unit_price, l.quantity, p.stock
          FROM cart_lines l JOIN products p ON p.id = l.product_id
-         WHERE l.cart_id = ?",
-    )
-    .bind(cart)
-    .fetch_all(pool)
-    .await?;
+         WHERE l.cart_id = $1";
+    let lines: Vec<CartLine> = with_pool!(db, |pool| sqlx::query_as(SQL)
+        .bind(cart)
+        .fetch_all(pool)
+        .await)?;
     Ok(Cart {
         lines: lines.into_iter().map(|l| (l.product_id, l)).collect(),
     })
@@ -27,12 +31,12 @@ pub async fn load_cart(pool: &SqlitePool, cart: &CartId) -> Result<Cart, sqlx::E
 
 /// Adds to a line (creating it), within stock and the per-line limit.
 pub async fn add_line(
-    writer: &Writer,
+    db: &Db,
     cart: &CartId,
     product: ProductId,
     adding: Quantity,
 ) -> Result<u32, ferry::Error> {
-    write_line(writer, cart, product, move |existing, stock| {
+    write_line(db, cart, product, move |existing, stock| {
         quantity_after_add(existing, adding, stock)
     })
     .await
@@ -40,21 +44,34 @@ pub async fn add_line(
 
 /// Sets a line's quantity (creating it), within stock.
 pub async fn set_line(
-    writer: &Writer,
+    db: &Db,
     cart: &CartId,
     product: ProductId,
     wanted: Quantity,
 ) -> Result<u32, ferry::Error> {
-    write_line(writer, cart, product, move |_, stock| {
+    write_line(db, cart, product, move |_, stock| {
         quantity_in_stock(wanted.get(), stock)
     })
     .await
 }
 
 /// Writes the quantity `rule` picks from the line's current quantity and
-/// the product's stock, in the writer's transaction: no other write runs
-/// between the read and the write. Returns the units in the cart.
+/// the product's stock, with no other write to the line between the read
+/// and the write. Returns the units in the cart.
 async fn write_line(
+    db: &Db,
+    cart: &CartId,
+    product: ProductId,
+    rule: impl FnOnce(u32, u32) -> Result<u32, ferry::Error> + Send + 'static,
+) -> Result<u32, ferry::Error> {
+    match db {
+        Db::Sqlite { writer, .. } => write_line_sqlite(writer, cart, product, rule).await,
+        Db::Postgres(pool) => postgres::write_line(pool, cart, product, rule).await,
+    }
+}
+
+/// [`write_line`] in the writer's transaction: no other write runs at all.
+async fn write_line_sqlite(
     writer: &Writer,
     cart: &CartId,
     product: ProductId,
@@ -66,19 +83,35 @@ async fn write_line(
             let before = line_before(db, &cart, product)?;
             let quantity = rule(before.existing, before.stock)?;
             upsert_line(db, &cart, product, quantity)?;
-            Ok(before
-                .cart_units
-                .saturating_sub(before.existing)
-                .saturating_add(quantity))
+            Ok(before.units_with(quantity))
         })
         .await
 }
 
-/// What a write to one line starts from, read in one statement.
+/// What a write to one line starts from.
 struct LineBefore {
     stock: u32,
     existing: u32,
     cart_units: u32,
+}
+
+impl LineBefore {
+    /// From the database's integers (never negative: the schema checks).
+    fn new(stock: i64, existing: i64, cart_units: i64) -> Self {
+        let units = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+        Self {
+            stock: units(stock),
+            existing: units(existing),
+            cart_units: units(cart_units),
+        }
+    }
+
+    /// The units in the cart once the line holds `quantity`.
+    fn units_with(&self, quantity: u32) -> u32 {
+        self.cart_units
+            .saturating_sub(self.existing)
+            .saturating_add(quantity)
+    }
 }
 
 fn line_before(
@@ -94,32 +127,28 @@ fn line_before(
              FROM products p WHERE p.id = ?2",
         )?
         .query_row(params![cart.as_str(), product.0], |row| {
-            Ok((row.get::<_, u32>(0)?, row.get::<_, u32>(1)?, row.get::<_, i64>(2)?))
+            Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?, row.get::<_, i64>(2)?))
         })
         .optional()?;
     let (stock, existing, cart_units) =
         row.ok_or_else(|| ferry::Error::not_found(format!("Product {product}")))?;
-    Ok(LineBefore {
-        stock,
-        existing,
-        cart_units: u32::try_from(cart_units).unwrap_or(u32::MAX),
-    })
+    Ok(LineBefore::new(stock, existing, cart_units))
 }
 
 /// Removes a line if it is there (a product that does not exist at all is
 /// "not found"); returns the units left in the cart.
-pub async fn delete_line(
-    writer: &Writer,
-    cart: &CartId,
-    product: ProductId,
-) -> Result<u32, ferry::Error> {
+pub async fn delete_line(db: &Db, cart: &CartId, product: ProductId) -> Result<u32, ferry::Error> {
+    let writer = match db {
+        Db::Sqlite { writer, .. } => writer,
+        Db::Postgres(pool) => return postgres::delete_line(pool, cart, product).await,
+    };
     let cart = cart.clone();
     writer
         .write(move |db| {
             let before = line_before(db, &cart, product)?;
             db.prepare_cached("DELETE FROM cart_lines WHERE cart_id = ?1 AND product_id = ?2")?
                 .execute(params![cart.as_str(), product.0])?;
-            Ok(before.cart_units.saturating_sub(before.existing))
+            Ok(before.units_with(0))
         })
         .await
 }
@@ -155,27 +184,12 @@ mod tests {
 
     #[tokio::test]
     async fn adding_twice_sums_and_the_cart_shows_current_prices() {
-        let (pool, writer, _dir) = db::fresh_with_writer().await;
+        let (db, _fresh) = db::fresh().await;
         let cart = CartId::generate();
-        assert_eq!(
-            add_line(&writer, &cart, ProductId(1), qty(2))
-                .await
-                .unwrap(),
-            2
-        );
-        assert_eq!(
-            add_line(&writer, &cart, ProductId(1), qty(3))
-                .await
-                .unwrap(),
-            5
-        );
-        assert_eq!(
-            add_line(&writer, &cart, ProductId(9), qty(1))
-                .await
-                .unwrap(),
-            6
-        );
-        let loaded = load_cart(&pool, &cart).await.unwrap();
+        assert_eq!(add_line(&db, &cart, ProductId(1), qty(2)).await.unwrap(), 2);
+        assert_eq!(add_line(&db, &cart, ProductId(1), qty(3)).await.unwrap(), 5);
+        assert_eq!(add_line(&db, &cart, ProductId(9), qty(1)).await.unwrap(), 6);
+        let loaded = load_cart(&db, &cart).await.unwrap();
         assert_eq!(loaded.item_count(), 6);
         assert_eq!(loaded.lines[&ProductId(1)].quantity, 5);
         assert_eq!(loaded.total().cents(), 5 * 1800 + 900);
@@ -183,29 +197,27 @@ mod tests {
 
     #[tokio::test]
     async fn carts_are_separate() {
-        let (pool, writer, _dir) = db::fresh_with_writer().await;
+        let (db, _fresh) = db::fresh().await;
         let (mine, yours) = (CartId::generate(), CartId::generate());
-        add_line(&writer, &mine, ProductId(1), qty(2))
-            .await
-            .unwrap();
-        assert_eq!(load_cart(&pool, &yours).await.unwrap(), Cart::default());
+        add_line(&db, &mine, ProductId(1), qty(2)).await.unwrap();
+        assert_eq!(load_cart(&db, &yours).await.unwrap(), Cart::default());
     }
 
     #[tokio::test]
     async fn stock_and_existence_are_checked() {
-        let (pool, writer, _dir) = db::fresh_with_writer().await;
+        let (db, _fresh) = db::fresh().await;
         let cart = CartId::generate();
-        update_stock(&pool, ProductId(1), 3).await.unwrap();
-        let err = add_line(&writer, &cart, ProductId(1), qty(4))
+        update_stock(&db, ProductId(1), 3).await.unwrap();
+        let err = add_line(&db, &cart, ProductId(1), qty(4))
             .await
             .unwrap_err();
         assert_eq!(err.field("quantity"), Some("Only 3 left."));
-        let err = add_line(&writer, &cart, ProductId(999), qty(1))
+        let err = add_line(&db, &cart, ProductId(999), qty(1))
             .await
             .unwrap_err();
         assert_eq!(err.status(), 404);
         assert_eq!(
-            load_cart(&pool, &cart).await.unwrap().item_count(),
+            load_cart(&db, &cart).await.unwrap().item_count(),
             0,
             "nothing half-written"
         );
@@ -213,26 +225,17 @@ mod tests {
 
     #[tokio::test]
     async fn setting_and_removing_lines() {
-        let (_pool, writer, _dir) = db::fresh_with_writer().await;
+        let (db, _fresh) = db::fresh().await;
         let cart = CartId::generate();
-        add_line(&writer, &cart, ProductId(2), qty(5))
-            .await
-            .unwrap();
-        assert_eq!(
-            set_line(&writer, &cart, ProductId(2), qty(2))
-                .await
-                .unwrap(),
-            2
-        );
+        add_line(&db, &cart, ProductId(2), qty(5)).await.unwrap();
+        assert_eq!(set_line(&db, &cart, ProductId(2), qty(2)).await.unwrap(), 2);
         assert!(
-            set_line(&writer, &cart, ProductId(2), qty(99))
-                .await
-                .is_err(),
+            set_line(&db, &cart, ProductId(2), qty(99)).await.is_err(),
             "stock is 25"
         );
-        assert_eq!(delete_line(&writer, &cart, ProductId(2)).await.unwrap(), 0);
+        assert_eq!(delete_line(&db, &cart, ProductId(2)).await.unwrap(), 0);
         assert_eq!(
-            delete_line(&writer, &cart, ProductId(2)).await.unwrap(),
+            delete_line(&db, &cart, ProductId(2)).await.unwrap(),
             0,
             "idempotent"
         );

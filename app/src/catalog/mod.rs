@@ -35,6 +35,7 @@ pub struct Product {
     pub description: String,
     #[cfg_attr(feature = "ssr", sqlx(rename = "price_cents"))]
     pub price: Money,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "i64"))]
     pub stock: u32,
     pub created_at: DateTime<Utc>,
 }
@@ -50,6 +51,7 @@ pub struct ProductSummary {
     pub name: String,
     #[cfg_attr(feature = "ssr", sqlx(rename = "price_cents"))]
     pub price: Money,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "i64"))]
     pub stock: u32,
 }
 
@@ -78,7 +80,7 @@ pub fn stock(id: ProductId) -> ferry::Tag {
 #[ferry::read(endpoint = "catalog/list")]
 pub async fn list_products() -> Result<Vec<ProductSummary>, ferry::Error> {
     ferry::cached("catalog/list", [STOCK], KEEP_FOR, || async {
-        Ok(repo::list_summaries(&crate::state::pool()?).await?)
+        Ok(repo::list_summaries(&crate::state::db()?).await?)
     })
     .await
 }
@@ -88,7 +90,7 @@ pub async fn list_products() -> Result<Vec<ProductSummary>, ferry::Error> {
 pub async fn get_product(id: ProductId) -> Result<Product, ferry::Error> {
     let tag = stock(id);
     ferry::cached(tag.as_str(), [tag.clone()], KEEP_FOR, || async {
-        repo::find_product(&crate::state::pool()?, id)
+        repo::find_product(&crate::state::db()?, id)
             .await?
             .ok_or_else(|| ferry::Error::not_found(format!("Product {id}")))
     })

@@ -1,52 +1,42 @@
-//! The catalog's SQL.
-
-use sqlx::SqlitePool;
+//! The catalog's SQL, the same for both databases.
 
 use super::{Product, ProductId, ProductSummary};
+use crate::db::{with_pool, Db};
 
 const COLUMNS: &str = "id, name, description, price_cents, stock, created_at";
 
 /// Every product, newest first.
-pub async fn list_products(pool: &SqlitePool) -> Result<Vec<Product>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM products ORDER BY created_at DESC, id DESC"
-    ))
-    .fetch_all(pool)
-    .await
+pub async fn list_products(db: &Db) -> Result<Vec<Product>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM products ORDER BY created_at DESC, id DESC");
+    with_pool!(db, |pool| sqlx::query_as(&sql).fetch_all(pool).await)
 }
 
 /// Every product as the catalog's grid shows it, in the same order.
-pub async fn list_summaries(pool: &SqlitePool) -> Result<Vec<ProductSummary>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, name, price_cents, stock FROM products ORDER BY created_at DESC, id DESC",
-    )
-    .fetch_all(pool)
-    .await
+pub async fn list_summaries(db: &Db) -> Result<Vec<ProductSummary>, sqlx::Error> {
+    const SQL: &str =
+        "SELECT id, name, price_cents, stock FROM products ORDER BY created_at DESC, id DESC";
+    with_pool!(db, |pool| sqlx::query_as(SQL).fetch_all(pool).await)
 }
 
 /// One product, if it exists.
-pub async fn find_product(
-    pool: &SqlitePool,
-    id: ProductId,
-) -> Result<Option<Product>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM products WHERE id = ?"))
+pub async fn find_product(db: &Db, id: ProductId) -> Result<Option<Product>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM products WHERE id = $1");
+    with_pool!(db, |pool| sqlx::query_as(&sql)
         .bind(id)
         .fetch_optional(pool)
-        .await
+        .await)
 }
 
 /// Sets a product's stock (restocking; tests use it to stage a sell-out).
-pub async fn update_stock(
-    pool: &SqlitePool,
-    id: ProductId,
-    stock: u32,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("UPDATE products SET stock = ? WHERE id = ?")
-        .bind(stock)
+pub async fn update_stock(db: &Db, id: ProductId, stock: u32) -> Result<bool, sqlx::Error> {
+    const SQL: &str = "UPDATE products SET stock = $1 WHERE id = $2";
+    let done = with_pool!(db, |pool| sqlx::query(SQL)
+        .bind(i64::from(stock))
         .bind(id)
         .execute(pool)
-        .await?;
-    Ok(done.rows_affected() == 1)
+        .await
+        .map(|done| done.rows_affected()))?;
+    Ok(done == 1)
 }
 
 #[cfg(test)]
@@ -56,14 +46,14 @@ mod tests {
 
     #[tokio::test]
     async fn the_seeded_catalog_lists_newest_first() {
-        let (pool, _dir) = db::fresh().await;
-        let products = list_products(&pool).await.unwrap();
+        let (db, _fresh) = db::fresh().await;
+        let products = list_products(&db).await.unwrap();
         assert_eq!(products.len(), 20);
         assert!(products
             .windows(2)
             .all(|w| w[0].created_at >= w[1].created_at));
         assert!(products.iter().all(|p| p.price.cents() > 0));
-        let summaries = list_summaries(&pool).await.unwrap();
+        let summaries = list_summaries(&db).await.unwrap();
         assert!(
             summaries
                 .iter()
@@ -87,31 +77,34 @@ mod tests {
 
     #[tokio::test]
     async fn a_product_is_found_by_id_and_a_missing_one_is_none() {
-        let (pool, _dir) = db::fresh().await;
-        let mug = find_product(&pool, ProductId(1)).await.unwrap().unwrap();
+        let (db, _fresh) = db::fresh().await;
+        let mug = find_product(&db, ProductId(1)).await.unwrap().unwrap();
         assert_eq!(
             (mug.name.as_str(), mug.price.cents(), mug.stock),
             ("Harbour Mug", 1800, 40)
         );
-        assert_eq!(find_product(&pool, ProductId(999)).await.unwrap(), None);
+        assert_eq!(find_product(&db, ProductId(999)).await.unwrap(), None);
     }
 
     #[tokio::test]
     async fn stock_can_be_set_but_never_negative() {
-        let (pool, _dir) = db::fresh().await;
-        assert!(update_stock(&pool, ProductId(1), 2).await.unwrap());
+        let (db, _fresh) = db::fresh().await;
+        assert!(update_stock(&db, ProductId(1), 2).await.unwrap());
         assert_eq!(
-            find_product(&pool, ProductId(1))
+            find_product(&db, ProductId(1))
                 .await
                 .unwrap()
                 .unwrap()
                 .stock,
             2
         );
-        assert!(!update_stock(&pool, ProductId(999), 2).await.unwrap());
-        let negative = sqlx::query("UPDATE products SET stock = -1 WHERE id = 1")
-            .execute(&pool)
-            .await;
+        assert!(!update_stock(&db, ProductId(999), 2).await.unwrap());
+        let negative = with_pool!(&db, |pool| sqlx::query(
+            "UPDATE products SET stock = -1 WHERE id = 1"
+        )
+        .execute(pool)
+        .await
+        .map(drop));
         assert!(
             negative.is_err(),
             "the CHECK constraint must refuse negative stock"

@@ -30,14 +30,14 @@ ferry::tags! {
 /// The counter's current value.
 #[ferry::read(endpoint = "counter/get")]
 pub async fn get_counter() -> Result<i64, ferry::Error> {
-    Ok(repo::value(&crate::state::pool()?).await?)
+    Ok(repo::value(&crate::state::db()?).await?)
 }
 
 /// Adds `by` (1 to 100) to the counter and returns the new value.
 #[ferry::mutation(endpoint = "counter/add", revalidates = [COUNTER])]
 pub async fn add_to_counter(by: i64) -> Result<i64, ferry::Error> {
     let by = parse_step(by)?;
-    let value = repo::add(&crate::state::writer()?, by).await?;
+    let value = repo::add(&crate::state::db()?, by).await?;
     Ok(value)
 }
 

@@ -30,7 +30,12 @@ impl fmt::Display for OrderId {
 /// Where an order is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(rename_all = "snake_case"))]
+// Stored as text in both databases (not a PostgreSQL enum type).
+#[cfg_attr(
+    feature = "ssr",
+    derive(sqlx::Type),
+    sqlx(type_name = "text", rename_all = "snake_case")
+)]
 pub enum OrderStatus {
     Placed,
     Shipped,
@@ -57,6 +62,7 @@ pub struct OrderLine {
     pub product_id: ProductId,
     pub name: String,
     pub unit_price: Money,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "i64"))]
     pub quantity: u32,
 }
 
@@ -95,7 +101,7 @@ pub fn check_stock(lines: &[CartLine]) -> Result<(), ferry::Error> {
 pub async fn checkout() -> Result<OrderId, ferry::Error> {
     let cart = crate::session::current_cart()
         .ok_or_else(|| ferry::Error::invalid("cart", "Your cart is empty."))?;
-    let order = repo::place_order(&crate::state::writer()?, &cart).await?;
+    let order = repo::place_order(&crate::state::db()?, &cart).await?;
     leptos_axum::redirect(&format!("/orders/{order}"));
     Ok(order)
 }
@@ -106,7 +112,7 @@ pub async fn checkout() -> Result<OrderId, ferry::Error> {
 pub async fn get_order(id: OrderId) -> Result<Order, ferry::Error> {
     let not_found = || ferry::Error::not_found(format!("Order {id}"));
     let cart = crate::session::current_cart().ok_or_else(not_found)?;
-    repo::find_order(&crate::state::pool()?, &cart, id)
+    repo::find_order(&crate::state::db()?, &cart, id)
         .await?
         .ok_or_else(not_found)
 }

@@ -1,21 +1,27 @@
-//! The orders' SQL. Checkout is one write on the writer
-//! (`ferry::sqlite::Writer`), all or nothing: no other write runs between
-//! checking the stock and taking it, so nothing is oversold.
+//! The orders' SQL. Checkout is all or nothing, and nothing is oversold:
+//! on SQLite it is one write on the writer (`ferry::sqlite::Writer`), so no
+//! other write runs between checking the stock and taking it; on
+//! PostgreSQL one transaction that locks the products first ([`postgres`]).
+
+mod postgres;
 
 use chrono::{DateTime, Utc};
 use ferry::sqlite::rusqlite::{params, Connection};
-use ferry::sqlite::Writer;
-use sqlx::SqlitePool;
 
 use super::{check_stock, Order, OrderId, OrderLine, OrderStatus};
 use crate::cart::CartLine;
 use crate::catalog::ProductId;
+use crate::db::{with_pool, Db};
 use crate::money::Money;
 use crate::session::CartId;
 
 /// Turns the cart into an order: re-checks stock, takes it, writes the
 /// order and its lines, and empties the cart, all or nothing.
-pub async fn place_order(writer: &Writer, cart: &CartId) -> Result<OrderId, ferry::Error> {
+pub async fn place_order(db: &Db, cart: &CartId) -> Result<OrderId, ferry::Error> {
+    let writer = match db {
+        Db::Sqlite { writer, .. } => writer,
+        Db::Postgres(pool) => return postgres::place_order(pool, cart).await,
+    };
     let cart = cart.clone();
     writer
         .write(move |db| {
@@ -83,28 +89,25 @@ fn insert_order(db: &Connection, cart: &CartId, total: Money) -> Result<OrderId,
 }
 
 /// An order placed from `cart`, if there is one with that number.
-pub async fn find_order(
-    pool: &SqlitePool,
-    cart: &CartId,
-    id: OrderId,
-) -> Result<Option<Order>, sqlx::Error> {
-    let head: Option<(OrderStatus, DateTime<Utc>, Money)> = sqlx::query_as(
-        "SELECT status, placed_at, total_cents FROM orders WHERE id = ? AND cart_id = ?",
-    )
-    .bind(id)
-    .bind(cart)
-    .fetch_optional(pool)
-    .await?;
+pub async fn find_order(db: &Db, cart: &CartId, id: OrderId) -> Result<Option<Order>, sqlx::Error> {
+    const HEAD: &str =
+        "SELECT status, placed_at, total_cents FROM orders WHERE id = $1 AND cart_id = $2";
+    const LINES: &str = "SELECT product_id, name, unit_price_cents AS unit_price, quantity
+         FROM order_lines WHERE order_id = $1 ORDER BY product_id";
+    let head: Option<(OrderStatus, DateTime<Utc>, Money)> = with_pool!(db, |pool| {
+        sqlx::query_as(HEAD)
+            .bind(id)
+            .bind(cart)
+            .fetch_optional(pool)
+            .await
+    })?;
     let Some((status, placed_at, total)) = head else {
         return Ok(None);
     };
-    let lines: Vec<OrderLine> = sqlx::query_as(
-        "SELECT product_id, name, unit_price_cents AS unit_price, quantity
-         FROM order_lines WHERE order_id = ? ORDER BY product_id",
-    )
-    .bind(id)
-    .fetch_all(pool)
-    .await?;
+    let lines: Vec<OrderLine> = with_pool!(db, |pool| sqlx::query_as(LINES)
+        .bind(id)
+        .fetch_all(pool)
+        .await)?;
     Ok(Some(Order {
         id,
         status,
@@ -122,18 +125,18 @@ mod tests {
     use crate::catalog::repo::{find_product, update_stock};
     use crate::db;
 
-    async fn stock(pool: &SqlitePool, id: i64) -> u32 {
-        find_product(pool, ProductId(id))
+    async fn stock(db: &Db, id: i64) -> u32 {
+        find_product(db, ProductId(id))
             .await
             .unwrap()
             .unwrap()
             .stock
     }
 
-    async fn cart_with(writer: &Writer, items: &[(i64, i64)]) -> CartId {
+    async fn cart_with(db: &Db, items: &[(i64, i64)]) -> CartId {
         let cart = CartId::generate();
         for &(id, n) in items {
-            add_line(writer, &cart, ProductId(id), Quantity::parse(n).unwrap())
+            add_line(db, &cart, ProductId(id), Quantity::parse(n).unwrap())
                 .await
                 .unwrap();
         }
@@ -142,27 +145,27 @@ mod tests {
 
     #[tokio::test]
     async fn checkout_takes_stock_records_prices_and_empties_the_cart() {
-        let (pool, writer, _dir) = db::fresh_with_writer().await;
-        let cart = cart_with(&writer, &[(1, 2), (9, 3)]).await;
-        let id = place_order(&writer, &cart).await.unwrap();
-        let order = find_order(&pool, &cart, id).await.unwrap().unwrap();
+        let (db, _fresh) = db::fresh().await;
+        let cart = cart_with(&db, &[(1, 2), (9, 3)]).await;
+        let id = place_order(&db, &cart).await.unwrap();
+        let order = find_order(&db, &cart, id).await.unwrap().unwrap();
         assert_eq!(order.status, OrderStatus::Placed);
         assert_eq!(order.total.cents(), 2 * 1800 + 3 * 900);
         assert_eq!(order.lines.len(), 2);
-        assert_eq!(stock(&pool, 1).await, 38);
-        assert_eq!(load_cart(&pool, &cart).await.unwrap().item_count(), 0);
+        assert_eq!(stock(&db, 1).await, 38);
+        assert_eq!(load_cart(&db, &cart).await.unwrap().item_count(), 0);
     }
 
     #[tokio::test]
     async fn a_short_line_stops_the_whole_order() {
-        let (pool, writer, _dir) = db::fresh_with_writer().await;
-        let cart = cart_with(&writer, &[(1, 2), (9, 3)]).await;
-        update_stock(&pool, ProductId(9), 1).await.unwrap();
-        let err = place_order(&writer, &cart).await.unwrap_err();
+        let (db, _fresh) = db::fresh().await;
+        let cart = cart_with(&db, &[(1, 2), (9, 3)]).await;
+        update_stock(&db, ProductId(9), 1).await.unwrap();
+        let err = place_order(&db, &cart).await.unwrap_err();
         assert_eq!(err.field("line:9"), Some("Only 1 left."));
-        assert_eq!(stock(&pool, 1).await, 40, "nothing taken");
+        assert_eq!(stock(&db, 1).await, 40, "nothing taken");
         assert_eq!(
-            load_cart(&pool, &cart).await.unwrap().item_count(),
+            load_cart(&db, &cart).await.unwrap().item_count(),
             5,
             "cart kept"
         );
@@ -170,10 +173,10 @@ mod tests {
 
     #[tokio::test]
     async fn an_order_is_visible_only_from_its_cart() {
-        let (pool, writer, _dir) = db::fresh_with_writer().await;
-        let cart = cart_with(&writer, &[(1, 1)]).await;
-        let id = place_order(&writer, &cart).await.unwrap();
-        assert!(find_order(&pool, &CartId::generate(), id)
+        let (db, _fresh) = db::fresh().await;
+        let cart = cart_with(&db, &[(1, 1)]).await;
+        let id = place_order(&db, &cart).await.unwrap();
+        assert!(find_order(&db, &CartId::generate(), id)
             .await
             .unwrap()
             .is_none());
@@ -181,17 +184,17 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn racing_checkouts_sell_exactly_the_stock() {
-        let (pool, writer, _dir) = db::fresh_with_writer().await;
+        let (db, _fresh) = db::fresh().await;
         let mut carts = Vec::new();
         for _ in 0..12 {
-            carts.push(cart_with(&writer, &[(15, 1)]).await);
+            carts.push(cart_with(&db, &[(15, 1)]).await);
         }
-        update_stock(&pool, ProductId(15), 5).await.unwrap();
+        update_stock(&db, ProductId(15), 5).await.unwrap();
         let tasks: Vec<_> = carts
             .into_iter()
             .map(|cart| {
-                let writer = writer.clone();
-                tokio::spawn(async move { place_order(&writer, &cart).await })
+                let db = db.clone();
+                tokio::spawn(async move { place_order(&db, &cart).await })
             })
             .collect();
         let mut results = Vec::new();
@@ -202,6 +205,6 @@ mod tests {
         for err in results.iter().filter_map(|r| r.as_ref().err()) {
             assert_eq!(err.field("line:15"), Some("Sold out."));
         }
-        assert_eq!(stock(&pool, 15).await, 0);
+        assert_eq!(stock(&db, 15).await, 0);
     }
 }

@@ -2,6 +2,7 @@
 //! a real PostgreSQL: `FERRY_TEST_POSTGRES_URL` names a server where the
 //! tests may create databases (`scripts/postgres.sh start` prints one).
 //! Each test gets a database of its own, since notifications stay within one.
+//! Ignored without a server: `scripts/test.sh` runs them with `--ignored`.
 
 use std::time::{Duration, Instant};
 
@@ -51,6 +52,7 @@ async fn within_five_seconds(done: impl Fn() -> bool) -> Duration {
 }
 
 #[tokio::test]
+#[ignore = "needs PostgreSQL: FERRY_TEST_POSTGRES_URL (scripts/test.sh runs it)"]
 async fn a_revalidation_on_one_process_drops_what_the_other_kept() {
     let url = fresh_database().await;
     let (a, b) = (
@@ -70,6 +72,7 @@ async fn a_revalidation_on_one_process_drops_what_the_other_kept() {
 }
 
 #[tokio::test]
+#[ignore = "needs PostgreSQL: FERRY_TEST_POSTGRES_URL (scripts/test.sh runs it)"]
 async fn revalidations_made_while_one_is_sent_all_arrive() {
     let url = fresh_database().await;
     let (a, b) = (
@@ -91,6 +94,7 @@ async fn revalidations_made_while_one_is_sent_all_arrive() {
 }
 
 #[tokio::test]
+#[ignore = "needs PostgreSQL: FERRY_TEST_POSTGRES_URL (scripts/test.sh runs it)"]
 async fn a_process_that_lost_its_listening_connection_drops_everything_once_back() {
     let url = fresh_database().await;
     let cache = Cache::new(&CacheSettings::default());

@@ -8,15 +8,14 @@ use ferry::cache::CacheSettings;
 use http_body_util::BodyExt;
 use leptos::config::Env;
 use leptos::prelude::LeptosOptions;
-use sqlx::SqlitePool;
 use tower::ServiceExt;
 
-/// The app on its own fresh SQLite database.
+/// The app on its own fresh database: SQLite, or PostgreSQL when
+/// `APP_TEST_DATABASE_URL` names a server (`app::db::fresh`).
 pub struct TestApp {
     pub router: axum::Router,
-    pub pool: SqlitePool,
-    pub writer: ferry::sqlite::Writer,
-    _dir: tempfile::TempDir,
+    pub db: app::db::Db,
+    _fresh: app::db::Fresh,
 }
 
 /// A response, read whole.
@@ -76,12 +75,12 @@ impl TestApp {
     }
 
     async fn with(env: Env, cache: CacheSettings) -> Self {
-        let (pool, writer, dir) = app::db::fresh_with_writer().await;
+        let (db, fresh) = app::db::fresh().await;
         let options = LeptosOptions::builder()
             .output_name("site")
             .env(env.clone())
             .build();
-        let state = app::state::AppState::new(options, pool.clone(), writer.clone());
+        let state = app::state::AppState::new(options, db.clone());
         // As the binary sets it up, but with no rate limit: every
         // in-process request shares one address.
         let mut settings = ferry::Settings::for_env(env);
@@ -90,20 +89,22 @@ impl TestApp {
         let router = server::router::router(state, &ferry::Ferry::new(settings));
         Self {
             router,
-            pool,
-            writer,
-            _dir: dir,
+            db,
+            _fresh: fresh,
         }
     }
 
     /// Makes every read and write fail from now on, as a broken database
-    /// would: the tables writes need are gone, and the read pool is closed.
+    /// would: the tables writes need are gone (SQLite's writer has a
+    /// connection of its own), and the pool is closed.
     pub async fn break_database(&self) {
-        sqlx::query("DROP TABLE IF EXISTS cart_lines; DROP TABLE counter;")
-            .execute(&self.pool)
+        const SQL: &str = "DROP TABLE IF EXISTS cart_lines; DROP TABLE counter;";
+        app::db::with_pool!(&self.db, |pool| sqlx::raw_sql(SQL)
+            .execute(pool)
             .await
-            .unwrap();
-        self.pool.close().await;
+            .map(drop))
+        .unwrap();
+        self.db.close().await;
     }
 
     pub async fn send(&self, request: Request<Body>) -> Reply {

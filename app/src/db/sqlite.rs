@@ -1,4 +1,5 @@
-//! Opening the SQLite database: pool, durability settings and migrations.
+//! Opening a SQLite database: pool, writer, durability settings and
+//! migrations (`migrations/`).
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -25,7 +26,7 @@ pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
 /// connection, so the writes would go to another database.
 pub async fn writer(
     pool: &SqlitePool,
-) -> Result<ferry::sqlite::Writer, Box<dyn std::error::Error>> {
+) -> Result<ferry::sqlite::Writer, Box<dyn std::error::Error + Send + Sync>> {
     let file: String =
         sqlx::query_scalar("SELECT file FROM pragma_database_list WHERE name = 'main'")
             .fetch_one(pool)
@@ -36,12 +37,6 @@ pub async fn writer(
         );
     }
     Ok(ferry::sqlite::Writer::open(file)?)
-}
-
-/// Now, as the database stores times: RFC 3339 in UTC, as sqlx writes a
-/// `DateTime<Utc>`, so rows written by either read back the same.
-pub fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
 }
 
 /// No test before each acquire: the default pings the connection, one more
@@ -60,27 +55,4 @@ fn options(url: &str) -> Result<SqliteConnectOptions, sqlx::Error> {
         .synchronous(SqliteSynchronous::Full)
         .busy_timeout(Duration::from_secs(10))
         .foreign_keys(true))
-}
-
-/// Whether the database answers a trivial query.
-pub async fn ping(pool: &SqlitePool) -> Result<(), sqlx::Error> {
-    sqlx::query("SELECT 1").execute(pool).await.map(|_| ())
-}
-
-/// A fresh database in its own temporary directory, for tests. The directory
-/// (and the database) is removed when the returned guard drops.
-#[cfg(any(test, feature = "testing"))]
-pub async fn fresh() -> (SqlitePool, tempfile::TempDir) {
-    let dir = tempfile::tempdir().expect("a temporary directory for the test database");
-    let url = format!("sqlite://{}", dir.path().join("test.db").display());
-    let pool = connect(&url).await.expect("a fresh test database");
-    (pool, dir)
-}
-
-/// [`fresh`], with the database's writer.
-#[cfg(any(test, feature = "testing"))]
-pub async fn fresh_with_writer() -> (SqlitePool, ferry::sqlite::Writer, tempfile::TempDir) {
-    let (pool, dir) = fresh().await;
-    let writer = writer(&pool).await.expect("a writer for the test database");
-    (pool, writer, dir)
 }

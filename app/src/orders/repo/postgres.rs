@@ -1,0 +1,63 @@
+//! Checkout on PostgreSQL: one transaction that locks the cart's products
+//! (in id order, so two checkouts never wait on each other in a circle)
+//! before it checks their stock, so nothing is oversold.
+
+use sqlx::PgPool;
+
+use super::super::{check_stock, OrderId};
+use crate::cart::CartLine;
+use crate::money::Money;
+use crate::session::CartId;
+
+/// Turns the cart into an order, all or nothing.
+pub(super) async fn place_order(pool: &PgPool, cart: &CartId) -> Result<OrderId, ferry::Error> {
+    let mut tx = pool.begin().await?;
+    // After waiting for a lock, PostgreSQL returns the row as the last
+    // writer committed it: the stock checked is the stock taken.
+    let lines: Vec<CartLine> = sqlx::query_as(
+        "SELECT p.id AS product_id, p.name, p.price_cents AS unit_price, l.quantity, p.stock
+         FROM cart_lines l JOIN products p ON p.id = l.product_id
+         WHERE l.cart_id = $1 ORDER BY p.id FOR UPDATE OF p",
+    )
+    .bind(cart)
+    .fetch_all(&mut *tx)
+    .await?;
+    check_stock(&lines)?;
+    for line in &lines {
+        sqlx::query("UPDATE products SET stock = stock - $1 WHERE id = $2")
+            .bind(i64::from(line.quantity))
+            .bind(line.product_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let total: Money = lines.iter().map(CartLine::total).sum();
+    let order: OrderId = sqlx::query_scalar(
+        "INSERT INTO orders (cart_id, status, placed_at, total_cents) VALUES ($1, $2, $3, $4)
+         RETURNING id",
+    )
+    .bind(cart)
+    .bind(super::PLACED)
+    .bind(chrono::Utc::now())
+    .bind(total)
+    .fetch_one(&mut *tx)
+    .await?;
+    for line in &lines {
+        sqlx::query(
+            "INSERT INTO order_lines (order_id, product_id, name, unit_price_cents, quantity)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(order)
+        .bind(line.product_id)
+        .bind(&line.name)
+        .bind(line.unit_price)
+        .bind(i64::from(line.quantity))
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query("DELETE FROM cart_lines WHERE cart_id = $1")
+        .bind(cart)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(order)
+}

@@ -1,0 +1,22 @@
+-- The example shop's catalog (as migrations/0004_seed_products.sql).
+INSERT INTO products (id, name, description, price_cents, stock, created_at) VALUES
+    (1,  'Harbour Mug',          'A stoneware mug glazed the grey-blue of a winter harbour.', 1800, 40, '2026-01-05T09:00:00Z'),
+    (2,  'Harbour Tote',           'Heavy canvas tote with a rope handle; carries a week of groceries.', 2400, 25, '2026-01-06T09:00:00Z'),
+    (3,  'Deck Blanket',         'Wool blanket for cold crossings, 150 by 200 cm.', 8900, 12, '2026-01-08T09:00:00Z'),
+    (4,  'Tide Table Poster',    'A year of tides for the home port, printed on cotton paper.', 3200, 30, '2026-01-10T09:00:00Z'),
+    (5,  'Brass Compass',        'A working pocket compass in a brass case.', 4600, 8, '2026-01-12T09:00:00Z'),
+    (6,  'Lighthouse Lamp',      'A small reading lamp shaped like the north-pier light.', 6400, 6, '2026-01-15T09:00:00Z'),
+    (7,  'Rope Coasters',        'Set of four coasters of coiled cotton rope.', 1500, 50, '2026-01-18T09:00:00Z'),
+    (8,  'Captain''s Notebook',  'Waterproof notebook, 96 pages, dotted grid.', 1200, 60, '2026-01-20T09:00:00Z'),
+    (9,  'Sea Salt Caramels',    'A tin of twenty caramels made with salt from the estuary.', 900, 80, '2026-01-22T09:00:00Z'),
+    (10, 'Oilskin Hat',          'A waxed cotton sou''wester that keeps the rain off.', 3800, 15, '2026-01-25T09:00:00Z'),
+    (11, 'Signal Flags Print',   'The maritime signal alphabet as a framed print.', 5200, 10, '2026-02-01T09:00:00Z'),
+    (12, 'Porthole Mirror',      'A round mirror in a brass porthole frame.', 7400, 5, '2026-02-03T09:00:00Z'),
+    (13, 'Knot Tying Kit',       'Two ropes and a card of twelve knots to learn.', 1100, 45, '2026-02-05T09:00:00Z'),
+    (14, 'Fisherman''s Sweater', 'Hand-knitted in undyed wool, made to last decades.', 12900, 4, '2026-02-08T09:00:00Z'),
+    (15, 'Ship in a Bottle',     'A three-masted schooner built inside a glass bottle.', 9600, 3, '2026-02-10T09:00:00Z'),
+    (16, 'Anchor Bookends',      'A pair of cast-iron anchors to hold up your shelf.', 4400, 9, '2026-02-12T09:00:00Z'),
+    (17, 'Chart Tea Towel',      'A linen tea towel printed with the harbour chart.', 1400, 35, '2026-02-15T09:00:00Z'),
+    (18, 'Storm Lantern',        'A paraffin hurricane lantern, tested in gales.', 5800, 7, '2026-02-18T09:00:00Z'),
+    (19, 'Gull Whistle',         'A tin whistle tuned to sound like a herring gull.', 700, 100, '2026-02-20T09:00:00Z'),
+    (20, 'Timetable Calendar',   'Next year''s calendar laid out like a harbour timetable.', 1600, 20, '2026-02-22T09:00:00Z');
