@@ -14,7 +14,8 @@ client=("$root"/target/site/pkg/*.wasm "$root"/target/site/pkg/*.js)
 needles=(
   ".db?mode=rwc"               # the default database URL
   "UPDATE counter SET value"   # SQL from the repositories
-  "app/src/db.rs"              # server-only modules
+  "app/src/db/mod.rs"          # server-only modules
+  "app/src/db/postgres.rs"
   "app/src/counter/repo.rs"
   "sqlx"
 )
@@ -25,6 +26,8 @@ if [ -d "$root/app/src/cart" ]; then # the example shop
     "SELECT p.id AS product_id"
     "app/src/cart/repo.rs"
     "app/src/orders/repo.rs"
+    "app/src/cart/repo/postgres.rs"
+    "FOR UPDATE OF p"            # PostgreSQL's checkout
     "cart_lines"
   )
 fi
