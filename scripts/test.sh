@@ -30,7 +30,7 @@ pg_url=$(scripts/postgres.sh start "$pg_dir")
 # The same test binaries as above: no rebuild. Each test makes a database
 # of its own on the server.
 APP_TEST_DATABASE_URL=$pg_url cargo test --workspace --exclude "$(lib_package)" --tests
-FERRY_TEST_POSTGRES_URL=$pg_url cargo test --workspace --exclude "$(lib_package)" --lib -- --ignored postgres::
+TEST_POSTGRES_URL=$pg_url cargo test --workspace --exclude "$(lib_package)" --lib -- --ignored postgres::
 
 section "the ferry crate as published: its package builds alone, its docs have no warnings"
 # ferry-macros goes with it: a proc-macro crate cannot live inside ferry.

@@ -1,5 +1,5 @@
 //! Two caches, as two processes would hold them, sharing revalidations over
-//! a real PostgreSQL: `FERRY_TEST_POSTGRES_URL` names a server where the
+//! a real PostgreSQL: `TEST_POSTGRES_URL` names a server where the
 //! tests may create databases (`scripts/postgres.sh start` prints one).
 //! Each test gets a database of its own, since notifications stay within one.
 //! Ignored without a server: `scripts/test.sh` runs them with `--ignored`.
@@ -16,8 +16,8 @@ use crate::tag::Tag;
 /// A fresh database on the test server, as a URL with `application_name`
 /// left for the caller to add.
 async fn fresh_database() -> String {
-    let server = std::env::var("FERRY_TEST_POSTGRES_URL").expect(
-        "FERRY_TEST_POSTGRES_URL: the postgres feature's tests need a PostgreSQL server \
+    let server = std::env::var("TEST_POSTGRES_URL").expect(
+        "TEST_POSTGRES_URL: the postgres feature's tests need a PostgreSQL server \
          (scripts/postgres.sh start prints one; scripts/test.sh runs them)",
     );
     let name = format!("ferry_{}", uuid::Uuid::new_v4().simple());
@@ -52,7 +52,7 @@ async fn within_five_seconds(done: impl Fn() -> bool) -> Duration {
 }
 
 #[tokio::test]
-#[ignore = "needs PostgreSQL: FERRY_TEST_POSTGRES_URL (scripts/test.sh runs it)"]
+#[ignore = "needs PostgreSQL: TEST_POSTGRES_URL (scripts/test.sh runs it)"]
 async fn a_revalidation_on_one_process_drops_what_the_other_kept() {
     let url = fresh_database().await;
     let (a, b) = (
@@ -72,7 +72,7 @@ async fn a_revalidation_on_one_process_drops_what_the_other_kept() {
 }
 
 #[tokio::test]
-#[ignore = "needs PostgreSQL: FERRY_TEST_POSTGRES_URL (scripts/test.sh runs it)"]
+#[ignore = "needs PostgreSQL: TEST_POSTGRES_URL (scripts/test.sh runs it)"]
 async fn revalidations_made_while_one_is_sent_all_arrive() {
     let url = fresh_database().await;
     let (a, b) = (
@@ -94,7 +94,7 @@ async fn revalidations_made_while_one_is_sent_all_arrive() {
 }
 
 #[tokio::test]
-#[ignore = "needs PostgreSQL: FERRY_TEST_POSTGRES_URL (scripts/test.sh runs it)"]
+#[ignore = "needs PostgreSQL: TEST_POSTGRES_URL (scripts/test.sh runs it)"]
 async fn a_process_that_lost_its_listening_connection_drops_everything_once_back() {
     let url = fresh_database().await;
     let cache = Cache::new(&CacheSettings::default());
