@@ -18,7 +18,7 @@ use leptos::tachys::view::{Position, PositionState, Render, RenderHtml};
 /// list of cards built from data the `<Suspense>` already waited for, that
 /// middle pass does nothing but copy. `plain` keeps the first pass (so the
 /// resources its closures read are still waited for) and writes the HTML
-/// straight from the view, with the same HTML. Around the shop's grid of
+/// straight from the view, with the same HTML. Around a grid of
 /// twenty cards it took a rendered page from 1.63 to 1.08 million
 /// instructions of server work (callgrind), with the same bytes out.
 ///

@@ -36,7 +36,7 @@ const RETRY: Duration = Duration::from_millis(250);
 /// # async fn run() -> Result<(), sqlx::Error> {
 /// let ferry = ferry::Ferry::new(ferry::Settings::default());
 /// // Kept for as long as the server runs.
-/// let _sharing = ferry::postgres::share_revalidations(ferry.cache(), "postgres://app@db/shop").await?;
+/// let _sharing = ferry::postgres::share_revalidations(ferry.cache(), "postgres://app@db/notes").await?;
 /// # Ok(()) }
 /// ```
 #[derive(Debug)]

@@ -74,7 +74,7 @@ mod tests {
 
     #[test]
     fn round_trips_tags_and_everything() {
-        for revalidation in [tags(&["cart", "stock:3"]), Revalidation::All] {
+        for revalidation in [tags(&["note", "note:3"]), Revalidation::All] {
             let text = Payload::new("p1", &revalidation).to_string();
             let back = Payload::parse(&text).unwrap();
             assert_eq!(
