@@ -13,6 +13,7 @@
 //! *and* the server functions: it sees what each call revalidates, and
 //! hands the cache to the code that runs inside.
 
+mod outbox;
 pub mod pages;
 mod versions;
 
@@ -25,6 +26,7 @@ use leptos::prelude::with_context;
 
 use crate::revalidate::Revalidation;
 use crate::tag::Tag;
+pub use outbox::Revalidations;
 use versions::Versions;
 
 /// How much the cache may hold. Both zero turns it off.
@@ -67,9 +69,6 @@ impl CacheSettings {
     }
 }
 
-/// How many revalidations wait for a slow carrier before it lags.
-const REVALIDATIONS_QUEUED: usize = 1024;
-
 /// The key of a kept value: its type and its name, so two reads that
 /// share a name by mistake never see each other's values.
 type ValueKey = (TypeId, String);
@@ -87,8 +86,8 @@ pub struct Cache(Arc<Shared>);
 struct Shared {
     settings: CacheSettings,
     versions: Versions,
-    /// This process's revalidations, for carriers to other processes.
-    revalidated: tokio::sync::broadcast::Sender<Revalidation>,
+    /// This process's revalidations, for a carrier to other processes.
+    outbox: Arc<outbox::Outbox>,
     pages: moka::future::Cache<String, Arc<Kept<pages::Page>>>,
     values: moka::future::Cache<ValueKey, Arc<Kept<Arc<dyn Any + Send + Sync>>>>,
 }
@@ -143,7 +142,7 @@ impl Cache {
         Self(Arc::new(Shared {
             settings: settings.clone(),
             versions: Versions::default(),
-            revalidated: tokio::sync::broadcast::channel(REVALIDATIONS_QUEUED).0,
+            outbox: Arc::default(),
             pages,
             values,
         }))
@@ -178,17 +177,28 @@ impl Cache {
     /// cache.invalidate(&ferry::Revalidation::tags([NOTE.child(3)]));
     /// ```
     pub fn invalidate(&self, revalidation: &Revalidation) {
+        self.publish(revalidation);
+    }
+
+    /// [`Cache::invalidate`], returning the number to wait for when a
+    /// carrier takes it to other processes.
+    fn publish(&self, revalidation: &Revalidation) -> Option<u64> {
         self.0.versions.revalidate(revalidation);
-        if *revalidation != Revalidation::Nothing && self.0.revalidated.receiver_count() > 0 {
-            // None listening is not an error: a single process has no peers.
-            let _ = self.0.revalidated.send(revalidation.clone());
-        }
+        self.0.outbox.publish(revalidation)
+    }
+
+    /// Waits until revalidation `number` has been carried to the other
+    /// processes (a second at most).
+    pub(crate) async fn carried(&self, number: u64) {
+        self.0.outbox.carried(number).await;
     }
 
     /// What this process revalidates from now on, as [`Cache::invalidate`]
     /// sees it, for carrying to the other processes of the app (as
-    /// [`crate::postgres`] does). A receiver that falls more than 1,024
-    /// behind gets `Lagged`: carry [`Revalidation::All`] then.
+    /// [`crate::postgres`] does). While a receiver lives, a server function
+    /// that revalidates answers only once the carrier reports it
+    /// [`carried`](Revalidations::carried) (for a second at most), so a
+    /// visitor's next page shows their change whichever process serves it.
     ///
     /// ```
     /// # async fn run() {
@@ -197,10 +207,11 @@ impl Cache {
     /// let mut revalidations = cache.revalidations();
     /// cache.invalidate(&ferry::Revalidation::tags([NOTE]));
     /// assert_eq!(revalidations.recv().await.unwrap(), ferry::Revalidation::tags([NOTE]));
+    /// revalidations.carried(); // sent on: the server function may answer
     /// # }
     /// ```
-    pub fn revalidations(&self) -> tokio::sync::broadcast::Receiver<Revalidation> {
-        self.0.revalidated.subscribe()
+    pub fn revalidations(&self) -> Revalidations {
+        Revalidations::new(self.0.outbox.clone())
     }
 
     /// Drops what another process revalidated: [`Cache::invalidate`],
@@ -228,6 +239,13 @@ impl Cache {
     pub async fn run_pending_tasks(&self) {
         self.0.pages.run_pending_tasks().await;
         self.0.values.run_pending_tasks().await;
+    }
+
+    /// [`Cache::invalidate`] with a carrier listening, for tests elsewhere
+    /// in the crate: the number to wait for.
+    #[cfg(test)]
+    pub(crate) fn publish_for_tests(&self, revalidation: &Revalidation) -> u64 {
+        self.publish(revalidation).expect("a carrier listening")
     }
 
     /// The revalidation counter, for tests elsewhere in the crate.

@@ -107,7 +107,7 @@ pub(crate) async fn layer(
     let key = key_of(&request).filter(|_| cache.0.settings.page_bytes > 0);
     let Some(key) = key else {
         let response = next.run(request).await;
-        invalidate_after(&cache, &response);
+        invalidate_after(&cache, revalidated_by(&response)).await;
         return response;
     };
     if let Some(hit) = cache.page(&key).await {
@@ -116,7 +116,7 @@ pub(crate) async fn layer(
     let since = cache.0.versions.now();
     request.extensions_mut().insert(Keepable);
     let response = next.run(request).await;
-    invalidate_after(&cache, &response);
+    invalidate_after(&cache, revalidated_by(&response)).await;
     keep(&cache, key, since, response).await
 }
 
@@ -141,15 +141,21 @@ pub(crate) fn key_of(request: &Request) -> Option<String> {
     Some(format!("{}?{}", uri.path(), pairs.join("&")))
 }
 
-/// A successful call that revalidated tags drops what showed them. No
-/// header means nothing, as in the browser.
-fn invalidate_after(cache: &Cache, response: &Response) {
+/// What a successful call revalidated. No header means nothing, as in the
+/// browser.
+fn revalidated_by(response: &Response) -> Revalidation {
     let status = response.status().as_u16();
-    if !(200..400).contains(&status) {
-        return;
+    match joined(response.headers(), REVALIDATE) {
+        Some(value) if (200..400).contains(&status) => Revalidation::from_header(Some(&value)),
+        _ => Revalidation::Nothing,
     }
-    if let Some(value) = joined(response.headers(), REVALIDATE) {
-        cache.invalidate(&Revalidation::from_header(Some(&value)));
+}
+
+/// Drops what showed the tags a call revalidated, and returns once the
+/// other processes know too (when a carrier tells them).
+async fn invalidate_after(cache: &Cache, revalidation: Revalidation) {
+    if let Some(number) = cache.publish(&revalidation) {
+        cache.carried(number).await;
     }
 }
 

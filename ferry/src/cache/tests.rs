@@ -214,3 +214,66 @@ async fn outside_a_request_cached_reads_just_run() {
     }
     assert_eq!(runs.load(Ordering::SeqCst), 2);
 }
+
+#[tokio::test]
+async fn without_a_carrier_a_revalidation_waits_for_nobody() {
+    let cache = Cache::new(&CacheSettings::default());
+    assert_eq!(cache.publish(&Revalidation::Tags(tags(&["note"]))), None);
+}
+
+// Paused time moves only when every task waits, so the answer waiting for
+// its full second would show as a second passed.
+#[tokio::test(start_paused = true)]
+async fn a_revalidation_is_answered_once_its_carrier_reports_it_carried() {
+    let cache = Cache::new(&CacheSettings::default());
+    let mut carrier = cache.revalidations();
+    let number = cache.publish(&Revalidation::Tags(tags(&["note"]))).unwrap();
+    let started = tokio::time::Instant::now();
+    let answer = tokio::spawn({
+        let cache = cache.clone();
+        async move { cache.carried(number).await }
+    });
+    for _ in 0..10 {
+        tokio::task::yield_now().await;
+    }
+    assert!(!answer.is_finished(), "answered before it was carried");
+    assert_eq!(
+        carrier.recv().await.unwrap(),
+        Revalidation::Tags(tags(&["note"]))
+    );
+    carrier.carried();
+    answer.await.unwrap();
+    assert_eq!(
+        started.elapsed(),
+        Duration::ZERO,
+        "waited for the timeout instead"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_carrier_that_never_reports_holds_the_answer_one_second() {
+    let cache = Cache::new(&CacheSettings::default());
+    let _carrier = cache.revalidations();
+    let number = cache.publish(&Revalidation::All).unwrap();
+    let started = tokio::time::Instant::now();
+    cache.carried(number).await;
+    assert_eq!(started.elapsed(), Duration::from_secs(1));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_carrier_that_lagged_reports_everything_issued_before_carried() {
+    let cache = Cache::new(&CacheSettings::default());
+    let mut carrier = cache.revalidations();
+    let mut last = 0;
+    for _ in 0..1100 {
+        last = cache.publish(&Revalidation::All).unwrap();
+    }
+    assert!(matches!(
+        carrier.recv().await,
+        Err(tokio::sync::broadcast::error::RecvError::Lagged(_))
+    ));
+    carrier.carried();
+    let started = tokio::time::Instant::now();
+    cache.carried(last).await;
+    assert_eq!(started.elapsed(), Duration::ZERO);
+}

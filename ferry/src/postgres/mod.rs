@@ -4,10 +4,13 @@
 //! Each process keeps pages and reads in its own [`Cache`]. When a server
 //! function on one of them revalidates tags, [`share_revalidations`] sends
 //! them on one channel of the database every process already uses, and
-//! each other process drops what showed them. A notification can be lost
-//! (a process's connection drops while another writes): a process whose
-//! listening connection comes back drops everything it kept, and each
-//! entry's max age bounds how long anything stale can be served.
+//! each other process drops what showed them. The server function answers
+//! once its notification is committed: every other process has been sent
+//! it before the visitor can ask any of them for the next page. A
+//! notification can be lost (a process's connection drops while another
+//! writes): a process whose listening connection comes back drops
+//! everything it kept, and each entry's max age bounds how long anything
+//! stale can be served.
 
 mod payload;
 #[cfg(test)]
@@ -85,11 +88,7 @@ pub async fn share_revalidations(cache: &Cache, url: &str) -> Result<Sharing, sq
 
 /// Sends this process's revalidations, merging those that queue up while
 /// one is sent or while the database is away.
-async fn send(
-    pool: PgPool,
-    mut outgoing: tokio::sync::broadcast::Receiver<Revalidation>,
-    origin: String,
-) {
+async fn send(pool: PgPool, mut outgoing: crate::cache::Revalidations, origin: String) {
     let mut waiting = Revalidation::Nothing;
     loop {
         if waiting == Revalidation::Nothing {
@@ -115,7 +114,10 @@ async fn send(
             .execute(&pool)
             .await;
         match sent {
-            Ok(_) => waiting = Revalidation::Nothing,
+            Ok(_) => {
+                waiting = Revalidation::Nothing;
+                outgoing.carried();
+            }
             Err(error) => {
                 tracing::warn!(%error, "revalidation not sent to the other processes yet; retrying");
                 tokio::time::sleep(RETRY).await;

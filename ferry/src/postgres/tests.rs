@@ -113,3 +113,20 @@ async fn a_process_that_lost_its_listening_connection_drops_everything_once_back
     assert_eq!(cut, [(true,)], "the listening connection, and only it");
     within_five_seconds(|| stale(&cache, &["about"], since)).await;
 }
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: TEST_POSTGRES_URL (scripts/test.sh runs it)"]
+async fn a_revalidation_is_reported_carried_once_sent() {
+    let url = fresh_database().await;
+    let cache = Cache::new(&CacheSettings::default());
+    let _sharing = share_revalidations(&cache, &url).await.unwrap();
+    let number = cache.publish_for_tests(&Revalidation::Tags(tags(&["note:3"])));
+    let start = Instant::now();
+    cache.carried(number).await;
+    // Unreported, the wait would end only at its one-second limit.
+    assert!(
+        start.elapsed() < Duration::from_millis(500),
+        "took {:?}",
+        start.elapsed()
+    );
+}
