@@ -5,7 +5,11 @@ import { join } from "node:path";
 import { defineConfig } from "@playwright/test";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
-const baseURL = `http://127.0.0.1:${port}`;
+// E2E_BASE_URL points the suite at an app already running, on a fresh
+// database (scripts/cluster-check.sh: nginx in front of two processes on
+// PostgreSQL); without it, the suite starts the release server below.
+const external = process.env.E2E_BASE_URL;
+const baseURL = external ?? `http://127.0.0.1:${port}`;
 
 // Every run starts the server on a fresh database (migrations and seed
 // data), so the stock the tests see does not depend on earlier runs. The
@@ -47,7 +51,7 @@ export default defineConfig({
     { name: "no-js", use: { javaScriptEnabled: false, launchOptions } },
   ],
   // The release server built by `cargo leptos build --release`, on its own port.
-  webServer: {
+  webServer: external ? undefined : {
     command: `mkdir -p target/e2e && rm -f ${database} ${database}-wal ${database}-shm && exec target/release/${binary}`,
     cwd: "..",
     url: `${baseURL}/`,

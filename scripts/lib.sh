@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 #! Helpers the scripts share. Source it: `. scripts/lib.sh`.
 
-# wait_for URL WHAT: waits up to 20 s for URL to answer 2xx; otherwise
-# says that WHAT did not start and fails.
+# wait_for URL WHAT [PID]: waits up to 20 s for URL to answer 2xx;
+# otherwise, or as soon as process PID has exited, says that WHAT did not
+# start and fails.
 wait_for() {
   for _ in $(seq 1 200); do
     curl -sf -o /dev/null "$1" && return 0
+    if [ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null; then
+      echo "$2 exited before it answered at $1" >&2
+      exit 1
+    fi
     sleep 0.1
   done
   echo "$2 did not start (nothing answered at $1)" >&2

@@ -3,7 +3,7 @@
 #! takes seconds. One line per step; a failed step names itself and stops.
 #!
 #! Usage: scripts/setup.sh [step ...]   (default: every step, in order)
-#! Steps: wasm-target cargo-leptos wasm-bindgen npm chromium
+#! Steps: wasm-target cargo-leptos wasm-bindgen npm debian
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -107,12 +107,16 @@ apt_install() {
     || fail "apt-get install $* failed"
 }
 
-step_chromium() {
+# Debian's packages: chromium for the browser tests, curl for the scripts,
+# PostgreSQL and nginx for the tests on several processes (scripts/cluster.sh).
+step_debian() {
   local missing=()
   [ -x /usr/bin/chromium ] || missing+=(chromium)
-  command -v curl >/dev/null || missing+=(curl) # the durability check drives the server with it
+  command -v curl >/dev/null || missing+=(curl)
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
   if [ ${#missing[@]} -eq 0 ]; then
-    say "chromium and curl: present"
+    say "chromium, curl, nginx and postgresql: present"
     return
   fi
   say "${missing[*]}: installing from Debian"
@@ -120,7 +124,7 @@ step_chromium() {
 }
 
 steps=("$@")
-[ ${#steps[@]} -gt 0 ] || steps=(wasm-target cargo-leptos wasm-bindgen npm chromium)
+[ ${#steps[@]} -gt 0 ] || steps=(wasm-target cargo-leptos wasm-bindgen npm debian)
 for step in "${steps[@]}"; do
   "step_${step//-/_}"
 done

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 #! Runs every test: set-up, formatting, Rust tests (unit, HTTP, binary, ferry's
 #! doctests), ferry's PostgreSQL tests on a throwaway server, ferry's package and
-#! its docs, the release build, browser tests with JavaScript on and off, and the size report.
+#! its docs, the release build, browser tests with JavaScript on and off, the
+#! same browser tests and more through nginx on two processes on PostgreSQL,
+#! and the size report.
 #! One target directory serves all of it; each build configuration is built once.
 set -euo pipefail
 
@@ -53,6 +55,9 @@ fi
 
 section "durability: SIGKILL, then SIGTERM, in a burst of writes"
 scripts/durability.sh
+
+section "several servers: two processes on PostgreSQL behind nginx (browser tests, revalidation across processes, 2,000 adds, SIGKILL)"
+scripts/cluster-check.sh
 
 section "sizes"
 bench/sizes.sh

@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+#! The app on several servers, tested as it runs: scripts/cluster.sh's two
+#! processes on a throwaway PostgreSQL behind nginx, then
+#! - the end-to-end suite, JavaScript on and off, through nginx;
+#! - a checkout served by process A, then `/` from process B for a visitor
+#!   without cookies: it shows the new stock (B dropped its kept page);
+#! - 2,000 concurrent adds to one cart through nginx: exactly 2,000 units;
+#! - SIGKILL of one process in a burst of writes through nginx: every write
+#!   answered 200 is in the database, and the survivor answers the rest.
+#! Build first with `cargo leptos build --release --split`.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+. scripts/lib.sh
+port=${CLUSTER_CHECK_PORT:-3401}
+dir=$root/target/cluster-check
+url="http://127.0.0.1:$port"
+workers=4
+# 2,000 connections at once need more file descriptors than the usual 1,024.
+ulimit -n 16384 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+rm -rf "$dir" && mkdir -p "$dir"
+say() { echo "cluster-check: $*"; }
+fail() { echo "cluster-check: $*" >&2; exit 1; }
+
+# No rate limit (every call comes from this machine) and room for the
+# 2,000 calls at once.
+CLUSTER_BUILD=0 CLUSTER_PORT=$port CLUSTER_DIR=$dir APP_RATE_LIMIT_PER_SECOND=0 \
+  APP_MAX_IN_FLIGHT=4096 scripts/cluster.sh 2 >"$dir/cluster.log" 2>&1 &
+cluster=$!
+trap 'kill -TERM $cluster 2>/dev/null; wait $cluster 2>/dev/null || true' EXIT
+for _ in $(seq 1 600); do
+  [ -f "$dir/url" ] && break
+  kill -0 "$cluster" 2>/dev/null || { cat "$dir/cluster.log" >&2; fail "the cluster did not start"; }
+  sleep 0.1
+done
+[ -f "$dir/url" ] || fail "the cluster did not start within 60 s (log: $dir/cluster.log)"
+read -r pid_a addr_a < <(sed -n 1p "$dir/processes")
+read -r _ addr_b < <(sed -n 2p "$dir/processes")
+database="postgres://app@127.0.0.1:$(cat "$dir/postgres/port")/postgres"
+say "nginx at $url, processes A at $addr_a and B at $addr_b"
+
+say "the end-to-end suite through nginx (the database is fresh)"
+(cd end2end && E2E_BASE_URL=$url npx playwright test)
+
+post() { curl -s --max-time 30 -X POST -H 'Accept: application/json' "$@"; }
+
+# The stock `/` shows for product 3 on the process at $1, and whether it
+# came from the page cache.
+stock_of_3() {
+  curl -s -D "$dir/headers" "http://$1/" | tr '\n' ' ' |
+    grep -oP 'id="product-3".*?class="stock">\K[^<]*' | head -n 1
+}
+
+if [ -d app/src/cart ]; then
+  say "a checkout on A, then / on B for a visitor without cookies"
+  stock_of_3 "$addr_b" >/dev/null
+  before=$(stock_of_3 "$addr_b")
+  grep -qi '^x-ferry-cache: hit' "$dir/headers" || fail "B did not keep / (no x-ferry-cache: hit)"
+  jar="$dir/cookies-a"
+  post -c "$jar" -o /dev/null -H "Origin: http://$addr_a" --data 'product_id=3&quantity=2' "http://$addr_a/api/cart/add"
+  status=$(post -b "$jar" -o /dev/null -w '%{http_code}' -H "Origin: http://$addr_a" "http://$addr_a/api/orders/checkout")
+  [ "$status" = 200 ] || fail "the checkout on A answered $status"
+  # The checkout answered once its revalidation was sent; B hears it
+  # within milliseconds.
+  started=$(date +%s%N)
+  asked=0
+  while true; do
+    after=$(stock_of_3 "$addr_b")
+    asked=$((asked + 1))
+    waited=$((($(date +%s%N) - started) / 1000000))
+    [ "$after" != "$before" ] && break
+    [ "$waited" -lt 100 ] || fail "B still shows \"$before\" for product 3 100 ms after A's checkout"
+  done
+  say "B showed \"$before\" (kept), then \"$after\" in its answer number $asked after A's checkout answered ($waited ms later, B's render included)"
+  [ "${before%% *}" -eq $((${after%% *} + 2)) ] || fail "the stock went from \"$before\" to \"$after\", not down by 2"
+
+  say "2,000 concurrent adds to one cart through nginx"
+  psql=$(ls /usr/lib/postgresql/*/bin/psql | sort -V | tail -n 1)
+  # 25 products with room for 80 units each: the 99-per-line rule holds.
+  "$psql" -q "$database" -c "INSERT INTO products (id, name, description, price_cents, stock, created_at)
+    SELECT i, 'Burst item ' || i, 'For the lost-updates check.', 100, 1000000, now()
+    FROM generate_series(101, 125) AS i"
+  cookie=$(post -D - -o /dev/null -H "Origin: $url" --data 'product_id=101&quantity=1' "$url/api/cart/add" |
+    sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\).*/\1/p' | head -n 1)
+  post -o /dev/null -H "Origin: $url" -H "Cookie: $cookie" --data 'product_id=101' "$url/api/cart/remove"
+  bodies=()
+  for id in $(seq 101 125); do bodies+=("product_id=$id&quantity=1"); done
+  cargo build --quiet -p bench
+  sleep 1.2 # nginx writes its log every second
+  logged=$(wc -l <"$dir/nginx/access.log")
+  answered=$(target/debug/bench burst "127.0.0.1:$port" /api/cart/add "$cookie" 2000 "${bodies[@]}")
+  units=$(post -H "Origin: $url" -H "Cookie: $cookie" "$url/api/cart/get" |
+    grep -o '"quantity":[0-9]*' | cut -d: -f2 | awk '{s += $1} END {print s + 0}')
+  sleep 1.2 # nginx writes its log every second
+  served=$(tail -n +$((logged + 1)) "$dir/nginx/access.log" | grep ' "POST /api/cart/add ' | awk '{print $(NF - 1)}' | sort | uniq -c |
+    awk '{printf "%s%s by %s", sep, $1, $2; sep = ", "}')
+  say "$answered of 2,000 answered 200 ($served); the cart holds $units units"
+  [ "$answered" = 2000 ] && [ "$units" = 2000 ] || fail "2,000 adds did not make 2,000 units"
+else
+  say "no shop: the stock and cart checks are skipped"
+fi
+
+say "SIGKILL of process A in a burst of writes through nginx"
+# One line per call: whether A was already killed when it started, curl's
+# exit code and the status.
+burst() {
+  local out=$1 code status phase
+  while [ ! -f "$dir/stop" ]; do
+    phase=before
+    [ -f "$dir/killed" ] && phase=after
+    code=0
+    status=$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' -X POST -H "Origin: $url" \
+      -H 'Accept: application/json' --data 'by=1' "$url/api/counter/add") || code=$?
+    echo "$phase $code $status" >>"$out"
+  done
+}
+counter() { post -H "Origin: $url" "$url/api/counter/get"; }
+start_value=$(counter)
+for w in $(seq 1 "$workers"); do burst "$dir/burst.$w" & done
+sleep 1.5
+kill -9 "$pid_a"
+touch "$dir/killed"
+sleep 2
+touch "$dir/stop"
+wait $(jobs -p | grep -vx "$cluster") 2>/dev/null || true
+calls=$(cat "$dir"/burst.? | grep -c .)
+ok=$(cat "$dir"/burst.? | grep -c ' 0 200$' || true)
+ok_after=$(cat "$dir"/burst.? | grep -c '^after 0 200$' || true)
+failed=$((calls - ok))
+end_value=$(counter)
+added=$((end_value - start_value))
+say "$ok of $calls calls answered 200 ($ok_after after the kill, all from B), $failed failed; the counter went up by $added"
+[ "$added" -ge "$ok" ] && [ "$added" -le "$calls" ] || fail "an answered write was lost"
+[ "$ok_after" -gt 0 ] || fail "nothing was answered after the kill: nginx did not send the rest to B"
+# At most the calls in flight on A when it died fail, one per worker, and
+# as many again on connections nginx had open to A.
+[ "$failed" -le $((2 * workers)) ] || fail "$failed calls failed; at most $((2 * workers)) were in flight on A"
+say "passed"

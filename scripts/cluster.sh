@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+#! The app as it runs on several servers, on one machine: a throwaway
+#! PostgreSQL, N server processes (default 2) of the release build, and
+#! nginx in front of them. Prints the address to open; Ctrl-C (or SIGTERM)
+#! stops everything it started.
+#!
+#!   scripts/cluster.sh [N]            builds the release app first
+#!   CLUSTER_BUILD=0 scripts/cluster.sh  uses the release build as it is
+#!
+#! CLUSTER_PORT (default 8080) is nginx's port; CLUSTER_DIR (default
+#! target/cluster) holds the database, the logs, nginx's configuration, and
+#! `processes` (one line per server: pid and address) for scripts that
+#! drive the cluster. Other settings pass through the environment to every
+#! process (APP_RATE_LIMIT_PER_SECOND=0, for instance).
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+. scripts/lib.sh
+
+count=${1:-2}
+[[ $count =~ ^[1-9][0-9]?$ ]] || { echo "usage: $0 [number of server processes, 1-99]" >&2; exit 2; }
+port=${CLUSTER_PORT:-8080}
+dir=${CLUSTER_DIR:-target/cluster}
+dir=$(mkdir -p "$dir" && cd "$dir" && pwd)
+pids=()
+
+stop_all() {
+  trap - EXIT INT TERM
+  [ ${#pids[@]} -eq 0 ] || kill -TERM "${pids[@]}" 2>/dev/null || true
+  [ -f "$dir/nginx/nginx.pid" ] && kill -QUIT "$(cat "$dir/nginx/nginx.pid")" 2>/dev/null || true
+  wait 2>/dev/null || true
+  scripts/postgres.sh stop "$dir/postgres"
+  echo "cluster: stopped" >&2
+}
+trap stop_all EXIT
+trap 'exit 130' INT TERM
+
+if [ "${CLUSTER_BUILD:-1}" != 0 ]; then
+  echo "cluster: building the release app" >&2
+  cargo leptos build --release --split >"$dir/build.log" 2>&1 || { tail -30 "$dir/build.log" >&2; exit 1; }
+fi
+binary=$(release_binary)
+[ -x "$binary" ] || { echo "cluster: no release build at $binary" >&2; exit 1; }
+
+scripts/postgres.sh stop "$dir/postgres"
+database=$(scripts/postgres.sh start "$dir/postgres")
+# Every process signs and reads the same cart cookies.
+session_key=${APP_SESSION_KEY:-$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')}
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+: >"$dir/processes"
+upstreams=""
+for n in $(seq 1 "$count"); do
+  addr="127.0.0.1:$(free_port)"
+  LEPTOS_SITE_ADDR=$addr LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD \
+    DATABASE_URL=$database APP_SESSION_KEY=$session_key APP_TRUSTED_PROXIES=127.0.0.1 \
+    RUST_LOG=${RUST_LOG:-warn} "$binary" >"$dir/server-$n.log" 2>&1 &
+  pids+=($!)
+  echo "$! $addr" >>"$dir/processes"
+  upstreams+="    server $addr max_fails=1 fail_timeout=5s;"$'\n'
+  # One at a time: the first applies the migrations.
+  wait_for "http://$addr/readyz" "cluster: server $n (log: $dir/server-$n.log)" "$!"
+done
+
+mkdir -p "$dir/nginx/temp"
+sed -e "s|@DIR@|$dir/nginx|g" -e "s|@PORT@|$port|g" scripts/cluster/nginx.conf |
+  awk -v upstreams="$upstreams" '{ if ($0 ~ /@UPSTREAMS@/) printf "%s", upstreams; else print }' \
+    >"$dir/nginx/nginx.conf"
+nginx=$(command -v nginx || echo /usr/sbin/nginx)
+"$nginx" -p "$dir/nginx" -c "$dir/nginx/nginx.conf" -g 'daemon off;' &
+front=$!
+pids+=("$front")
+wait_for "http://127.0.0.1:$port/readyz" "cluster: nginx (log: $dir/nginx/error.log)" "$front"
+
+echo "http://127.0.0.1:$port" >"$dir/url"
+echo "cluster: open http://127.0.0.1:$port ($count processes on PostgreSQL behind nginx; logs in $dir; Ctrl-C stops all)" >&2
+# A server process that dies leaves the others serving, as on real
+# machines; nginx exiting ends the cluster.
+wait "$front"
+echo "cluster: nginx exited (log: $dir/nginx/error.log); stopping the rest" >&2
+exit 1
