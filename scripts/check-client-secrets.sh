@@ -27,7 +27,7 @@ if [ -d "$root/app/src/cart" ]; then # the example shop
     "app/src/cart/repo.rs"
     "app/src/orders/repo.rs"
     "app/src/cart/repo/postgres.rs"
-    "FOR UPDATE OF p"            # PostgreSQL's checkout
+    "FOR NO KEY UPDATE OF p"     # PostgreSQL's checkout
     "cart_lines"
   )
 fi

@@ -1,10 +1,10 @@
 //! The cart's SQL. Reads are the same on both databases. On SQLite every
 //! change runs on the writer (`ferry::sqlite::Writer`), inside its write
-//! transaction; on PostgreSQL in a transaction that locks the product
-//! ([`postgres`]). Either way the stock a change checks is the stock it
-//! writes against.
+//! transaction; on PostgreSQL in a transaction that takes the cart's lock
+//! ([`postgres`]). Either way two changes to one cart take turns, so none
+//! is lost; checkout checks the stock again as it takes it.
 
-mod postgres;
+pub(crate) mod postgres;
 
 use ferry::sqlite::rusqlite::{params, Connection, OptionalExtension};
 use ferry::sqlite::Writer;
@@ -238,6 +238,49 @@ mod tests {
             delete_line(&db, &cart, ProductId(2)).await.unwrap(),
             0,
             "idempotent"
+        );
+    }
+
+    #[tokio::test]
+    async fn concurrent_adds_to_one_cart_lose_none() {
+        let (db, _fresh) = db::fresh().await;
+        let cart = CartId::generate();
+        let adds = (0..20).map(|_| {
+            let (db, cart) = (db.clone(), cart.clone());
+            tokio::spawn(async move { add_line(&db, &cart, ProductId(2), qty(1)).await })
+        });
+        for add in adds.collect::<Vec<_>>() {
+            add.await.unwrap().unwrap();
+        }
+        assert_eq!(load_cart(&db, &cart).await.unwrap().item_count(), 20);
+    }
+
+    #[tokio::test]
+    async fn an_add_racing_a_checkout_lands_in_the_order_or_the_cart() {
+        let (db, _fresh) = db::fresh().await;
+        let cart = CartId::generate();
+        add_line(&db, &cart, ProductId(2), qty(1)).await.unwrap();
+        let adds: Vec<_> = (0..10)
+            .map(|_| {
+                let (db, cart) = (db.clone(), cart.clone());
+                tokio::spawn(async move { add_line(&db, &cart, ProductId(2), qty(1)).await })
+            })
+            .collect();
+        let order = crate::orders::repo::place_order(&db, &cart).await.unwrap();
+        for add in adds {
+            add.await.unwrap().unwrap();
+        }
+        let ordered = crate::orders::repo::find_order(&db, &cart, order)
+            .await
+            .unwrap()
+            .unwrap()
+            .lines[0]
+            .quantity;
+        let left = load_cart(&db, &cart).await.unwrap().item_count();
+        assert_eq!(
+            ordered + left,
+            11,
+            "{ordered} ordered, {left} left in the cart"
         );
     }
 }

@@ -18,7 +18,7 @@ mod tests;
 
 use std::time::Duration;
 
-use sqlx::postgres::{PgListener, PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::task::JoinHandle;
 
@@ -72,7 +72,17 @@ pub async fn share_revalidations(cache: &Cache, url: &str) -> Result<Sharing, sq
     let origin = uuid::Uuid::new_v4().simple().to_string();
     let mut listener = PgListener::connect(url).await?;
     listener.listen(CHANNEL).await?;
-    let sender = PgPoolOptions::new().max_connections(1).connect(url).await?;
+    // A notification needs no fsync: it is delivered at commit, and one
+    // lost in a crash of the database is made up for by the listeners,
+    // who lose their connections too and drop everything. Waiting for the
+    // disk would hold every server function's answer for it.
+    let unsynced = url
+        .parse::<PgConnectOptions>()?
+        .options([("synchronous_commit", "off")]);
+    let sender = PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(unsynced)
+        .await?;
     let outgoing = cache.revalidations();
     let tasks = [
         tokio::spawn(send(sender, outgoing, origin.clone())),

@@ -1,6 +1,8 @@
-//! The cart's writes on PostgreSQL: each in a transaction that first locks
-//! the product's row, so writes to one product's lines take turns and each
-//! reads the quantities the one before it committed.
+//! The cart's writes on PostgreSQL: each in a transaction that first takes
+//! its cart's lock, so writes to one cart take turns and each reads the
+//! quantities the one before it committed, while carts never wait for each
+//! other. The stock is read without a lock: an add checks it as it stands,
+//! and checkout checks it again under the products' locks.
 
 use sqlx::{PgPool, Postgres, Transaction};
 
@@ -8,30 +10,42 @@ use super::LineBefore;
 use crate::catalog::ProductId;
 use crate::session::CartId;
 
-/// Locks the product (taking turns with every other write to it) and reads
-/// what a write to its line starts from. `None` if there is no such product.
+/// Takes the cart's lock until the transaction ends (checkout takes it
+/// too). Advisory: a lock on a number derived from the cart's id, since a
+/// cart has no row to lock before its first line.
+pub(crate) async fn lock_cart(
+    tx: &mut Transaction<'_, Postgres>,
+    cart: &CartId,
+) -> Result<(), ferry::Error> {
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+        .bind(cart)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Locks the cart and reads what a write to the product's line starts
+/// from. Not found if there is no such product.
 async fn line_before(
     tx: &mut Transaction<'_, Postgres>,
     cart: &CartId,
     product: ProductId,
 ) -> Result<LineBefore, ferry::Error> {
-    let stock: Option<i64> =
-        sqlx::query_scalar("SELECT stock FROM products WHERE id = $1 FOR UPDATE")
-            .bind(product)
-            .fetch_optional(&mut **tx)
-            .await?;
-    let stock = stock.ok_or_else(|| ferry::Error::not_found(format!("Product {product}")))?;
+    lock_cart(tx, cart).await?;
     // A statement of its own, after the lock: it sees what the writes that
     // held the lock before committed.
-    let (existing, cart_units): (i64, i64) = sqlx::query_as(
-        "SELECT COALESCE(SUM(quantity) FILTER (WHERE product_id = $2), 0)::BIGINT,
-                COALESCE(SUM(quantity), 0)::BIGINT
-         FROM cart_lines WHERE cart_id = $1",
+    let row: Option<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT p.stock,
+                COALESCE((SELECT SUM(quantity) FROM cart_lines WHERE cart_id = $1 AND product_id = $2), 0)::BIGINT,
+                COALESCE((SELECT SUM(quantity) FROM cart_lines WHERE cart_id = $1), 0)::BIGINT
+         FROM products p WHERE p.id = $2",
     )
     .bind(cart)
     .bind(product)
-    .fetch_one(&mut **tx)
+    .fetch_optional(&mut **tx)
     .await?;
+    let (stock, existing, cart_units) =
+        row.ok_or_else(|| ferry::Error::not_found(format!("Product {product}")))?;
     Ok(LineBefore::new(stock, existing, cart_units))
 }
 

@@ -1,6 +1,8 @@
-//! Checkout on PostgreSQL: one transaction that locks the cart's products
-//! (in id order, so two checkouts never wait on each other in a circle)
-//! before it checks their stock, so nothing is oversold.
+//! Checkout on PostgreSQL: one transaction that takes the cart's lock (so
+//! no add to it lands between reading its lines and emptying it), then
+//! locks the cart's products (in id order, so two checkouts never wait on
+//! each other in a circle) before it checks their stock, so nothing is
+//! oversold.
 
 use sqlx::PgPool;
 
@@ -12,12 +14,15 @@ use crate::session::CartId;
 /// Turns the cart into an order, all or nothing.
 pub(super) async fn place_order(pool: &PgPool, cart: &CartId) -> Result<OrderId, ferry::Error> {
     let mut tx = pool.begin().await?;
+    crate::cart::repo::postgres::lock_cart(&mut tx, cart).await?;
     // After waiting for a lock, PostgreSQL returns the row as the last
-    // writer committed it: the stock checked is the stock taken.
+    // writer committed it: the stock checked is the stock taken. NO KEY:
+    // the stock is not a key, so adds to other carts (whose lines hold a
+    // key-share lock on the product) need not wait.
     let lines: Vec<CartLine> = sqlx::query_as(
         "SELECT p.id AS product_id, p.name, p.price_cents AS unit_price, l.quantity, p.stock
          FROM cart_lines l JOIN products p ON p.id = l.product_id
-         WHERE l.cart_id = $1 ORDER BY p.id FOR UPDATE OF p",
+         WHERE l.cart_id = $1 ORDER BY p.id FOR NO KEY UPDATE OF p",
     )
     .bind(cart)
     .fetch_all(&mut *tx)
