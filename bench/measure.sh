@@ -156,6 +156,12 @@ report() {
     echo "| dev loop: app-crate edit served, s | $(awk '{print $1}' "$out/devloop.txt") | target 5 | | ≤ 5 |"
     echo "| dev loop: stylesheet edit served, s | $(awk '{print $2}' "$out/devloop.txt") | | | |"
   fi
+  if [ -f "$out/cluster-action.parts" ]; then
+    echo
+    echo "The same loads on several servers: two processes on PostgreSQL behind nginx (scripts/cluster.sh), same machine:"
+    echo
+    cluster_rows
+  fi
   echo
   echo "First-load assets (path, gzip bytes, brotli bytes, encodings served):"
   echo

@@ -28,7 +28,11 @@
 #! - a soak of mixed reads and writes on a fresh process (BENCH_SOAK_SECONDS,
 #!   default 120) after 30 s of warm-up: resident memory and open file
 #!   descriptors at its end beside where they were after the warm-up;
-#! - the dev loop (bench/devloop.sh; BENCH_SKIP_DEV_LOOP=1 skips it).
+#! - the dev loop (bench/devloop.sh; BENCH_SKIP_DEV_LOOP=1 skips it);
+#! - kept `/`, rendered `/` and the server function again, through nginx to
+#!   two processes on PostgreSQL (scripts/cluster.sh), beside the one
+#!   process on SQLite, with the CPU time of the app, nginx and PostgreSQL
+#!   (bench/cluster.sh; BENCH_SKIP_CLUSTER=1 skips it).
 #! Prints one table and writes it, with a chart, to target/bench/.
 set -euo pipefail
 
@@ -37,6 +41,7 @@ cd "$root"
 . scripts/lib.sh
 . bench/measure.sh
 . bench/bursts.sh
+. bench/cluster.sh
 out=target/bench
 rm -rf "$out" && mkdir -p "$out"
 port=${BENCH_PORT:-3300}
@@ -124,6 +129,10 @@ node bench/first-load.cjs "http://$addr" 3 >"$out/tti.txt"
 
 kill "$server" 2>/dev/null || true
 wait "$server" 2>/dev/null || true
+if [ "${BENCH_SKIP_CLUSTER:-0}" != 1 ]; then
+  echo "bench: the same loads through nginx to two processes on PostgreSQL, ${duration} s each" >&2
+  cluster_run
+fi
 # Past capacity: the same server with a bound of 64 requests in flight,
 # loaded by 32 clients (the normal run's concurrency, where the machine is
 # already saturated) and then by 128; then a soak of mixed reads and writes.
