@@ -27,8 +27,8 @@ pids=()
 
 stop_all() {
   trap - EXIT INT TERM
+  # The servers drain; nginx stops at once.
   [ ${#pids[@]} -eq 0 ] || kill -TERM "${pids[@]}" 2>/dev/null || true
-  [ -f "$dir/nginx/nginx.pid" ] && kill -QUIT "$(cat "$dir/nginx/nginx.pid")" 2>/dev/null || true
   wait 2>/dev/null || true
   scripts/postgres.sh stop "$dir/postgres"
   echo "cluster: stopped" >&2
