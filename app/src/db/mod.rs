@@ -109,3 +109,30 @@ pub async fn fresh() -> (Db, Fresh) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Processes on several servers start together, and each migrates the
+    // database: each migration must run once (PostgreSQL's migration lock).
+    // A SQLite file belongs to one process, so this runs in the test
+    // command's PostgreSQL pass.
+    #[tokio::test]
+    async fn processes_starting_together_migrate_once() {
+        let Ok(server) = std::env::var("APP_TEST_DATABASE_URL") else {
+            return;
+        };
+        let url = postgres::fresh_database(&server).await;
+        let (a, b, c) = tokio::join!(Db::connect(&url), Db::connect(&url), Db::connect(&url));
+        let (a, _, _) = (a.unwrap(), b.unwrap(), c.unwrap());
+        let applied: i64 = with_pool!(&a, |pool| {
+            sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations")
+                .fetch_one(pool)
+                .await
+        })
+        .unwrap();
+        let expected = i64::try_from(postgres::MIGRATOR.iter().count()).unwrap();
+        assert_eq!(applied, expected);
+    }
+}
