@@ -195,10 +195,13 @@ impl Cache {
 
     /// What this process revalidates from now on, as [`Cache::invalidate`]
     /// sees it, for carrying to the other processes of the app (as
-    /// [`crate::postgres`] does). While a receiver lives, a server function
-    /// that revalidates answers only once the carrier reports it
-    /// [`carried`](Revalidations::carried) (for a second at most), so a
-    /// visitor's next page shows their change whichever process serves it.
+    /// [`crate::postgres`] does). The receiver *is* the carrier: while one
+    /// lives, a server function that revalidates answers only once a
+    /// receiver reports it [`carried`](Revalidations::carried) (for a second
+    /// at most), so the other processes have been sent it before the
+    /// visitor asks for the next page. Keep one: a second receiver that
+    /// never reports would add that second to every such answer, and one
+    /// that reports early would release answers before the change left.
     ///
     /// ```
     /// # async fn run() {

@@ -5,8 +5,10 @@
 //! function on one of them revalidates tags, [`share_revalidations`] sends
 //! them on one channel of the database every process already uses, and
 //! each other process drops what showed them. The server function answers
-//! once its notification is committed: every other process has been sent
-//! it before the visitor can ask any of them for the next page. A
+//! once its notification is committed, so it is on its way to every other
+//! process before the visitor can ask one of them for the next page (each
+//! applies it within milliseconds; a request that reaches one first can
+//! still be served what it kept). A
 //! notification can be lost (a process's connection drops while another
 //! writes): a process whose listening connection comes back drops
 //! everything it kept, and each entry's max age bounds how long anything
@@ -18,7 +20,8 @@ mod tests;
 
 use std::time::Duration;
 
-use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
+use sqlx::Executor;
+use sqlx::postgres::{PgListener, PgPool, PgPoolOptions};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::task::JoinHandle;
 
@@ -76,12 +79,17 @@ pub async fn share_revalidations(cache: &Cache, url: &str) -> Result<Sharing, sq
     // lost in a crash of the database is made up for by the listeners,
     // who lose their connections too and drop everything. Waiting for the
     // disk would hold every server function's answer for it.
-    let unsynced = url
-        .parse::<PgConnectOptions>()?
-        .options([("synchronous_commit", "off")]);
+    // Set after connecting, not as a startup option, which connection
+    // poolers such as PgBouncer refuse.
     let sender = PgPoolOptions::new()
         .max_connections(1)
-        .connect_with(unsynced)
+        .after_connect(|connection, _| {
+            Box::pin(async move {
+                connection.execute("SET synchronous_commit = off").await?;
+                Ok(())
+            })
+        })
+        .connect(url)
         .await?;
     let outgoing = cache.revalidations();
     let tasks = [
