@@ -36,7 +36,7 @@ cluster_run() {
   rm -rf "$dir"
   CLUSTER_BUILD=0 CLUSTER_PORT=$cluster_port CLUSTER_DIR=$dir APP_RATE_LIMIT_PER_SECOND=0 \
     APP_MAX_IN_FLIGHT=4096 RUST_LOG=warn scripts/cluster.sh 2 >"$out/cluster.log" 2>&1 &
-  local cluster=$!
+  cluster=$! # global: run.sh's exit stops it
   for _ in $(seq 1 600); do
     [ -f "$dir/url" ] && break
     kill -0 "$cluster" 2>/dev/null || { cat "$out/cluster.log" >&2; return 1; }

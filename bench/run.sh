@@ -65,7 +65,7 @@ LEPTOS_SITE_ADDR="$addr" LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD \
   APP_SESSION_KEY=bench-only-0123456789abcdef0123456789abcdef RUST_LOG=warn \
   "$binary" >"$out/server.log" 2>&1 &
 server=$!
-trap 'kill $server ${floor:-} 2>/dev/null || true' EXIT
+trap 'kill $server ${floor:-} ${cluster:-} 2>/dev/null || true; wait 2>/dev/null || true' EXIT
 wait_for "http://$addr/readyz" "bench: the server (log: $out/server.log)"
 
 page_bytes=$(curl -s "http://$addr/" | wc -c)

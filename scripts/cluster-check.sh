@@ -19,6 +19,7 @@ url="http://127.0.0.1:$port"
 workers=4
 # 2,000 connections at once need more file descriptors than the usual 1,024.
 ulimit -n 16384 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+scripts/postgres.sh stop "$dir/postgres" # one a failed run left behind
 rm -rf "$dir" && mkdir -p "$dir"
 say() { echo "cluster-check: $*"; }
 fail() { echo "cluster-check: $*" >&2; exit 1; }
@@ -28,7 +29,8 @@ fail() { echo "cluster-check: $*" >&2; exit 1; }
 CLUSTER_BUILD=0 CLUSTER_PORT=$port CLUSTER_DIR=$dir APP_RATE_LIMIT_PER_SECOND=0 \
   APP_MAX_IN_FLIGHT=4096 scripts/cluster.sh 2 >"$dir/cluster.log" 2>&1 &
 cluster=$!
-trap 'kill -TERM $cluster 2>/dev/null; wait $cluster 2>/dev/null || true' EXIT
+# On any exit: the bursts below stop, then the cluster.
+trap 'touch "$dir/stop"; kill $(jobs -p) 2>/dev/null; wait 2>/dev/null || true' EXIT
 for _ in $(seq 1 600); do
   [ -f "$dir/url" ] && break
   kill -0 "$cluster" 2>/dev/null || { cat "$dir/cluster.log" >&2; fail "the cluster did not start"; }
@@ -48,8 +50,11 @@ post() { curl -s --max-time 30 -X POST -H 'Accept: application/json' "$@"; }
 # The stock `/` shows for product 3 on the process at $1, and whether it
 # came from the page cache.
 stock_of_3() {
-  curl -s -D "$dir/headers" "http://$1/" | tr '\n' ' ' |
-    grep -oP 'id="product-3".*?class="stock">\K[^<]*' | head -n 1
+  local stock
+  stock=$(curl -s -D "$dir/headers" "http://$1/" | tr '\n' ' ' |
+    grep -oP 'id="product-3".*?class="stock">\K[^<]*' | head -n 1 || true)
+  [ -n "$stock" ] || fail "no stock for product 3 in / from $1"
+  echo "$stock"
 }
 
 if [ -d app/src/cart ]; then
@@ -89,14 +94,17 @@ if [ -d app/src/cart ]; then
   cargo build --quiet -p bench
   sleep 1.2 # nginx writes its log every second
   logged=$(wc -l <"$dir/nginx/access.log")
+  burst_started=$SECONDS
   answered=$(target/debug/bench burst "127.0.0.1:$port" /api/cart/add "$cookie" 2000 "${bodies[@]}")
   units=$(post -H "Origin: $url" -H "Cookie: $cookie" "$url/api/cart/get" |
     grep -o '"quantity":[0-9]*' | cut -d: -f2 | awk '{s += $1} END {print s + 0}')
   sleep 1.2 # nginx writes its log every second
   served=$(tail -n +$((logged + 1)) "$dir/nginx/access.log" | grep ' "POST /api/cart/add ' | awk '{print $(NF - 1)}' | sort | uniq -c |
     awk '{printf "%s%s by %s", sep, $1, $2; sep = ", "}')
-  say "$answered of 2,000 answered 200 ($served); the cart holds $units units"
+  say "$answered of 2,000 answered 200 in $((SECONDS - burst_started)) s ($served); the cart holds $units units"
   [ "$answered" = 2000 ] && [ "$units" = 2000 ] || fail "2,000 adds did not make 2,000 units"
+  grep -q "by $addr_a" <<<"$served" && grep -q "by $addr_b" <<<"$served" ||
+    fail "the adds were not spread over both processes: $served"
 else
   say "no shop: the stock and cart checks are skipped"
 fi

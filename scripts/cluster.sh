@@ -26,7 +26,9 @@ dir=$(mkdir -p "$dir" && cd "$dir" && pwd)
 pids=()
 
 stop_all() {
-  trap - EXIT INT TERM
+  # A second Ctrl-C while the servers drain must not skip the rest.
+  trap '' INT TERM
+  trap - EXIT
   # The servers drain; nginx stops at once.
   [ ${#pids[@]} -eq 0 ] || kill -TERM "${pids[@]}" 2>/dev/null || true
   wait 2>/dev/null || true
@@ -67,7 +69,11 @@ for n in $(seq 1 "$count"); do
 done
 
 mkdir -p "$dir/nginx/temp"
-sed -e "s|@DIR@|$dir/nginx|g" -e "s|@PORT@|$port|g" scripts/cluster/nginx.conf |
+# Started as root, nginx would run its workers as nobody, who may not
+# enter this folder (under /root, say) for its temporary files.
+user=""
+[ "$(id -u)" -ne 0 ] || user="user root;"
+sed -e "s|@DIR@|$dir/nginx|g" -e "s|@PORT@|$port|g" -e "s|^# @USER@|$user|" scripts/cluster/nginx.conf |
   awk -v upstreams="$upstreams" '{ if ($0 ~ /@UPSTREAMS@/) printf "%s", upstreams; else print }' \
     >"$dir/nginx/nginx.conf"
 nginx=$(command -v nginx || echo /usr/sbin/nginx)
