@@ -50,10 +50,6 @@ database=$(scripts/postgres.sh start "$dir/postgres")
 # Every process signs and reads the same cart cookies.
 session_key=${APP_SESSION_KEY:-$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')}
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 : >"$dir/processes"
 upstreams=""
 for n in $(seq 1 "$count"); do

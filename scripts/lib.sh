@@ -29,3 +29,8 @@ release_binary() {
   name=$(sed -n 's/^bin-target = "\(.*\)"/\1/p' "${root:-.}/Cargo.toml" | head -n 1)
   echo "${root:-.}/target/release/${name:-server}"
 }
+
+# free_port: a local TCP port nobody listens on now.
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}

@@ -10,6 +10,7 @@ usage() { echo "usage: $0 start|stop DIR" >&2; exit 2; }
 [ $# -eq 2 ] || usage
 command=$1
 dir=$2
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo=sudo
@@ -34,10 +35,6 @@ as_owner() {
   else
     "$@"
   fi
-}
-
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
 start() {

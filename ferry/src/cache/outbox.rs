@@ -73,6 +73,16 @@ impl Outbox {
 
 /// What this process revalidates, for a carrier to the other processes
 /// (see [`super::Cache::revalidations`]).
+///
+/// ```
+/// # async fn carry(cache: ferry::cache::Cache) {
+/// let mut revalidations = cache.revalidations();
+/// while let Ok(revalidation) = revalidations.recv().await {
+///     // ... send `revalidation` to the other processes, then:
+///     revalidations.carried();
+/// }
+/// # }
+/// ```
 pub struct Revalidations {
     outbox: Arc<Outbox>,
     receiver: broadcast::Receiver<(u64, Revalidation)>,
