@@ -28,3 +28,22 @@ export function countCalls(page: Page) {
   });
   return calls;
 }
+
+/** Holds every call to `path` (`/api/cart/add`) until `release()`;
+ * `held` lists their bodies as they arrive. */
+export async function hold(page: Page, path: string) {
+  const held: string[] = [];
+  let open: () => void = () => {};
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  await page.route(`**${path}`, async (route) => {
+    held.push(route.request().postData() ?? "");
+    await gate;
+    await route.continue();
+  });
+  return { held, release: () => open() };
+}
+
+/** Reads the number in a "12 in stock" line. */
+export async function stockOf(page: Page): Promise<number> {
+  return Number((await page.getByTestId("stock").textContent())!.match(/\d+/)![0]);
+}

@@ -2,7 +2,8 @@
 // `cargo leptos build --split`): `/` fetches none of it, and a link from `/`
 // fetches the page's WASM chunk without leaving the document, after which
 // the page works as if it had been loaded first.
-import { test, expect, type Page } from "@playwright/test";
+import { test, expect } from "./fixtures";
+import type { Page } from "@playwright/test";
 import { markDocument, open } from "./helpers";
 
 /** Records the paths of the WASM files the page fetches from now on. */
@@ -17,11 +18,8 @@ function wasmFetched(page: Page) {
 
 test("/ loads no other page's code; a link loads it, and the page works", async ({ page, javaScriptEnabled }) => {
   test.skip(!javaScriptEnabled, "lazy loading needs JavaScript");
+  // Console errors fail it through the fixture; failed loads fail it here.
   const problems: string[] = [];
-  page.on("console", (message) => {
-    if (message.type() === "warning" || message.type() === "error") problems.push(message.text());
-  });
-  page.on("pageerror", (error) => problems.push(error.message));
   page.on("response", (response) => {
     if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
   });

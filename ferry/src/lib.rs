@@ -98,11 +98,14 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod check;
 pub mod client;
 pub mod error;
 mod form;
 pub mod inline;
+mod optimistic;
 mod outcome;
+mod pending;
 mod plain;
 mod query;
 pub mod revalidate;
@@ -150,6 +153,7 @@ pub mod __private;
 
 #[cfg(feature = "cache")]
 pub use cache::cached;
+pub use check::Check;
 pub use client::{Client, ReadClient};
 #[cfg(feature = "ssr")]
 pub use client_addr::ClientAddr;
@@ -157,12 +161,14 @@ pub use client_addr::ClientAddr;
 pub use declare::revalidate;
 pub use error::Error;
 pub use ferry_macros::{mutation, read};
-pub use form::{Form, FormProps};
+pub use form::{Form, FormProps, Optimistic};
 #[cfg(feature = "ssr")]
 pub use install::Ferry;
+pub use optimistic::Expected;
 pub use outcome::Outcome;
+pub use pending::Pending;
 pub use plain::{Plain, plain};
-pub use query::{cache_page, private_query, query, query_with};
+pub use query::{Query, cache_page, private_query, query, query_with};
 pub use revalidate::Revalidation;
 #[cfg(feature = "serve")]
 pub use serve::{Draining, ServeSettings, Server, shutdown_signal};

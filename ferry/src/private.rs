@@ -56,3 +56,9 @@ pub fn capturing() -> bool {
     #[cfg(not(feature = "ssr"))]
     false
 }
+
+/// A `check =` refusal on the server, with the arguments kept to refill
+/// the form.
+pub fn refused<A: serde::Serialize>(error: crate::Error, arguments: &A) -> crate::Error {
+    crate::check::with_arguments(error, arguments)
+}

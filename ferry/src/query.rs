@@ -2,7 +2,8 @@
 //! refetch when a server function declares that it changed one of their
 //! tags, and whether the server may keep the page.
 
-use std::future::Future;
+use std::future::{Future, IntoFuture};
+use std::ops::Deref;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -10,7 +11,90 @@ use leptos::prelude::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::optimistic::Expected;
 use crate::tag::Tag;
+
+/// A tagged query: a Leptos [`Resource`] (it derefs to one, so `.get()`,
+/// `.refetch()` and `Suspense` work as usual) that refetches when a
+/// mutation revalidates one of its tags, and can show a change a running
+/// call expects ([`expect`](Query::expect)). Made by [`query`],
+/// [`private_query`] and [`query_with`].
+pub struct Query<T: Send + Sync + 'static> {
+    resource: Resource<T>,
+    #[cfg(feature = "hydrate")]
+    overlay: StoredValue<Shared<T>>,
+}
+
+#[cfg(feature = "hydrate")]
+type Shared<T> = Arc<std::sync::Mutex<crate::optimistic::Overlay<T>>>;
+
+#[cfg(feature = "hydrate")]
+fn lock<T>(shared: &Shared<T>) -> std::sync::MutexGuard<'_, crate::optimistic::Overlay<T>> {
+    // A panic while holding it leaves consistent data: every step is whole.
+    shared
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl<T: Send + Sync + 'static> Clone for Query<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: Send + Sync + 'static> Copy for Query<T> {}
+
+impl<T: Send + Sync + 'static> Deref for Query<T> {
+    type Target = Resource<T>;
+
+    fn deref(&self) -> &Resource<T> {
+        &self.resource
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static> IntoFuture for Query<T> {
+    type Output = T;
+    type IntoFuture = <Resource<T> as IntoFuture>::IntoFuture;
+
+    fn into_future(self) -> Self::IntoFuture {
+        self.resource.into_future()
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static> Query<T> {
+    /// Shows `change` applied to the query's value at once, and keeps it on
+    /// top of every value the server gives until the returned [`Expected`]
+    /// is finished: a success keeps it until the refetch the call's
+    /// revalidation starts brings the server's own value (no flash of the
+    /// old one), a failure drops it at once, and other calls' changes stay.
+    /// `change` may run several times, on each new server value. On the
+    /// server it does nothing. See [`Expected`] for an example, and
+    /// [`Form`](crate::Form)'s `optimistic` for forms.
+    pub fn expect(self, change: impl Fn(&mut T) + Send + Sync + 'static) -> Expected {
+        #[cfg(feature = "hydrate")]
+        {
+            let Some(shared) = self.overlay.try_get_value() else {
+                return Expected::default();
+            };
+            let current = self.resource.get_untracked();
+            let (id, shown) = lock(&shared).expect(current, Arc::new(change));
+            if let Some(shown) = shown {
+                self.resource.set(Some(shown));
+            }
+            let resource = self.resource;
+            Expected::one(move |succeeded| {
+                if let Some(Some(shown)) = lock(&shared).settle(id, succeeded) {
+                    resource.try_set(Some(shown));
+                }
+            })
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            let _ = change;
+            Expected::default()
+        }
+    }
+}
 
 /// A resource tagged with what it shows (`[INBOX]`, `[NOTE.child(42)]`).
 /// Rendered on the server, hydrated without a second fetch, and refetched
@@ -37,9 +121,9 @@ use crate::tag::Tag;
 pub fn query<T, Fut>(
     tags: impl IntoIterator<Item = Tag>,
     fetcher: impl Fn() -> Fut + Send + Sync + 'static,
-) -> Resource<T>
+) -> Query<T>
 where
-    T: Serialize + DeserializeOwned + Send + Sync + 'static,
+    T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
     Fut: Future<Output = T> + Send + 'static,
 {
     let tags: Vec<Tag> = tags.into_iter().collect();
@@ -70,9 +154,9 @@ where
 pub fn private_query<T, Fut>(
     tags: impl IntoIterator<Item = Tag>,
     fetcher: impl Fn() -> Fut + Send + Sync + 'static,
-) -> Resource<T>
+) -> Query<T>
 where
-    T: Serialize + DeserializeOwned + Send + Sync + 'static,
+    T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
     Fut: Future<Output = T> + Send + 'static,
 {
     let tags: Vec<Tag> = tags.into_iter().collect();
@@ -107,10 +191,10 @@ pub fn query_with<S, T, Fut>(
     source: impl Fn() -> S + Send + Sync + 'static,
     tags: impl Fn(&S) -> Vec<Tag> + Send + Sync + 'static,
     fetcher: impl Fn(S) -> Fut + Send + Sync + 'static,
-) -> Resource<T>
+) -> Query<T>
 where
     S: PartialEq + Clone + Send + Sync + 'static,
-    T: Serialize + DeserializeOwned + Send + Sync + 'static,
+    T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
     Fut: Future<Output = T> + Send + 'static,
 {
     tagged(source, tags, fetcher, Shown::ToEveryone)
@@ -128,10 +212,10 @@ fn tagged<S, T, Fut>(
     tags: impl Fn(&S) -> Vec<Tag> + Send + Sync + 'static,
     fetcher: impl Fn(S) -> Fut + Send + Sync + 'static,
     shown: Shown,
-) -> Resource<T>
+) -> Query<T>
 where
     S: PartialEq + Clone + Send + Sync + 'static,
-    T: Serialize + DeserializeOwned + Send + Sync + 'static,
+    T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
     Fut: Future<Output = T> + Send + 'static,
 {
     let source = Arc::new(source);
@@ -143,6 +227,8 @@ where
     #[cfg(not(feature = "cache"))]
     let _ = shown; // in the browser, or without the cache, nothing is kept
     let id = crate::client::new_id();
+    #[cfg(feature = "hydrate")]
+    let overlay: Shared<T> = Arc::default();
     let resource = Resource::new(
         {
             let source = source.clone();
@@ -150,7 +236,21 @@ where
         },
         {
             let fetcher = fetcher.clone();
-            move |s| crate::client::track(id, fetcher(s))
+            #[cfg(feature = "hydrate")]
+            let overlay = overlay.clone();
+            move |s| {
+                let fetch = crate::client::track(id, fetcher(s));
+                // In the browser, the server's value goes under the
+                // changes running calls expect.
+                #[cfg(feature = "hydrate")]
+                let (overlay, started) = (overlay.clone(), lock(&overlay).fetch_started());
+                async move {
+                    let value = fetch.await;
+                    #[cfg(feature = "hydrate")]
+                    let value = lock(&overlay).fetched(started, value);
+                    value
+                }
+            }
         },
     );
     let unregister = crate::client::register(
@@ -159,14 +259,26 @@ where
             let source = source.clone();
             move || tags(&untrack(|| source()))
         },
-        move || resource.refetch(),
+        {
+            #[cfg(feature = "hydrate")]
+            let overlay = overlay.clone();
+            move || {
+                #[cfg(feature = "hydrate")]
+                lock(&overlay).requested();
+                resource.refetch()
+            }
+        },
     );
     on_cleanup(unregister);
     // In the browser, learn now which reads it makes, for the first
     // mutation's request: a hydrated query has not fetched anything yet.
     #[cfg(feature = "hydrate")]
     crate::client::discover(id, fetcher(untrack(|| source())));
-    resource
+    Query {
+        resource,
+        #[cfg(feature = "hydrate")]
+        overlay: StoredValue::new(overlay),
+    }
 }
 
 /// Lets the server keep the page being rendered, for up to `max_age`, and

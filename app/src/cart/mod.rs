@@ -37,6 +37,17 @@ impl Quantity {
     }
 }
 
+/// The rules of an add, checked in the browser before sending and on the
+/// server before the body.
+pub fn check_add(add: &AddToCart) -> Result<(), ferry::Error> {
+    Quantity::parse(add.quantity).map(drop)
+}
+
+/// The rules of a quantity change, checked in both places too.
+pub fn check_set(set: &SetQuantity) -> Result<(), ferry::Error> {
+    Quantity::parse(set.quantity).map(drop)
+}
+
 /// What a shopper is told when stock is short: field messages say this.
 pub fn stock_message(available: u32) -> String {
     match available {
@@ -108,6 +119,24 @@ impl Cart {
     pub fn total(&self) -> Money {
         self.lines.values().map(CartLine::total).sum()
     }
+
+    /// The cart once `line.quantity` more of its product is in it: what an
+    /// add shows before the server answers.
+    pub fn add(&mut self, line: CartLine) {
+        match self.lines.get_mut(&line.product_id) {
+            Some(existing) => existing.quantity = existing.quantity.saturating_add(line.quantity),
+            None => {
+                self.lines.insert(line.product_id, line);
+            }
+        }
+    }
+
+    /// The cart with a line's quantity changed (nothing if it has no such line).
+    pub fn set_quantity(&mut self, product_id: ProductId, quantity: u32) {
+        if let Some(line) = self.lines.get_mut(&product_id) {
+            line.quantity = quantity;
+        }
+    }
 }
 
 /// Adds the kept form values to a validation error, so the form that sent
@@ -135,9 +164,10 @@ pub async fn get_cart() -> Result<Cart, ferry::Error> {
 }
 
 /// Adds `quantity` of a product to the visitor's cart; returns the units in it.
-#[ferry::mutation(endpoint = "cart/add", revalidates = [CART])]
+#[ferry::mutation(endpoint = "cart/add", revalidates = [CART], check = check_add)]
 pub async fn add_to_cart(product_id: ProductId, quantity: i64) -> Result<u32, ferry::Error> {
     let keep = keep_input(product_id, quantity);
+    // Checked already (`check_add`); parsed again for its type.
     let adding = Quantity::parse(quantity).map_err(&keep)?;
     let state = crate::state::app_state()?;
     let cart = crate::session::ensure_cart(&state);
@@ -148,9 +178,10 @@ pub async fn add_to_cart(product_id: ProductId, quantity: i64) -> Result<u32, fe
 }
 
 /// Sets a line's quantity; returns the units in the cart.
-#[ferry::mutation(endpoint = "cart/set", revalidates = [CART])]
+#[ferry::mutation(endpoint = "cart/set", revalidates = [CART], check = check_set)]
 pub async fn set_quantity(product_id: ProductId, quantity: i64) -> Result<u32, ferry::Error> {
     let keep = keep_input(product_id, quantity);
+    // Checked already (`check_set`); parsed again for its type.
     let wanted = Quantity::parse(quantity).map_err(&keep)?;
     let state = crate::state::app_state()?;
     let cart = crate::session::ensure_cart(&state);
@@ -225,6 +256,41 @@ mod tests {
         };
         assert_eq!(cart.item_count(), 5);
         assert_eq!(cart.total(), Money::from_cents(5999));
+    }
+
+    #[test]
+    fn the_expected_cart_adds_to_a_line_or_makes_one() {
+        let line = |id, quantity| CartLine {
+            product_id: ProductId(id),
+            name: format!("p{id}"),
+            unit_price: Money::from_cents(100),
+            quantity,
+            stock: 99,
+        };
+        let mut cart = Cart::default();
+        cart.add(line(1, 2));
+        cart.add(line(1, 3));
+        cart.add(line(2, 1));
+        assert_eq!(cart.item_count(), 6);
+        cart.set_quantity(ProductId(1), 1);
+        cart.set_quantity(ProductId(9), 50);
+        assert_eq!(cart.item_count(), 2);
+    }
+
+    #[test]
+    fn the_rules_run_on_the_calls_arguments() {
+        let add = |quantity| AddToCart {
+            product_id: ProductId(1),
+            quantity,
+        };
+        assert!(check_add(&add(5)).is_ok());
+        let refused = check_add(&add(150)).unwrap_err();
+        assert_eq!(refused.field("quantity"), Some("Choose 1 to 99."));
+        let set = SetQuantity {
+            product_id: ProductId(1),
+            quantity: 0,
+        };
+        assert!(check_set(&set).is_err());
     }
 
     #[cfg(feature = "ssr")]

@@ -16,7 +16,7 @@ use crate::orders::Checkout;
 /// cart declares that tag, and this refetches. Private: one visitor's cart
 /// changing does not drop the catalog page kept for visitors without one.
 #[derive(Clone, Copy)]
-pub struct CartResource(Resource<Result<Cart, ferry::Error>>);
+pub struct CartResource(ferry::Query<Result<Cart, ferry::Error>>);
 
 /// Creates the shared cart query (called once, in `App`).
 pub fn provide_cart() {
@@ -24,8 +24,26 @@ pub fn provide_cart() {
 }
 
 /// The shared cart query.
-pub fn use_cart() -> Resource<Result<Cart, ferry::Error>> {
+pub fn use_cart() -> ferry::Query<Result<Cart, ferry::Error>> {
     expect_context::<CartResource>().0
+}
+
+/// Shows the cart with `quantity` more of `line`'s product at once, until
+/// the add's call settles it.
+pub fn expect_added(
+    cart: ferry::Query<Result<Cart, ferry::Error>>,
+    line: &CartLine,
+    quantity: u32,
+) -> ferry::Expected {
+    let line = CartLine {
+        quantity,
+        ..line.clone()
+    };
+    cart.expect(move |cart| {
+        if let Ok(cart) = cart {
+            cart.add(line.clone());
+        }
+    })
 }
 
 /// "Cart (3)" in the header, on every page.
@@ -41,7 +59,8 @@ pub fn CartBadge() -> impl IntoView {
         <a class="cart-link" href="/cart">
             "Cart "
             <Suspense fallback=|| view! { <span class="badge">"…"</span> }>
-                <span class="badge" data-testid="cart-count">{count}</span>
+                // Announced when it changes: the outcome of every add.
+                <span class="badge" data-testid="cart-count" aria-live="polite">{count}</span>
             </Suspense>
         </a>
     }
@@ -93,6 +112,7 @@ fn CartTable(
 }
 
 /// One line: its quantity form (with its own error) and its remove button.
+/// Both show their change at once; a refusal puts the line back.
 #[component]
 fn CartRow(
     line: CartLine,
@@ -103,26 +123,49 @@ fn CartRow(
     let id = line.product_id;
     let quantity = line.quantity.to_string();
     let message = move || line_error(set, checkout, id);
+    let invalid = move || message().is_some();
     let typed = {
         let quantity = quantity.clone();
         move || typed_quantity(set, id).unwrap_or_else(|| quantity.clone())
     };
     let label = format!("Quantity of {}", line.name);
+    let error_id = format!("quantity-{id}-error");
+    let described_by = error_id.clone();
+    let cart = use_cart();
+    let expect_quantity = move |set: &SetQuantity| {
+        let quantity = u32::try_from(set.quantity).unwrap_or(0);
+        cart.expect(move |cart| {
+            if let Ok(cart) = cart {
+                cart.set_quantity(id, quantity);
+            }
+        })
+    };
+    let expect_removed = move |_: &RemoveLine| {
+        cart.expect(move |cart| {
+            if let Ok(cart) = cart {
+                cart.lines.remove(&id);
+            }
+        })
+    };
     view! {
         <tr>
             <td><a href=format!("/products/{id}")>{line.name.clone()}</a></td>
             <td>{line.unit_price.to_string()}</td>
             <td>
-                <ferry::Form action=set attr:class="quantity">
+                <ferry::Form action=set optimistic=expect_quantity attr:class="quantity">
                     <input type="hidden" name="product_id" value=id.to_string() />
-                    <input type="number" name="quantity" min="1" max="99" required aria-label=label prop:value=typed.clone() value=typed />
+                    <input type="number" name="quantity" min="1" max="99" required aria-label=label
+                        prop:value=typed.clone() value=typed
+                        aria-describedby=described_by
+                        aria-invalid=move || invalid().then_some("true")
+                        autofocus=invalid />
                     <button type="submit">"Update"</button>
                 </ferry::Form>
-                <p class="field-error" role="alert">{message}</p>
+                <p id=error_id class="field-error" role="status">{message}</p>
             </td>
             <td>{line.total().to_string()}</td>
             <td>
-                <ferry::Form action=remove>
+                <ferry::Form action=remove optimistic=expect_removed>
                     <input type="hidden" name="product_id" value=id.to_string() />
                     <button type="submit" aria-label=format!("Remove {}", line.name)>"Remove"</button>
                 </ferry::Form>

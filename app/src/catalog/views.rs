@@ -10,8 +10,8 @@ use leptos::task::spawn_local;
 use super::{
     availability, get_product, list_products, Product, ProductId, ProductSummary, KEEP_FOR,
 };
-use crate::cart::views::use_cart;
-use crate::cart::{add_to_cart, AddToCart};
+use crate::cart::views::{expect_added, use_cart};
+use crate::cart::{add_to_cart, AddToCart, CartLine};
 use crate::components::{use_id_param, ErrorNotice};
 
 /// `/`: every product. A query tagged `stock`: checkout declares it.
@@ -52,13 +52,14 @@ fn ProductCard(
 ) -> impl IntoView {
     let heading = format!("product-{}", product.id);
     let labelled_by = heading.clone();
+    let line = shelf_line(product.id, &product.name, product.price, product.stock);
     view! {
         <article class="card" aria-labelledby=labelled_by>
             <h2 id=heading><a href=format!("/products/{}", product.id)>{product.name.clone()}</a></h2>
             <p class="price">{product.price.to_string()}</p>
             <p class="stock">{availability(product.stock)}</p>
-            <AddToCartForm product=product.id action=add added quick />
-            <QuickAddButton product=product.id quick />
+            <AddToCartForm line=line.clone() action=add added quick />
+            <QuickAddButton line quick />
         </article>
     }
 }
@@ -117,6 +118,7 @@ fn ProductDetails(
         view! { <p class="muted" data-testid="in-cart">{format!("{in_cart} in your cart")}</p> }
     });
     let since = product.created_at.format("%B %-d, %Y").to_string();
+    let line = shelf_line(product.id, &product.name, product.price, product.stock);
     view! {
         <article class="product" aria-labelledby="product-name">
             <h1 id="product-name">{product.name.clone()}</h1>
@@ -125,9 +127,20 @@ fn ProductDetails(
             <p class="stock" data-testid="stock">{available}</p>
             {holding}
             <p class="muted">"In the shop since " <time datetime=product.created_at.to_rfc3339()>{since}</time></p>
-            <AddToCartForm product=product.id action=add added quick />
-            <QuickAddButton product=product.id quick />
+            <AddToCartForm line=line.clone() action=add added quick />
+            <QuickAddButton line quick />
         </article>
+    }
+}
+
+/// A product as a cart line of none, for the cart a call expects.
+fn shelf_line(id: ProductId, name: &str, price: crate::money::Money, stock: u32) -> CartLine {
+    CartLine {
+        product_id: id,
+        name: name.to_owned(),
+        unit_price: price,
+        quantity: 0,
+        stock,
     }
 }
 
@@ -135,16 +148,19 @@ fn ProductDetails(
 type Added = MappedSignal<Option<Result<u32, ferry::Error>>>;
 
 /// Adds any quantity through a plain form: with JavaScript it posts in the
-/// background; without, the browser posts and the server redirects back.
-/// The page's forms share one action; each shows only its product's errors,
-/// and the product's quick add shows its refusals in the same place.
+/// background, the badge counts up at once, and a quantity out of range
+/// is refused before sending; without, the browser posts and the server
+/// redirects back. The page's forms share one action; each shows only its
+/// product's errors, and the product's quick add shows its refusals in the
+/// same place.
 #[component]
 fn AddToCartForm(
-    product: ProductId,
+    line: CartLine,
     action: ServerAction<AddToCart>,
     added: Added,
     quick: QuickAdds,
 ) -> impl IntoView {
+    let product = line.product_id;
     // This form's part of the last result: a refusal of its product, or
     // of none in particular. Read in place: the result is not cloned.
     let mine = move |read: fn(&ferry::Error) -> String| {
@@ -165,18 +181,29 @@ fn AddToCartForm(
             .with(|refusals| refusals.get(&product).cloned())
             .or_else(|| mine(explain))
     };
+    let invalid = move || message().is_some();
     let typed = move || {
         mine(|e| e.value("quantity").unwrap_or("1").to_owned()).unwrap_or_else(|| "1".to_owned())
     };
+    let cart = use_cart();
+    let optimistic = move |add: &AddToCart| {
+        let quantity = u32::try_from(add.quantity).unwrap_or(0);
+        expect_added(cart, &line, quantity)
+    };
+    let error_id = format!("add-{product}-error");
+    let described_by = error_id.clone();
     view! {
-        <ferry::Form action attr:class="add-to-cart">
+        <ferry::Form action optimistic attr:class="add-to-cart">
             <input type="hidden" name="product_id" value=product.to_string() />
             <label>
                 "Quantity"
-                <input type="number" name="quantity" min="1" max="99" required value=typed />
+                <input type="number" name="quantity" min="1" max="99" required value=typed
+                    aria-describedby=described_by
+                    aria-invalid=move || invalid().then_some("true")
+                    autofocus=invalid />
             </label>
             <button type="submit">"Add to cart"</button>
-            <p class="field-error" role="alert">{message}</p>
+            <p id=error_id class="field-error" role="status">{message}</p>
         </ferry::Form>
     }
 }
@@ -188,15 +215,20 @@ fn AddToCartForm(
 struct QuickAdds(RwSignal<BTreeMap<ProductId, String>>);
 
 /// Adds one unit straight from an event handler: no form, no navigation.
-/// Success needs no code here: `add_to_cart` declares the `cart` tag, so
-/// the badge and the stock shown refetch by themselves. The button needs
-/// JavaScript, so the page shows it only once hydrated (`needs-js`).
+/// The badge counts up at once (rolled back if the server refuses), and
+/// `add_to_cart` declares the `cart` tag, so the badge and the stock shown
+/// refetch by themselves. The button needs JavaScript, so the page shows
+/// it only once hydrated (`needs-js`).
 #[component]
-fn QuickAddButton(product: ProductId, quick: QuickAdds) -> impl IntoView {
+fn QuickAddButton(line: CartLine, quick: QuickAdds) -> impl IntoView {
     let QuickAdds(refusals) = quick;
+    let cart = use_cart();
+    let product = line.product_id;
     let quick_add = move |_| {
+        let expected = expect_added(cart, &line, 1);
         spawn_local(async move {
             let result = add_to_cart(product, 1).await;
+            expected.finish(result.is_ok());
             refusals.update(|refusals| match result {
                 Ok(_) => {
                     refusals.remove(&product);

@@ -22,6 +22,12 @@ pub fn parse_step(by: i64) -> Result<i64, ferry::Error> {
     }
 }
 
+/// The rules of an add, run in the browser before sending and on the
+/// server before the body.
+pub fn check_add(add: &AddToCounter) -> Result<(), ferry::Error> {
+    parse_step(add.by).map(drop)
+}
+
 ferry::tags! {
     /// The counter's value.
     pub COUNTER = "counter";
@@ -34,9 +40,8 @@ pub async fn get_counter() -> Result<i64, ferry::Error> {
 }
 
 /// Adds `by` (1 to 100) to the counter and returns the new value.
-#[ferry::mutation(endpoint = "counter/add", revalidates = [COUNTER])]
+#[ferry::mutation(endpoint = "counter/add", revalidates = [COUNTER], check = check_add)]
 pub async fn add_to_counter(by: i64) -> Result<i64, ferry::Error> {
-    let by = parse_step(by)?;
     let value = repo::add(&crate::state::db()?, by).await?;
     Ok(value)
 }

@@ -8,21 +8,35 @@ use super::{add_to_counter, get_counter, AddToCounter};
 /// Shows the counter and both ways to change it. The value is a query
 /// tagged `counter`; `add_to_counter` declares that tag, so the value
 /// refetches after either call without this page wiring them together.
+/// Both show the new value at once and say "Saving…" until the server
+/// answers; a step out of range is refused in the browser, by the same
+/// rule the server runs.
 #[component]
 pub fn CounterPage() -> impl IntoView {
     let add = ServerAction::<AddToCounter>::new();
     let count = ferry::query([super::COUNTER], get_counter);
+    let saving = ferry::Pending::new();
+    let expect_added = move |by: i64| {
+        count.expect(move |count| {
+            if let Ok(count) = count {
+                *count += by;
+            }
+        })
+    };
     let quick_add = move |_| {
+        let expected = expect_added(1);
         spawn_local(async move {
-            // The refetched query shows the new value.
-            let _ = add_to_counter(1).await;
+            let result = saving.track(add_to_counter(1)).await;
+            expected.finish(result.is_ok());
         });
     };
-    let field_error = move || {
-        add.value()
-            .get()
-            .and_then(|result| result.err())
-            .and_then(|err| err.field("by").map(str::to_owned))
+    let refused = move || add.value().get().and_then(Result::err);
+    let field_error = move || refused().and_then(|err| err.field("by").map(str::to_owned));
+    let invalid = move || field_error().is_some();
+    let typed = move || {
+        refused()
+            .and_then(|err| err.value("by").map(str::to_owned))
+            .unwrap_or_else(|| "1".to_owned())
     };
 
     view! {
@@ -37,13 +51,17 @@ pub fn CounterPage() -> impl IntoView {
                     })}
                 </output>
             </Suspense>
+            <span class="muted" data-testid="saving">{move || saving.get().then_some(" Saving…")}</span>
         </p>
-        <ferry::Form action=add>
+        <ferry::Form action=add pending=saving optimistic=move |input: &AddToCounter| expect_added(input.by)>
             <label>
-                "Add " <input type="number" name="by" value="1" min="1" max="100" required />
+                "Add " <input type="number" name="by" value=typed min="1" max="100" required
+                    aria-describedby="by-error"
+                    aria-invalid=move || invalid().then_some("true")
+                    autofocus=invalid />
             </label>
             <button type="submit">"Add"</button>
-            <p class="field-error" role="alert">{field_error}</p>
+            <p id="by-error" class="field-error" role="status">{field_error}</p>
         </ferry::Form>
         <button type="button" on:click=quick_add>"Quick +1"</button>
     }

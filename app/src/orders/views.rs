@@ -22,7 +22,7 @@ pub fn CheckoutForm(action: ServerAction<Checkout>) -> impl IntoView {
     view! {
         <ferry::Form action attr:class="checkout">
             <button type="submit">"Place order"</button>
-            <p class="field-error" role="alert">{message}</p>
+            <p class="field-error" role="status">{message}</p>
         </ferry::Form>
     }
 }

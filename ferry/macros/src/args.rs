@@ -1,5 +1,6 @@
-//! The attribute's arguments: `revalidates` is ferry's, `client` is ferry's
-//! to choose, and everything else goes to Leptos's `#[server]` unchanged.
+//! The attribute's arguments: `revalidates` and `check` are ferry's, `client`
+//! is ferry's to choose, and everything else goes to Leptos's `#[server]`
+//! unchanged.
 
 use proc_macro2::{Spacing, TokenStream, TokenTree};
 use quote::ToTokens;
@@ -19,6 +20,9 @@ pub struct Args {
     pub revalidates: Option<Revalidates>,
     /// `name = Struct`: the struct `#[server]` generates, when renamed.
     pub struct_name: Option<syn::Ident>,
+    /// `check = path::to_fn`: the rules of the arguments, run in the
+    /// browser before sending and on the server before the body.
+    pub check: Option<Box<Expr>>,
 }
 
 impl Args {
@@ -27,6 +31,7 @@ impl Args {
             passed: Vec::new(),
             revalidates: None,
             struct_name: None,
+            check: None,
         };
         for segment in split_on_commas(attr) {
             match key_of(&segment).as_deref() {
@@ -41,6 +46,13 @@ impl Args {
                     return Err(spanned(segment, message));
                 }
                 Some("revalidates") => args.revalidates = Some(revalidates(segment)?),
+                Some("check") => {
+                    let value: TokenStream = segment.clone().into_iter().skip(2).collect();
+                    if value.is_empty() {
+                        return Err(spanned(segment, "`check = ` needs a function"));
+                    }
+                    args.check = Some(Box::new(syn::parse2(value)?));
+                }
                 Some("name") => {
                     let value: TokenStream = segment.clone().into_iter().skip(2).collect();
                     args.struct_name = Some(syn::parse2(value)?);

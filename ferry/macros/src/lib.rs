@@ -14,8 +14,9 @@ use args::{Args, Revalidates};
 
 /// A server function that only reads. It is sent with `ferry::ReadClient`,
 /// which never refetches anything, and `ferry::revalidate` inside it is
-/// refused (logged, and ignored). Takes every argument of Leptos's
-/// `#[server]` but `client`.
+/// refused (logged, and ignored). `check = rules` works as in
+/// `#[ferry::mutation]`. Takes every argument of Leptos's `#[server]` but
+/// `client`.
 #[proc_macro_attribute]
 pub fn read(attr: TokenStream, item: TokenStream) -> TokenStream {
     let args = match Args::parse(attr.into(), false) {
@@ -29,10 +30,15 @@ pub fn read(attr: TokenStream, item: TokenStream) -> TokenStream {
         Err(err) => return err.into_compile_error().into(),
     };
     let record = record_arguments(&name, &function);
+    let (check_impl, check) = match checks(&args, &name, &function) {
+        Ok(found) => found,
+        Err(err) => return err.into_compile_error().into(),
+    };
     let body = &function.block;
     // Marked as a read while its own body runs, and no longer after: a
     // mutation that calls a read helper may still revalidate.
     function.block = syn::parse_quote!({
+        #(#check)*
         #(#record)*
         ::ferry::__private::enter_read();
         let __ferry_result: #output = async #body.await;
@@ -41,7 +47,7 @@ pub fn read(attr: TokenStream, item: TokenStream) -> TokenStream {
     });
     let register = register_read(&name);
     let server = server(&args, quote!(::ferry::ReadClient), &function);
-    quote!(#server #register).into()
+    quote!(#server #register #check_impl).into()
 }
 
 /// What the function returns; a server function must say (`Result<T, E>`).
@@ -66,26 +72,73 @@ fn struct_name(args: &Args, function: &ItemFn) -> syn::Ident {
     })
 }
 
+/// `impl ferry::Check` for the function's struct (the rules of `check =`,
+/// or none), and the statements that run those rules first on the server.
+/// A refusal keeps the arguments as the error's values, to refill the form.
+fn checks(
+    args: &Args,
+    name: &syn::Ident,
+    function: &ItemFn,
+) -> syn::Result<(Tokens, Vec<syn::Stmt>)> {
+    let Some(check) = &args.check else {
+        return Ok((quote!(impl ::ferry::Check for #name {}), Vec::new()));
+    };
+    let Some((fields, bindings)) = plain_arguments(function) else {
+        return Err(syn::Error::new_spanned(
+            &function.sig.inputs,
+            "`check =` needs plain argument names (`quantity: i64`, not patterns)",
+        ));
+    };
+    let check_impl = quote! {
+        impl ::ferry::Check for #name {
+            fn check(&self) -> ::core::result::Result<(), ::ferry::Error> {
+                (#check)(self)
+            }
+        }
+    };
+    let statements = syn::parse_quote! {
+        let __ferry_arguments = #name { #(#fields),* };
+        if let ::core::result::Result::Err(__ferry_refused) =
+            ::ferry::Check::check(&__ferry_arguments)
+        {
+            return ::core::result::Result::Err(::core::convert::From::from(
+                ::ferry::__private::refused(__ferry_refused, &__ferry_arguments),
+            ));
+        }
+        #[allow(non_shorthand_field_patterns)]
+        let #name { #(#fields: #bindings),* } = __ferry_arguments;
+    };
+    Ok((check_impl, statements))
+}
+
+/// The arguments' names and binding patterns, if every one is a plain name.
+fn plain_arguments(function: &ItemFn) -> Option<(Vec<syn::Ident>, Vec<syn::PatIdent>)> {
+    let mut fields = Vec::new();
+    let mut bindings = Vec::new();
+    for input in &function.sig.inputs {
+        let syn::FnArg::Typed(typed) = input else {
+            return None;
+        };
+        let syn::Pat::Ident(binding) = &*typed.pat else {
+            return None;
+        };
+        if binding.by_ref.is_some() || binding.subpat.is_some() {
+            return None;
+        }
+        fields.push(binding.ident.clone());
+        bindings.push(binding.clone());
+    }
+    Some((fields, bindings))
+}
+
 /// When a page is rendered to learn its reads (a mutation's redirect
 /// target), records the key the browser will send for this call: the
 /// arguments go into the function's struct and come back out, unchanged.
 /// Nothing happens for arguments that are not plain names.
 fn record_arguments(name: &syn::Ident, function: &ItemFn) -> Vec<syn::Stmt> {
-    let mut bindings = Vec::new();
-    let mut fields = Vec::new();
-    for input in &function.sig.inputs {
-        let syn::FnArg::Typed(typed) = input else {
-            return Vec::new();
-        };
-        let syn::Pat::Ident(binding) = &*typed.pat else {
-            return Vec::new();
-        };
-        if binding.by_ref.is_some() || binding.subpat.is_some() {
-            return Vec::new();
-        }
-        fields.push(binding.ident.clone());
-        bindings.push(binding.clone());
-    }
+    let Some((fields, bindings)) = plain_arguments(function) else {
+        return Vec::new();
+    };
     syn::parse_quote! {
         let __ferry_arguments = #name { #(#fields),* };
         if ::ferry::__private::capturing() {
@@ -116,8 +169,10 @@ fn register_read(name: &syn::Ident) -> Tokens {
 /// the body runs), `revalidates = []` when the page shows nothing it
 /// changed, or `revalidates = all`. Leaving it out does not compile. When
 /// the call succeeds the tags travel back with the response; a failed call
-/// revalidates nothing. Takes every argument of Leptos's `#[server]` but
-/// `client`.
+/// revalidates nothing. `check = rules` names a function
+/// `fn(&Struct) -> Result<(), ferry::Error>` that `ferry::Form` runs in the
+/// browser before sending and the server runs before the body. Takes every
+/// argument of Leptos's `#[server]` but `client`.
 #[proc_macro_attribute]
 pub fn mutation(attr: TokenStream, item: TokenStream) -> TokenStream {
     let args = match Args::parse(attr.into(), true) {
@@ -134,15 +189,22 @@ pub fn mutation(attr: TokenStream, item: TokenStream) -> TokenStream {
         Some(Revalidates::Tags(expr)) => quote!(::ferry::Revalidation::tags(#expr)),
         None => unreachable!("Args::parse requires revalidates for a mutation"),
     };
+    let name = struct_name(&args, &function);
+    let (check_impl, check) = match checks(&args, &name, &function) {
+        Ok(found) => found,
+        Err(err) => return err.into_compile_error().into(),
+    };
     let body = &function.block;
     function.block = syn::parse_quote!({
+        #(#check)*
         // Worked out first: the body may move the arguments the tags use.
         let __ferry_revalidates: ::ferry::Revalidation = #revalidates;
         let __ferry_result: #output = async #body.await;
         ::ferry::__private::declare_if_ok(&__ferry_result, __ferry_revalidates);
         __ferry_result
     });
-    server(&args, quote!(::ferry::Client), &function).into()
+    let server = server(&args, quote!(::ferry::Client), &function);
+    quote!(#server #check_impl).into()
 }
 
 /// The function under Leptos's `#[server]`, with ferry's client.

@@ -1,0 +1,85 @@
+//! [`Check`]: the rules of a server function's arguments, written once in
+//! Rust and run twice: in the browser before the call is sent, and on the
+//! server before the body.
+
+use crate::Error;
+
+/// The rules a server function's arguments must follow. `#[ferry::mutation]`
+/// and `#[ferry::read]` implement it for the function's struct: with
+/// `check = rules`, by calling `rules`; without, by accepting everything.
+/// The server runs it before the body, whoever calls the endpoint, so the
+/// body may rely on it; [`Form`](crate::Form) also runs it in the browser,
+/// so input that breaks a rule is answered with no request at all.
+///
+/// ```
+/// /// Quantities the shop sells: ordinary Rust, compiled into both builds.
+/// fn check_order(order: &Order) -> Result<(), ferry::Error> {
+///     match order.quantity {
+///         1..=99 => Ok(()),
+///         _ => Err(ferry::Error::invalid("quantity", "Choose 1 to 99.")),
+///     }
+/// }
+///
+/// #[ferry::mutation(endpoint = "doc/order", revalidates = [], check = check_order)]
+/// pub async fn order(quantity: i64) -> Result<(), ferry::Error> {
+///     Ok(()) // quantity is 1 to 99 here
+/// }
+///
+/// use ferry::Check;
+/// assert!(Order { quantity: 3 }.check().is_ok());
+/// let refused = Order { quantity: 150 }.check().unwrap_err();
+/// assert_eq!(refused.field("quantity"), Some("Choose 1 to 99."));
+/// ```
+///
+/// A plain `#[server]` function used with [`Form`](crate::Form) needs
+/// `impl ferry::Check for TheStruct {}`: the default accepts everything.
+pub trait Check {
+    /// `Ok` when the arguments follow every rule; otherwise the error to
+    /// show, usually [`Error::invalid`] naming the field.
+    fn check(&self) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+/// A refusal with the arguments kept as its values (`Error::with_value`),
+/// so a form rendered again without JavaScript shows what was sent.
+pub(crate) fn with_arguments<A: serde::Serialize>(error: Error, arguments: &A) -> Error {
+    let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(arguments) else {
+        return error;
+    };
+    fields
+        .into_iter()
+        .fold(error, |error, (name, value)| match value {
+            serde_json::Value::String(text) => error.with_value(name, text),
+            serde_json::Value::Number(n) => error.with_value(name, n),
+            serde_json::Value::Bool(b) => error.with_value(name, b),
+            _ => error,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Serialize)]
+    struct Args {
+        id: u32,
+        name: String,
+        tags: Vec<String>,
+    }
+
+    #[test]
+    fn scalar_arguments_become_the_errors_values() {
+        let args = Args {
+            id: 7,
+            name: "a <b>".into(),
+            tags: vec!["x".into()],
+        };
+        let error = with_arguments(Error::invalid("name", "Too short."), &args);
+        assert_eq!(error.value("id"), Some("7"));
+        assert_eq!(error.value("name"), Some("a <b>"));
+        assert_eq!(error.value("tags"), None);
+        let other = with_arguments(Error::not_found("x"), &args);
+        assert_eq!(other, Error::not_found("x"));
+    }
+}

@@ -1,0 +1,313 @@
+//! Optimistic updates: a query shows the change a running call expects,
+//! on top of the last value the server gave, until the server's own value
+//! replaces it (the call succeeded) or the change is dropped (it failed).
+//! [`Expected`] is the handle a call holds; the overlay below is the
+//! bookkeeping each query keeps in the browser.
+
+/// The changes a call expects, on one query or several; made with
+/// [`Query::expect`](crate::Query::expect). [`finish`](Expected::finish)
+/// with the call's outcome: a success keeps the change until the query's
+/// refetch (which the call's revalidation starts) brings the server's
+/// value; a failure removes it at once. Dropped unfinished, it counts as a
+/// failure, so a cancelled call never leaves a change behind. On the server
+/// it does nothing.
+///
+/// ```
+/// use leptos::prelude::*;
+/// use leptos::task::spawn_local;
+/// ferry::tags! { pub LIKES = "likes"; }
+///
+/// #[ferry::read(endpoint = "doc/likes")]
+/// pub async fn get_likes() -> Result<u32, ferry::Error> {
+///     Ok(41)
+/// }
+///
+/// #[ferry::mutation(endpoint = "doc/like", revalidates = [LIKES])]
+/// pub async fn like() -> Result<(), ferry::Error> {
+///     Ok(())
+/// }
+///
+/// #[component]
+/// fn LikeButton() -> impl IntoView {
+///     let likes = ferry::query([LIKES], get_likes);
+///     let on_click = move |_| {
+///         // 42 at once; the server's count when `like` answers, 41 again if it fails.
+///         let expected = likes.expect(|likes| {
+///             if let Ok(n) = likes {
+///                 *n += 1;
+///             }
+///         });
+///         spawn_local(async move {
+///             let result = like().await;
+///             expected.finish(result.is_ok());
+///         });
+///     };
+///     view! {
+///         <button on:click=on_click>"Like"</button>
+///         <Suspense>{move || likes.get().map(|n| n.ok())}</Suspense>
+///     }
+/// }
+/// ```
+#[must_use = "an Expected dropped at once rolls its change back"]
+#[derive(Default)]
+pub struct Expected {
+    settles: Vec<Box<dyn FnOnce(bool)>>,
+}
+
+impl Expected {
+    /// A change on one query, settled by `settle(succeeded)`.
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    pub(crate) fn one(settle: impl FnOnce(bool) + 'static) -> Self {
+        Self {
+            settles: vec![Box::new(settle)],
+        }
+    }
+
+    /// This change and `other`'s, settled together.
+    ///
+    /// ```
+    /// let both = ferry::Expected::default().and(ferry::Expected::default());
+    /// both.finish(true);
+    /// ```
+    pub fn and(mut self, mut other: Expected) -> Self {
+        self.settles.append(&mut other.settles);
+        self
+    }
+
+    /// Ends the changes with the call's outcome (`true`: it succeeded).
+    pub fn finish(mut self, succeeded: bool) {
+        for settle in self.settles.drain(..) {
+            settle(succeeded);
+        }
+    }
+}
+
+impl Drop for Expected {
+    fn drop(&mut self) {
+        for settle in self.settles.drain(..) {
+            settle(false);
+        }
+    }
+}
+
+impl std::fmt::Debug for Expected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Expected({} changes)", self.settles.len())
+    }
+}
+
+/// One expected change: applied to a copy of the server's value.
+#[cfg(any(feature = "hydrate", test))]
+pub(crate) type Change<T> = std::sync::Arc<dyn Fn(&mut T) + Send + Sync>;
+
+/// A query's optimistic bookkeeping. One clock orders every event: changes
+/// made, refetches requested, fetches started; so a success's change is
+/// dropped only by a fetch that started after the call's revalidation
+/// asked for it, and never by an older one still in flight.
+#[cfg(any(feature = "hydrate", test))]
+pub(crate) struct Overlay<T> {
+    clock: u64,
+    /// The last value the server gave (or the query held when the first
+    /// change came).
+    base: Option<T>,
+    changes: Vec<Pending<T>>,
+    /// When a refetch was last requested.
+    requested: u64,
+    /// The newest start among the fetches that have finished.
+    refreshed: u64,
+}
+
+#[cfg(any(feature = "hydrate", test))]
+struct Pending<T> {
+    id: u64,
+    change: Change<T>,
+    /// Succeeded: dropped by the first fetch started after this time.
+    settled_after: Option<u64>,
+}
+
+#[cfg(any(feature = "hydrate", test))]
+impl<T: Clone> Default for Overlay<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cfg(any(feature = "hydrate", test))]
+impl<T: Clone> Overlay<T> {
+    pub fn new() -> Self {
+        Self {
+            clock: 0,
+            base: None,
+            changes: Vec::new(),
+            requested: 0,
+            refreshed: 0,
+        }
+    }
+
+    fn tick(&mut self) -> u64 {
+        self.clock += 1;
+        self.clock
+    }
+
+    /// The server's value with every change on top.
+    pub fn shown(&self) -> Option<T> {
+        let mut value = self.base.clone()?;
+        for pending in &self.changes {
+            (pending.change)(&mut value);
+        }
+        Some(value)
+    }
+
+    /// Adds a change; `current` is what the query shows now, taken as the
+    /// server's value when no other change is on top of it. Returns the
+    /// change's id and what to show.
+    pub fn expect(&mut self, current: Option<T>, change: Change<T>) -> (u64, Option<T>) {
+        if self.changes.is_empty() {
+            self.base = current;
+        }
+        let id = self.tick();
+        self.changes.push(Pending {
+            id,
+            change,
+            settled_after: None,
+        });
+        (id, self.shown())
+    }
+
+    /// A refetch was asked for (a call revalidated the query's tags).
+    pub fn requested(&mut self) {
+        self.requested = self.tick();
+    }
+
+    /// A fetch starts; pass what it returns to [`fetched`](Self::fetched).
+    pub fn fetch_started(&mut self) -> u64 {
+        self.tick()
+    }
+
+    /// The server's value from the fetch that started at `started`: the new
+    /// base, without the succeeded changes it already reflects. Returns
+    /// what to show.
+    pub fn fetched(&mut self, started: u64, value: T) -> T {
+        self.refreshed = self.refreshed.max(started);
+        self.changes
+            .retain(|p| p.settled_after.is_none_or(|after| after >= started));
+        self.base = Some(value);
+        self.shown().expect("the base was just set")
+    }
+
+    /// The call behind change `id` ended. Returns what to show when that
+    /// changes now (a failure, or a success whose refetch has come or will
+    /// not come); `None` when nothing changes yet.
+    pub fn settle(&mut self, id: u64, succeeded: bool) -> Option<Option<T>> {
+        let index = self.changes.iter().position(|p| p.id == id)?;
+        let refetch_coming = self.requested > id && self.refreshed < self.requested;
+        if succeeded && refetch_coming {
+            self.changes[index].settled_after = Some(self.requested);
+            return None;
+        }
+        self.changes.remove(index);
+        Some(self.shown())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    fn add(n: i32) -> Change<i32> {
+        Arc::new(move |v: &mut i32| *v += n)
+    }
+
+    #[test]
+    fn a_change_shows_at_once_and_a_failure_rolls_it_back() {
+        let mut overlay = Overlay::new();
+        let (id, shown) = overlay.expect(Some(10), add(1));
+        assert_eq!(shown, Some(11));
+        assert_eq!(overlay.settle(id, false), Some(Some(10)));
+    }
+
+    #[test]
+    fn a_success_keeps_its_change_until_the_refetch_it_asked_for() {
+        let mut overlay = Overlay::new();
+        let (id, _) = overlay.expect(Some(10), add(1));
+        overlay.requested(); // the call's revalidation
+        assert_eq!(overlay.settle(id, true), None, "no flash of the old value");
+        let started = overlay.fetch_started();
+        assert_eq!(
+            overlay.fetched(started, 11),
+            11,
+            "the server's value, not 12"
+        );
+        assert_eq!(overlay.shown(), Some(11));
+    }
+
+    #[test]
+    fn an_older_fetch_does_not_drop_a_newer_success() {
+        let mut overlay = Overlay::new();
+        let older = overlay.fetch_started();
+        let (id, _) = overlay.expect(Some(10), add(1));
+        overlay.requested();
+        assert_eq!(overlay.settle(id, true), None);
+        // A fetch that began before the call still shows the change on top.
+        assert_eq!(overlay.fetched(older, 10), 11);
+        let newer = overlay.fetch_started();
+        assert_eq!(overlay.fetched(newer, 11), 11);
+    }
+
+    #[test]
+    fn a_success_whose_refetch_came_first_settles_at_once() {
+        let mut overlay = Overlay::new();
+        let (id, _) = overlay.expect(Some(10), add(1));
+        overlay.requested();
+        let started = overlay.fetch_started();
+        assert_eq!(
+            overlay.fetched(started, 11),
+            12,
+            "still on top until settled"
+        );
+        assert_eq!(overlay.settle(id, true), Some(Some(11)));
+    }
+
+    #[test]
+    fn a_success_that_revalidated_nothing_shows_the_server_value() {
+        let mut overlay = Overlay::new();
+        let (id, _) = overlay.expect(Some(10), add(1));
+        assert_eq!(overlay.settle(id, true), Some(Some(10)));
+    }
+
+    #[test]
+    fn concurrent_changes_roll_back_one_at_a_time() {
+        let mut overlay = Overlay::new();
+        let (first, _) = overlay.expect(Some(10), add(1));
+        let (second, shown) = overlay.expect(Some(11), add(5));
+        assert_eq!(
+            shown,
+            Some(16),
+            "the second builds on the server's 10, not on 11"
+        );
+        assert_eq!(overlay.settle(first, false), Some(Some(15)));
+        assert_eq!(overlay.settle(second, false), Some(Some(10)));
+    }
+
+    #[test]
+    fn a_change_before_the_first_value_waits_for_it() {
+        let mut overlay = Overlay::new();
+        let started = overlay.fetch_started();
+        let (_, shown) = overlay.expect(None, add(1));
+        assert_eq!(shown, None);
+        assert_eq!(overlay.fetched(started, 10), 11);
+    }
+
+    #[test]
+    fn an_unfinished_expected_rolls_back_when_dropped() {
+        let outcome = Arc::new(std::sync::Mutex::new(None));
+        let seen = outcome.clone();
+        drop(Expected::one(move |ok| *seen.lock().unwrap() = Some(ok)));
+        assert_eq!(*outcome.lock().unwrap(), Some(false));
+        let seen = outcome.clone();
+        Expected::one(move |ok| *seen.lock().unwrap() = Some(ok)).finish(true);
+        assert_eq!(*outcome.lock().unwrap(), Some(true));
+    }
+}
