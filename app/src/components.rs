@@ -1,6 +1,7 @@
 //! Small UI pieces shared by the app's pages.
 
 use leptos::prelude::*;
+use leptos::tachys::html::attribute::AttributeValue;
 use leptos_router::hooks::use_params_map;
 
 /// A failed read, shown in place of the content. A missing thing also sets
@@ -21,4 +22,29 @@ pub fn ErrorNotice(error: ferry::Error) -> impl IntoView {
 pub fn use_id_param() -> impl Fn() -> Option<i64> + Copy + Send + Sync + 'static {
     let params = use_params_map();
     move || params.read().get("id").and_then(|id| id.parse().ok())
+}
+
+/// What a field shows from its message (the text in its `role="status"`
+/// region, `aria-invalid`, and whether it is refused now, for `autofocus`,
+/// which only a page load reads): reactive in the browser; on the server,
+/// all three from one reading of the message, since a page renders twenty
+/// forms and each reading costs signal locks.
+pub fn field_marks<M>(message: M) -> (impl IntoView, impl AttributeValue, bool)
+where
+    M: Fn() -> Option<String> + Copy + Send + Sync + 'static,
+{
+    let now = untrack(message);
+    let refused = now.is_some();
+    #[cfg(feature = "ssr")]
+    let marks = (now, refused.then_some("true"), refused);
+    #[cfg(not(feature = "ssr"))]
+    let marks = {
+        drop(now);
+        (
+            message,
+            move || message().is_some().then_some("true"),
+            refused,
+        )
+    };
+    marks
 }

@@ -48,6 +48,13 @@
 //! Without JavaScript, the form's redirect renders the page again on the
 //! server, so it is fresh by construction.
 //!
+//! Forms: `check = rules` on the macro names one function that the server
+//! runs before the body and [`Form`] runs in the browser before sending
+//! ([`Check`]); a form is busy while its call runs and refuses a second
+//! submit; [`Pending`] shows calls running anywhere on the page; and
+//! [`Query::expect`] shows the change a call expects until the server's
+//! value replaces it, or rolls it back ([`Expected`]).
+//!
 //! On the server, [`Ferry::install`] puts every layer on the app's router in
 //! one call: request ids, per-call logs and metrics, the rate limit, the
 //! server's cache, the same-origin check, the body limit, and the real HTTP

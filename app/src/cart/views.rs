@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::{get_cart, Cart, CartLine, RemoveLine, SetQuantity};
 use crate::catalog::ProductId;
-use crate::components::ErrorNotice;
+use crate::components::{field_marks, ErrorNotice};
 use crate::orders::line_field;
 use crate::orders::views::CheckoutForm;
 use crate::orders::Checkout;
@@ -16,7 +16,10 @@ use crate::orders::Checkout;
 /// cart declares that tag, and this refetches. Private: one visitor's cart
 /// changing does not drop the catalog page kept for visitors without one.
 #[derive(Clone, Copy)]
-pub struct CartResource(ferry::Query<Result<Cart, ferry::Error>>);
+pub struct CartResource(CartQuery);
+
+/// The cart query's type.
+pub type CartQuery = ferry::Query<Result<Cart, ferry::Error>>;
 
 /// Creates the shared cart query (called once, in `App`).
 pub fn provide_cart() {
@@ -24,17 +27,13 @@ pub fn provide_cart() {
 }
 
 /// The shared cart query.
-pub fn use_cart() -> ferry::Query<Result<Cart, ferry::Error>> {
+pub fn use_cart() -> CartQuery {
     expect_context::<CartResource>().0
 }
 
 /// Shows the cart with `quantity` more of `line`'s product at once, until
 /// the add's call settles it.
-pub fn expect_added(
-    cart: ferry::Query<Result<Cart, ferry::Error>>,
-    line: &CartLine,
-    quantity: u32,
-) -> ferry::Expected {
+pub fn expect_added(cart: CartQuery, line: &CartLine, quantity: u32) -> ferry::Expected {
     let line = CartLine {
         quantity,
         ..line.clone()
@@ -123,13 +122,13 @@ fn CartRow(
     let id = line.product_id;
     let quantity = line.quantity.to_string();
     let message = move || line_error(set, checkout, id);
-    let invalid = move || message().is_some();
+    let (shown, aria_invalid, refused_now) = field_marks(message);
     let typed = {
         let quantity = quantity.clone();
         move || typed_quantity(set, id).unwrap_or_else(|| quantity.clone())
     };
     let label = format!("Quantity of {}", line.name);
-    let error_id = format!("quantity-{id}-error");
+    let error_id: std::sync::Arc<str> = format!("quantity-{id}-error").into();
     let described_by = error_id.clone();
     let cart = use_cart();
     let expect_quantity = move |set: &SetQuantity| {
@@ -157,11 +156,11 @@ fn CartRow(
                     <input type="number" name="quantity" min="1" max="99" required aria-label=label
                         prop:value=typed.clone() value=typed
                         aria-describedby=described_by
-                        aria-invalid=move || invalid().then_some("true")
-                        autofocus=invalid />
+                        aria-invalid=aria_invalid
+                        autofocus=refused_now />
                     <button type="submit">"Update"</button>
                 </ferry::Form>
-                <p id=error_id class="field-error" role="status">{message}</p>
+                <p id=error_id class="field-error" role="status">{shown}</p>
             </td>
             <td>{line.total().to_string()}</td>
             <td>

@@ -2,6 +2,7 @@
 //! works without JavaScript, and a quick-add button that needs it.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -10,8 +11,9 @@ use leptos::task::spawn_local;
 use super::{
     availability, get_product, list_products, Product, ProductId, ProductSummary, KEEP_FOR,
 };
-use crate::cart::views::{expect_added, use_cart};
+use crate::cart::views::{expect_added, use_cart, CartQuery};
 use crate::cart::{add_to_cart, AddToCart, CartLine};
+use crate::components::field_marks;
 use crate::components::{use_id_param, ErrorNotice};
 
 /// `/`: every product. A query tagged `stock`: checkout declares it.
@@ -24,7 +26,7 @@ pub fn CatalogPage() -> impl IntoView {
     // its value read once, since each read makes a signal.
     let add = ServerAction::<AddToCart>::new();
     let added = add.value();
-    let quick = QuickAdds::default();
+    let adding = Adding::new();
     view! {
         <h1>"Catalog"</h1>
         // The grid is built from data the Suspense has waited for: `plain`
@@ -33,7 +35,7 @@ pub fn CatalogPage() -> impl IntoView {
             {move || products.get().map(|result| match result {
                 Ok(products) => Either::Left(ferry::plain(view! {
                     <div class="grid">
-                        {products.into_iter().map(|product| view! { <ProductCard product add added quick /> }).collect_view()}
+                        {products.into_iter().map(|product| view! { <ProductCard product add added adding /> }).collect_view()}
                     </div>
                 })),
                 Err(error) => Either::Right(view! { <ErrorNotice error /> }),
@@ -48,7 +50,7 @@ fn ProductCard(
     product: ProductSummary,
     add: ServerAction<AddToCart>,
     added: Added,
-    quick: QuickAdds,
+    adding: Adding,
 ) -> impl IntoView {
     let heading = format!("product-{}", product.id);
     let labelled_by = heading.clone();
@@ -58,8 +60,8 @@ fn ProductCard(
             <h2 id=heading><a href=format!("/products/{}", product.id)>{product.name.clone()}</a></h2>
             <p class="price">{product.price.to_string()}</p>
             <p class="stock">{availability(product.stock)}</p>
-            <AddToCartForm line=line.clone() action=add added quick />
-            <QuickAddButton line quick />
+            <AddToCartForm line=line.clone() action=add added adding />
+            <QuickAddButton line adding />
         </article>
     }
 }
@@ -91,13 +93,13 @@ pub fn ProductPage() -> impl IntoView {
     };
     let add = ServerAction::<AddToCart>::new();
     let added = add.value();
-    let quick = QuickAdds::default();
+    let adding = Adding::new();
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || product.get().map(|result| match result {
                 Ok(product) => {
                     let in_cart = in_cart(product.id);
-                    Either::Left(view! { <ProductDetails product in_cart add added quick /> })
+                    Either::Left(view! { <ProductDetails product in_cart add added adding /> })
                 }
                 Err(error) => Either::Right(view! { <ErrorNotice error /> }),
             })}
@@ -111,7 +113,7 @@ fn ProductDetails(
     in_cart: u32,
     add: ServerAction<AddToCart>,
     added: Added,
-    quick: QuickAdds,
+    adding: Adding,
 ) -> impl IntoView {
     let available = availability(product.stock.saturating_sub(in_cart));
     let holding = (in_cart > 0).then(|| {
@@ -127,8 +129,8 @@ fn ProductDetails(
             <p class="stock" data-testid="stock">{available}</p>
             {holding}
             <p class="muted">"In the shop since " <time datetime=product.created_at.to_rfc3339()>{since}</time></p>
-            <AddToCartForm line=line.clone() action=add added quick />
-            <QuickAddButton line quick />
+            <AddToCartForm line=line.clone() action=add added adding />
+            <QuickAddButton line adding />
         </article>
     }
 }
@@ -158,7 +160,7 @@ fn AddToCartForm(
     line: CartLine,
     action: ServerAction<AddToCart>,
     added: Added,
-    quick: QuickAdds,
+    adding: Adding,
 ) -> impl IntoView {
     let product = line.product_id;
     // This form's part of the last result: a refusal of its product, or
@@ -175,22 +177,21 @@ fn AddToCartForm(
             _ => None,
         })
     };
-    let QuickAdds(refusals) = quick;
+    let Adding { refusals, cart } = adding;
     let message = move || {
         refusals
             .with(|refusals| refusals.get(&product).cloned())
             .or_else(|| mine(explain))
     };
-    let invalid = move || message().is_some();
     let typed = move || {
         mine(|e| e.value("quantity").unwrap_or("1").to_owned()).unwrap_or_else(|| "1".to_owned())
     };
-    let cart = use_cart();
+    let (shown, aria_invalid, refused_now) = field_marks(message);
     let optimistic = move |add: &AddToCart| {
         let quantity = u32::try_from(add.quantity).unwrap_or(0);
         expect_added(cart, &line, quantity)
     };
-    let error_id = format!("add-{product}-error");
+    let error_id: Arc<str> = format!("add-{product}-error").into();
     let described_by = error_id.clone();
     view! {
         <ferry::Form action optimistic attr:class="add-to-cart">
@@ -199,20 +200,33 @@ fn AddToCartForm(
                 "Quantity"
                 <input type="number" name="quantity" min="1" max="99" required value=typed
                     aria-describedby=described_by
-                    aria-invalid=move || invalid().then_some("true")
-                    autofocus=invalid />
+                    aria-invalid=aria_invalid
+                    autofocus=refused_now />
             </label>
             <button type="submit">"Add to cart"</button>
-            <p id=error_id class="field-error" role="status">{message}</p>
+            <p id=error_id class="field-error" role="status">{shown}</p>
         </ferry::Form>
     }
 }
 
-/// The quick adds' refusals, by product, shown under the product's form:
-/// one signal for the page rather than one per button, since a page
-/// renders twenty of them.
-#[derive(Clone, Copy, Default)]
-struct QuickAdds(RwSignal<BTreeMap<ProductId, String>>);
+/// What a page's adds share: the quick adds' refusals, by product, shown
+/// under the product's form (one signal for the page rather than one per
+/// button, since a page renders twenty of them), and the cart they change
+/// (looked up once per page, not once per card).
+#[derive(Clone, Copy)]
+struct Adding {
+    refusals: RwSignal<BTreeMap<ProductId, String>>,
+    cart: CartQuery,
+}
+
+impl Adding {
+    fn new() -> Self {
+        Self {
+            refusals: RwSignal::default(),
+            cart: use_cart(),
+        }
+    }
+}
 
 /// Adds one unit straight from an event handler: no form, no navigation.
 /// The badge counts up at once (rolled back if the server refuses), and
@@ -220,9 +234,8 @@ struct QuickAdds(RwSignal<BTreeMap<ProductId, String>>);
 /// refetch by themselves. The button needs JavaScript, so the page shows
 /// it only once hydrated (`needs-js`).
 #[component]
-fn QuickAddButton(line: CartLine, quick: QuickAdds) -> impl IntoView {
-    let QuickAdds(refusals) = quick;
-    let cart = use_cart();
+fn QuickAddButton(line: CartLine, adding: Adding) -> impl IntoView {
+    let Adding { refusals, cart } = adding;
     let product = line.product_id;
     let quick_add = move |_| {
         let expected = expect_added(cart, &line, 1);

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::{add_to_counter, get_counter, AddToCounter};
+use crate::components::field_marks;
 
 /// Shows the counter and both ways to change it. The value is a query
 /// tagged `counter`; `add_to_counter` declares that tag, so the value
@@ -32,7 +33,7 @@ pub fn CounterPage() -> impl IntoView {
     };
     let refused = move || add.value().get().and_then(Result::err);
     let field_error = move || refused().and_then(|err| err.field("by").map(str::to_owned));
-    let invalid = move || field_error().is_some();
+    let (shown, aria_invalid, refused_now) = field_marks(field_error);
     let typed = move || {
         refused()
             .and_then(|err| err.value("by").map(str::to_owned))
@@ -57,11 +58,11 @@ pub fn CounterPage() -> impl IntoView {
             <label>
                 "Add " <input type="number" name="by" value=typed min="1" max="100" required
                     aria-describedby="by-error"
-                    aria-invalid=move || invalid().then_some("true")
-                    autofocus=invalid />
+                    aria-invalid=aria_invalid
+                    autofocus=refused_now />
             </label>
             <button type="submit">"Add"</button>
-            <p id="by-error" class="field-error" role="status">{field_error}</p>
+            <p id="by-error" class="field-error" role="status">{shown}</p>
         </ferry::Form>
         <button type="button" on:click=quick_add>"Quick +1"</button>
     }

@@ -111,16 +111,21 @@ where
     ServFn::Error: FromServerFnError + From<crate::Error> + Send + Sync + 'static,
     Chil: IntoView + 'static,
 {
+    #[cfg(feature = "hydrate")]
     let on_submit = move |ev: SubmitEvent| {
         // Another handler (a check of the page's own) may have stopped it.
         if ev.default_prevented() {
             return;
         }
         ev.prevent_default();
-        #[cfg(feature = "hydrate")]
         browser::submit(&ev, action, pending, optimistic.clone());
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (action, &pending, &optimistic);
+    };
+    // On the server the handler never runs: it captures nothing, so the
+    // view a page moves around while rendering stays small.
+    #[cfg(not(feature = "hydrate"))]
+    let on_submit = {
+        let _ = (action, pending, optimistic);
+        |_: SubmitEvent| {}
     };
     view! {
         <form action=ServFn::url() method="post" on:submit=on_submit>
