@@ -42,9 +42,16 @@ test("the counter shows the new count and 'Saving…' at once, then the server's
   await page.getByRole("button", { name: "Add", exact: true }).click();
   await expect(page.getByTestId("count")).toHaveText(String(before + 7));
   await expect(page.getByTestId("saving")).toHaveText("Saving…");
+  // Someone else adds 1 meanwhile: the server's answer, not the guess,
+  // must be what stays.
+  const direct = await page.request.post("/api/counter/add", {
+    form: { by: "1" },
+    headers: { Origin: new URL(page.url()).origin, Accept: "application/json" },
+  });
+  expect(direct.status()).toBe(200);
   calls.release();
   await expect(page.getByTestId("saving")).toHaveText("");
-  await expect(page.getByTestId("count")).toHaveText(String(before + 7));
+  await expect(page.getByTestId("count")).toHaveText(String(before + 8));
 });
 
 test("a refused add rolls the badge back and says why beside the field", async ({ page, javaScriptEnabled, consoleWatch }) => {
@@ -109,6 +116,10 @@ test("different calls run at once and each form shows its own result", async ({ 
   // quantity, is refused while the first runs.
   await page.getByRole("row", { name: /Ship in a Bottle/ }).getByRole("button", { name: "Update" }).click();
   await expect.poll(() => sets.held.length + removes.held.length).toBe(2);
+  // Both changes show while both calls wait: the line's new quantity, the
+  // other line gone.
+  await expect(page.getByTestId("cart-count")).toHaveText(String(left + 1));
+  await expect(page.getByRole("button", { name: "Remove Knot Tying Kit" })).toHaveCount(0);
   await page.waitForTimeout(300);
   expect(sets.held).toHaveLength(1);
   expect(removes.held).toHaveLength(1);

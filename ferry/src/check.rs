@@ -31,6 +31,11 @@ use crate::Error;
 /// assert_eq!(refused.field("quantity"), Some("Choose 1 to 99."));
 /// ```
 ///
+/// On the server, a refusal keeps the arguments as the error's values, to
+/// refill the form the page renders again without JavaScript; since they
+/// travel in the redirect's URL, arguments named like a password, secret
+/// or token and texts over 1 KiB are left out.
+///
 /// A plain `#[server]` function used with [`Form`](crate::Form) needs
 /// `impl ferry::Check for TheStruct {}`: the default accepts everything.
 pub trait Check {
@@ -42,19 +47,36 @@ pub trait Check {
 }
 
 /// A refusal with the arguments kept as its values (`Error::with_value`),
-/// so a form rendered again without JavaScript shows what was sent.
+/// so a form rendered again without JavaScript shows what was sent. The
+/// values travel in the redirect's URL, so secrets (an argument whose name
+/// says password, secret or token) and long texts (over
+/// [`MAX_KEPT_BYTES`]) are not kept: the user types them again.
 pub(crate) fn with_arguments<A: serde::Serialize>(error: Error, arguments: &A) -> Error {
     let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(arguments) else {
         return error;
     };
     fields
         .into_iter()
+        .filter(|(name, _)| !is_secret(name))
         .fold(error, |error, (name, value)| match value {
-            serde_json::Value::String(text) => error.with_value(name, text),
+            serde_json::Value::String(text) if text.len() <= MAX_KEPT_BYTES => {
+                error.with_value(name, text)
+            }
             serde_json::Value::Number(n) => error.with_value(name, n),
             serde_json::Value::Bool(b) => error.with_value(name, b),
             _ => error,
         })
+}
+
+/// The longest text a refusal keeps to refill its form.
+pub(crate) const MAX_KEPT_BYTES: usize = 1024;
+
+/// Whether an argument's name says it holds a secret.
+fn is_secret(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    ["password", "secret", "token"]
+        .iter()
+        .any(|word| name.contains(word))
 }
 
 #[cfg(test)]
@@ -81,5 +103,28 @@ mod tests {
         assert_eq!(error.value("tags"), None);
         let other = with_arguments(Error::not_found("x"), &args);
         assert_eq!(other, Error::not_found("x"));
+    }
+
+    #[derive(serde::Serialize)]
+    struct SignUp {
+        email: String,
+        new_password: String,
+        api_token: String,
+        bio: String,
+    }
+
+    #[test]
+    fn secrets_and_long_texts_are_not_kept() {
+        let args = SignUp {
+            email: "a@b.c".into(),
+            new_password: "hunter2".into(),
+            api_token: "t".into(),
+            bio: "x".repeat(MAX_KEPT_BYTES + 1),
+        };
+        let error = with_arguments(Error::invalid("email", "Taken."), &args);
+        assert_eq!(error.value("email"), Some("a@b.c"));
+        assert_eq!(error.value("new_password"), None);
+        assert_eq!(error.value("api_token"), None);
+        assert_eq!(error.value("bio"), None);
     }
 }

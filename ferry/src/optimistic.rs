@@ -15,37 +15,30 @@
 /// ```
 /// use leptos::prelude::*;
 /// use leptos::task::spawn_local;
-/// ferry::tags! { pub LIKES = "likes"; }
+/// ferry::tags! { pub INBOX = "inbox"; pub ARCHIVE = "archive"; }
 ///
-/// #[ferry::read(endpoint = "doc/likes")]
-/// pub async fn get_likes() -> Result<u32, ferry::Error> {
-///     Ok(41)
-/// }
-///
-/// #[ferry::mutation(endpoint = "doc/like", revalidates = [LIKES])]
-/// pub async fn like() -> Result<(), ferry::Error> {
-///     Ok(())
-/// }
+/// #[ferry::read(endpoint = "doc/inbox-count")]
+/// pub async fn inbox_count() -> Result<u32, ferry::Error> { Ok(3) }
+/// #[ferry::read(endpoint = "doc/archive-count")]
+/// pub async fn archive_count() -> Result<u32, ferry::Error> { Ok(40) }
+/// #[ferry::mutation(endpoint = "doc/archive", revalidates = [INBOX, ARCHIVE])]
+/// pub async fn archive(id: u32) -> Result<(), ferry::Error> { Ok(()) }
 ///
 /// #[component]
-/// fn LikeButton() -> impl IntoView {
-///     let likes = ferry::query([LIKES], get_likes);
+/// fn ArchiveButton(id: u32) -> impl IntoView {
+///     let inbox = ferry::query([INBOX], inbox_count);
+///     let archived = ferry::query([ARCHIVE], archive_count);
 ///     let on_click = move |_| {
-///         // 42 at once; the server's count when `like` answers, 41 again if it fails.
-///         let expected = likes.expect(|likes| {
-///             if let Ok(n) = likes {
-///                 *n += 1;
-///             }
-///         });
+///         // One message leaves the inbox for the archive: both counts move at once.
+///         let expected = inbox
+///             .expect(|n| if let Ok(n) = n { *n = n.saturating_sub(1) })
+///             .and(archived.expect(|n| if let Ok(n) = n { *n += 1 }));
 ///         spawn_local(async move {
-///             let result = like().await;
+///             let result = archive(id).await;
 ///             expected.finish(result.is_ok());
 ///         });
 ///     };
-///     view! {
-///         <button on:click=on_click>"Like"</button>
-///         <Suspense>{move || likes.get().map(|n| n.ok())}</Suspense>
-///     }
+///     view! { <button on:click=on_click>"Archive"</button> }
 /// }
 /// ```
 #[must_use = "an Expected dropped at once rolls its change back"]
@@ -115,6 +108,10 @@ pub(crate) struct Overlay<T> {
     requested: u64,
     /// The newest start among the fetches that have finished.
     refreshed: u64,
+    /// When the query's value was last set from here: Leptos drops the
+    /// result of a fetch that was running then, so that fetch's value must
+    /// be set from here too.
+    written: u64,
 }
 
 #[cfg(any(feature = "hydrate", test))]
@@ -141,6 +138,7 @@ impl<T: Clone> Overlay<T> {
             changes: Vec::new(),
             requested: 0,
             refreshed: 0,
+            written: 0,
         }
     }
 
@@ -171,6 +169,7 @@ impl<T: Clone> Overlay<T> {
             change,
             settled_after: None,
         });
+        self.written = id;
         (id, self.shown())
     }
 
@@ -186,13 +185,15 @@ impl<T: Clone> Overlay<T> {
 
     /// The server's value from the fetch that started at `started`: the new
     /// base, without the succeeded changes it already reflects. Returns
-    /// what to show.
-    pub fn fetched(&mut self, started: u64, value: T) -> T {
+    /// what to show, and whether it must be set by hand: the query was set
+    /// from here while this fetch ran, so Leptos will drop its result.
+    pub fn fetched(&mut self, started: u64, value: T) -> (T, bool) {
         self.refreshed = self.refreshed.max(started);
         self.changes
             .retain(|p| p.settled_after.is_none_or(|after| after >= started));
         self.base = Some(value);
-        self.shown().expect("the base was just set")
+        let shown = self.shown().expect("the base was just set");
+        (shown, self.written > started)
     }
 
     /// The call behind change `id` ended. Returns what to show when that
@@ -206,6 +207,7 @@ impl<T: Clone> Overlay<T> {
             return None;
         }
         self.changes.remove(index);
+        self.written = self.tick();
         Some(self.shown())
     }
 }
@@ -237,7 +239,7 @@ mod tests {
         let started = overlay.fetch_started();
         assert_eq!(
             overlay.fetched(started, 11),
-            11,
+            (11, false),
             "the server's value, not 12"
         );
         assert_eq!(overlay.shown(), Some(11));
@@ -251,9 +253,13 @@ mod tests {
         overlay.requested();
         assert_eq!(overlay.settle(id, true), None);
         // A fetch that began before the call still shows the change on top.
-        assert_eq!(overlay.fetched(older, 10), 11);
+        assert_eq!(
+            overlay.fetched(older, 10),
+            (11, true),
+            "set by hand: Leptos drops it"
+        );
         let newer = overlay.fetch_started();
-        assert_eq!(overlay.fetched(newer, 11), 11);
+        assert_eq!(overlay.fetched(newer, 11), (11, false));
     }
 
     #[test]
@@ -263,7 +269,7 @@ mod tests {
         overlay.requested();
         let started = overlay.fetch_started();
         assert_eq!(
-            overlay.fetched(started, 11),
+            overlay.fetched(started, 11).0,
             12,
             "still on top until settled"
         );
@@ -297,7 +303,21 @@ mod tests {
         let started = overlay.fetch_started();
         let (_, shown) = overlay.expect(None, add(1));
         assert_eq!(shown, None);
-        assert_eq!(overlay.fetched(started, 10), 11);
+        assert_eq!(overlay.fetched(started, 10), (11, true));
+    }
+
+    #[test]
+    fn a_rollback_during_a_fetch_leaves_that_fetch_to_be_shown_by_hand() {
+        let mut overlay = Overlay::new();
+        let (first, _) = overlay.expect(Some(10), add(1));
+        let (second, _) = overlay.expect(Some(11), add(5));
+        overlay.requested();
+        let started = overlay.fetch_started(); // the first call's refetch
+        assert_eq!(overlay.settle(first, true), None);
+        assert_eq!(overlay.settle(second, false), Some(Some(11)));
+        // Leptos drops this fetch's result (the rollback set the query
+        // while it ran): it has to be set by hand, or 11 would stay.
+        assert_eq!(overlay.fetched(started, 12), (12, true));
     }
 
     #[test]

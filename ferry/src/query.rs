@@ -68,8 +68,45 @@ impl<T: Clone + Send + Sync + 'static> Query<T> {
     /// revalidation starts brings the server's own value (no flash of the
     /// old one), a failure drops it at once, and other calls' changes stay.
     /// `change` may run several times, on each new server value. On the
-    /// server it does nothing. See [`Expected`] for an example, and
-    /// [`Form`](crate::Form)'s `optimistic` for forms.
+    /// server it does nothing. For forms, see [`Form`](crate::Form)'s
+    /// `optimistic`.
+    ///
+    /// ```
+    /// use leptos::prelude::*;
+    /// use leptos::task::spawn_local;
+    /// ferry::tags! { pub LIKES = "likes"; }
+    ///
+    /// #[ferry::read(endpoint = "doc/likes")]
+    /// pub async fn get_likes() -> Result<u32, ferry::Error> {
+    ///     Ok(41)
+    /// }
+    ///
+    /// #[ferry::mutation(endpoint = "doc/like", revalidates = [LIKES])]
+    /// pub async fn like() -> Result<(), ferry::Error> {
+    ///     Ok(())
+    /// }
+    ///
+    /// #[component]
+    /// fn LikeButton() -> impl IntoView {
+    ///     let likes = ferry::query([LIKES], get_likes);
+    ///     let on_click = move |_| {
+    ///         // 42 at once; the server's count when `like` answers, 41 again if it fails.
+    ///         let expected = likes.expect(|likes| {
+    ///             if let Ok(n) = likes {
+    ///                 *n += 1;
+    ///             }
+    ///         });
+    ///         spawn_local(async move {
+    ///             let result = like().await;
+    ///             expected.finish(result.is_ok());
+    ///         });
+    ///     };
+    ///     view! {
+    ///         <button on:click=on_click>"Like"</button>
+    ///         <Suspense>{move || likes.get().map(|n| n.ok())}</Suspense>
+    ///     }
+    /// }
+    /// ```
     pub fn expect(self, change: impl Fn(&mut T) + Send + Sync + 'static) -> Expected {
         #[cfg(feature = "hydrate")]
         {
@@ -229,6 +266,9 @@ where
     let id = crate::client::new_id();
     #[cfg(feature = "hydrate")]
     let overlay: Shared<T> = Arc::default();
+    // The fetch may have to set the resource itself (see `fetched`).
+    #[cfg(feature = "hydrate")]
+    let this: Arc<std::sync::OnceLock<Resource<T>>> = Arc::default();
     let resource = Resource::new(
         {
             let source = source.clone();
@@ -237,17 +277,27 @@ where
         {
             let fetcher = fetcher.clone();
             #[cfg(feature = "hydrate")]
-            let overlay = overlay.clone();
+            let (overlay, this) = (overlay.clone(), this.clone());
             move |s| {
                 let fetch = crate::client::track(id, fetcher(s));
                 // In the browser, the server's value goes under the
                 // changes running calls expect.
                 #[cfg(feature = "hydrate")]
-                let (overlay, started) = (overlay.clone(), lock(&overlay).fetch_started());
+                let (overlay, this, started) = (
+                    overlay.clone(),
+                    this.clone(),
+                    lock(&overlay).fetch_started(),
+                );
                 async move {
                     let value = fetch.await;
                     #[cfg(feature = "hydrate")]
-                    let value = lock(&overlay).fetched(started, value);
+                    let value = {
+                        let (shown, dropped) = lock(&overlay).fetched(started, value);
+                        if let (true, Some(resource)) = (dropped, this.get()) {
+                            resource.try_set(Some(shown.clone()));
+                        }
+                        shown
+                    };
                     value
                 }
             }
@@ -270,6 +320,8 @@ where
         },
     );
     on_cleanup(unregister);
+    #[cfg(feature = "hydrate")]
+    let _ = this.set(resource);
     // In the browser, learn now which reads it makes, for the first
     // mutation's request: a hydrated query has not fetched anything yet.
     #[cfg(feature = "hydrate")]

@@ -3,6 +3,7 @@
 
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
+use leptos::tachys::view::keyed::keyed;
 
 use super::{get_cart, Cart, CartLine, RemoveLine, SetQuantity};
 use crate::catalog::ProductId;
@@ -94,13 +95,24 @@ fn CartTable(
     checkout: ServerAction<Checkout>,
 ) -> impl IntoView {
     let total = cart.total().to_string();
+    // Keyed by what a row shows: when a line changes or goes (an expected
+    // change does that while a call runs), the other rows keep their
+    // elements, so a form's busy marks stay on its own row.
+    let lines = keyed(
+        cart.lines.into_values(),
+        |line| (line.product_id, line.quantity, line.unit_price),
+        move |_, line| {
+            let row = view! { <CartRow line set remove checkout /> };
+            (|_index: usize| {}, row)
+        },
+    );
     view! {
         <table class="cart">
             <thead>
                 <tr><th>"Product"</th><th>"Price"</th><th>"Quantity"</th><th>"Total"</th><th></th></tr>
             </thead>
             <tbody>
-                {cart.lines.into_values().map(|line| view! { <CartRow line set remove checkout /> }).collect_view()}
+                {lines}
             </tbody>
             <tfoot>
                 <tr><th colspan="3">"Total"</th><td data-testid="cart-total">{total}</td><td></td></tr>

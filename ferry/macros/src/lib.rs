@@ -105,7 +105,9 @@ fn checks(
                 ::ferry::__private::refused(__ferry_refused, &__ferry_arguments),
             ));
         }
-        #[allow(non_shorthand_field_patterns)]
+        // A read rebuilds the struct after this (to record it): a `mut`
+        // binding here may never be mutated.
+        #[allow(non_shorthand_field_patterns, unused_mut)]
         let #name { #(#fields: #bindings),* } = __ferry_arguments;
     };
     Ok((check_impl, statements))

@@ -75,6 +75,7 @@ where
     S::Error: Send + Sync + 'static,
 {
     action.value().set(Some(Err(error)));
+    action.version().update(|n| *n += 1);
     focus_first_invalid(form.clone());
 }
 

@@ -23,7 +23,8 @@ use crate::{Check, Expected, Pending};
 ///
 /// 1. runs the function's [`Check`] (`check =` on the macro) in the
 ///    browser: input that breaks a rule is refused with no request, its
-///    error set as `action.value()`, exactly as the server would answer;
+///    error set as `action.value()` (and `action.version()` counted), as
+///    the server would answer it;
 /// 2. shows `optimistic`'s change on its query at once (see
 ///    [`Query::expect`](crate::Query::expect));
 /// 3. marks the form `aria-busy` and disables its submit buttons (also
@@ -35,8 +36,12 @@ use crate::{Check, Expected, Pending};
 ///
 /// A second submit of the same form while its call runs is refused, not
 /// queued: the user sees the button disabled, and a queued duplicate is
-/// rarely what anyone meant. Different forms, and calls to different
-/// functions, run at once, each setting its own action's value.
+/// rarely what anyone meant. "The same form" is the same target and the
+/// same hidden fields, so a form the page redrew while its call runs is
+/// refused too (two forms on one page with the same target and hidden
+/// fields count as one). Other forms, and calls to other functions, run at
+/// once, each setting its own action's value. The call has no timeout of
+/// its own: the server's request timeout ends it.
 ///
 /// `action.pending()` does not follow these calls (the form calls the
 /// function itself, to know when its own call ends); use `pending`.
@@ -136,7 +141,44 @@ where
 
 /// What a form's call expects to change: a function of the call's input
 /// that returns the [`Expected`] changes, usually one
-/// [`Query::expect`](crate::Query::expect). Made from a closure by `into`.
+/// [`Query::expect`](crate::Query::expect). Made from a closure by `into`;
+/// name the input's type, as the form cannot infer it for a closure.
+///
+/// ```
+/// use leptos::prelude::*;
+/// ferry::tags! { pub TODOS = "todos"; }
+///
+/// #[ferry::read(endpoint = "doc/todos")]
+/// pub async fn list_todos() -> Result<Vec<String>, ferry::Error> {
+///     Ok(vec![])
+/// }
+///
+/// #[ferry::mutation(endpoint = "doc/add-todo", revalidates = [TODOS])]
+/// pub async fn add_todo(title: String) -> Result<(), ferry::Error> {
+///     Ok(())
+/// }
+///
+/// #[component]
+/// fn NewTodo() -> impl IntoView {
+///     let todos = ferry::query([TODOS], list_todos);
+///     let add = ServerAction::<AddTodo>::new();
+///     // The new title shows in the list at once; gone again if the call fails.
+///     let optimistic = move |input: &AddTodo| {
+///         let title = input.title.clone();
+///         todos.expect(move |todos| {
+///             if let Ok(todos) = todos {
+///                 todos.push(title.clone());
+///             }
+///         })
+///     };
+///     view! {
+///         <ferry::Form action=add optimistic>
+///             <input name="title" />
+///             <button>"Add"</button>
+///         </ferry::Form>
+///     }
+/// }
+/// ```
 pub struct Optimistic<S>(Arc<dyn Fn(&S) -> Expected + Send + Sync>);
 
 impl<S> Clone for Optimistic<S> {
