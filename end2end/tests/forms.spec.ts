@@ -1,4 +1,4 @@
-// Forms as ferry makes them: pending while the call runs, the expected
+// Forms as `<ferry::Form>` makes them: pending while the call runs, the expected
 // change shown at once and rolled back on a refusal, the shop's rules
 // checked in the browser with no request, several calls at once, typed
 // values kept after a refusal, and the outcome told to assistive
