@@ -5,7 +5,7 @@
 // technology (aria-invalid, aria-describedby, focus, polite live regions).
 import { test, expect } from "./fixtures";
 import type { Locator, Page } from "@playwright/test";
-import { countCalls, hold, open, stockOf } from "./helpers";
+import { countCalls, hold, open, settled, stockOf } from "./helpers";
 
 test("a form is busy while its call runs, and a second submit is refused", async ({ page, javaScriptEnabled }) => {
   test.skip(!javaScriptEnabled, "pending state needs JavaScript");
@@ -102,9 +102,11 @@ test("different calls run at once and each form shows its own result", async ({ 
   const left = await stockOf(page);
   await page.getByRole("button", { name: "Add to cart" }).click();
   await expect(page.getByTestId("cart-count")).toHaveText("1");
+  await settled(page);
   await open(page, "/products/13", javaScriptEnabled);
   await page.getByRole("button", { name: "Add to cart" }).click();
   await expect(page.getByTestId("cart-count")).toHaveText("2");
+  await settled(page);
   await open(page, "/cart", javaScriptEnabled);
   const sets = await hold(page, "/api/cart/set");
   const removes = await hold(page, "/api/cart/remove");
@@ -167,6 +169,7 @@ const refusals: Refusal[] = [
       await open(page, "/products/13", javaScriptEnabled);
       await page.getByRole("button", { name: "Add to cart" }).click();
       await expect(page.getByTestId("cart-count")).toHaveText("1");
+      await settled(page);
     },
     field: (page) => page.getByLabel("Quantity of Knot Tying Kit"),
     submit: (page) => page.getByRole("button", { name: "Update" }),

@@ -2,7 +2,7 @@
 // off (plain forms and redirects): add, quick add, change, remove, check out,
 // and validation errors shown next to their field.
 import { test, expect } from "./fixtures";
-import { badge, countCalls, markDocument, open } from "./helpers";
+import { badge, countCalls, markDocument, open, settled } from "./helpers";
 
 test("adding through the form fills the badge", async ({ page, javaScriptEnabled }) => {
   await open(page, "/", javaScriptEnabled);
@@ -34,6 +34,7 @@ test("the cart changes quantities and removes lines", async ({ page, javaScriptE
   await open(page, "/products/13", javaScriptEnabled);
   await page.getByRole("button", { name: "Add to cart" }).click();
   await expect(page.getByTestId("cart-count")).toHaveText("1");
+  await settled(page);
   await open(page, "/cart", javaScriptEnabled);
   await expect(page.getByTestId("cart-total")).toHaveText("$11.00");
   await page.getByLabel("Quantity of Knot Tying Kit").fill("4");
@@ -57,6 +58,7 @@ test("checking out shows the order and takes the stock", async ({ page, javaScri
   await page.getByLabel("Quantity").fill("2");
   await page.getByRole("button", { name: "Add to cart" }).click();
   await expect(page.getByTestId("cart-count")).toHaveText("2");
+  await settled(page);
   await open(page, "/cart", javaScriptEnabled);
   const calls = countCalls(page);
   await page.getByRole("button", { name: "Place order" }).click();
