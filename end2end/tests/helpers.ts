@@ -48,7 +48,7 @@ export async function stockOf(page: Page): Promise<number> {
   return Number((await page.getByTestId("stock").textContent())!.match(/\d+/)![0]);
 }
 
-/** Waits until no form on the page has a call running (ferry marks such a
+/** Waits until no form on the page has a call running (`<ferry::Form>` marks such a
  * form `aria-busy`). An optimistic badge shows the new count before the
  * server has answered, so a test that leaves the page after an add waits
  * for this first, or the add may not have reached the cart. */
