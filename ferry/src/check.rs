@@ -12,23 +12,23 @@ use crate::Error;
 /// so input that breaks a rule is answered with no request at all.
 ///
 /// ```
-/// /// Quantities the shop sells: ordinary Rust, compiled into both builds.
-/// fn check_order(order: &Order) -> Result<(), ferry::Error> {
-///     match order.quantity {
+/// /// Seats one booking may hold: ordinary Rust, compiled into both builds.
+/// fn check_booking(booking: &Book) -> Result<(), ferry::Error> {
+///     match booking.seats {
 ///         1..=99 => Ok(()),
-///         _ => Err(ferry::Error::invalid("quantity", "Choose 1 to 99.")),
+///         _ => Err(ferry::Error::invalid("seats", "Choose 1 to 99.")),
 ///     }
 /// }
 ///
-/// #[ferry::mutation(endpoint = "doc/order", revalidates = [], check = check_order)]
-/// pub async fn order(quantity: i64) -> Result<(), ferry::Error> {
-///     Ok(()) // quantity is 1 to 99 here
+/// #[ferry::mutation(endpoint = "doc/book", revalidates = [], check = check_booking)]
+/// pub async fn book(seats: i64) -> Result<(), ferry::Error> {
+///     Ok(()) // seats is 1 to 99 here
 /// }
 ///
 /// use ferry::Check;
-/// assert!(Order { quantity: 3 }.check().is_ok());
-/// let refused = Order { quantity: 150 }.check().unwrap_err();
-/// assert_eq!(refused.field("quantity"), Some("Choose 1 to 99."));
+/// assert!(Book { seats: 3 }.check().is_ok());
+/// let refused = Book { seats: 150 }.check().unwrap_err();
+/// assert_eq!(refused.field("seats"), Some("Choose 1 to 99."));
 /// ```
 ///
 /// On the server, a refusal keeps the arguments as the error's values, to

@@ -134,7 +134,7 @@ thread_local! {
 }
 
 /// What tells one form from another across re-renders: where it posts
-/// and its hidden fields (which line, which product).
+/// and its hidden fields (which item of a list it acts on).
 fn key(form: &HtmlFormElement) -> String {
     let mut key = form.action();
     if let Ok(hidden) = form.query_selector_all("input[type=hidden]") {
