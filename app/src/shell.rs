@@ -8,7 +8,8 @@ use crate::App;
 
 /// The document around [`App`]. The stylesheet's name follows the site's
 /// output name (`name` in cargo-leptos's settings); its `leptos` id lets
-/// `cargo leptos watch` swap it in place when the CSS changes.
+/// `cargo leptos watch` swap it in place when the CSS changes, and
+/// ferry's `AutoReload` patches markup edits into the open page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let stylesheet = format!("/pkg/{}.css", options.output_name);
     view! {
@@ -20,7 +21,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link id="leptos" rel="stylesheet" href=stylesheet />
                 // Without an icon named here, browsers ask for /favicon.ico.
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
-                <AutoReload options=options.clone() />
+                <ferry::dev::AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
             </head>

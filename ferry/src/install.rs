@@ -190,7 +190,15 @@ impl Ferry {
             prefix: prefix.as_str().into(),
         };
         let router = router.layer(from_fn_with_state(observe, crate::observe::observe));
-        crate::request_id::install(router)
+        let router = crate::request_id::install(router);
+        // The edit loop's routes, outside every layer: its event stream
+        // outlives the request timeout, and they are not the app's.
+        #[cfg(feature = "dev")]
+        let router = match crate::dev::watching() {
+            true => router.merge(crate::dev::server::routes()),
+            false => router,
+        };
+        router
     }
 }
 

@@ -107,6 +107,7 @@
 
 mod check;
 pub mod client;
+pub mod dev;
 pub mod error;
 mod form;
 pub mod inline;
