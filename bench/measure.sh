@@ -153,8 +153,12 @@ report() {
     echo "| the same: open file descriptors at the end | $(field soak 4) | after warm-up: $(field soak 2) | | |"
   fi
   if [ -f "$out/devloop.txt" ]; then
-    echo "| dev loop: app-crate edit served, s | $(awk '{print $1}' "$out/devloop.txt") | target 5 | | ≤ 5 |"
-    echo "| dev loop: stylesheet edit served, s | $(awk '{print $2}' "$out/devloop.txt") | | | |"
+    read -r markup kept style logic shown cleared cold <"$out/devloop.txt"
+    echo "| dev loop: markup edit visible in the open page, s (pages kept) | $markup ($kept) | next dev 0.3 | | ≤ 0.5 |"
+    echo "| dev loop: stylesheet edit applied, s | $style | | | |"
+    echo "| dev loop: server function edit served, s | $logic | | | ≤ 3 |"
+    echo "| dev loop: build error shown in the page / gone after the fix, s | $shown / $cleared | | | |"
+    echo "| dev loop: \`cargo leptos watch\` start to first page, s | $cold | | | |"
   fi
   if [ -f "$out/cluster-action.parts" ]; then
     echo

@@ -120,7 +120,6 @@ async function rebuilt() {
   patched.clear();
   stale = true;
   console.info("[ferry] markup patched in place; the next link loads the new code");
-  connect();
 }
 
 // The page's WebAssembly predates the patch: follow links in full.
@@ -155,7 +154,10 @@ function connect() {
       patch(message.view);
     }
     if (message.all) {
+      // Listen again at once: a stylesheet saved while the page decides
+      // must still reach it.
       ws.onclose = null;
+      connect();
       rebuilt();
     }
   };

@@ -1,0 +1,238 @@
+// The edit loop, as a developer lives it: starts `cargo leptos watch
+// --hot-reload`, opens /counter in Chromium, types into the form and adds
+// to the count, then times, from the moment a file is saved:
+// - a markup edit (the counter's heading) until the open page shows it,
+//   and whether the page kept its state (no reload, typed value, count);
+// - a stylesheet edit until the page's computed style has it;
+// - a logic edit (a server function's body) until the server serves it;
+// - a build error until the page shows it, and its fix until it is gone;
+// - a start of `cargo leptos watch` with nothing to rebuild until the first
+//   page is served.
+// Each is the median of several edits. Every edit is undone on exit.
+//
+// Usage: node bench/devloop.cjs   (env DEVLOOP_PORT, DEVLOOP_EDITS)
+// Prints one line: markup-visible s, kept (of n), style s, logic s,
+// error-shown s, error-cleared s, cold-start s. Details go to stderr.
+const fs = require("node:fs");
+const path = require("node:path");
+const { spawn } = require("node:child_process");
+const { chromium } = require(path.join(__dirname, "..", "end2end", "node_modules", "@playwright/test"));
+
+const root = path.join(__dirname, "..");
+const out = path.join(root, "target", "bench");
+const port = Number(process.env.DEVLOOP_PORT ?? 3400);
+const base = `http://127.0.0.1:${port}`;
+const edits = Number(process.env.DEVLOOP_EDITS ?? 5);
+const files = {
+  view: path.join(root, "app/src/counter/views.rs"),
+  logic: path.join(root, "app/src/counter/mod.rs"),
+  style: path.join(root, "style/main.css"),
+};
+const originals = Object.fromEntries(Object.entries(files).map(([k, f]) => [k, fs.readFileSync(f, "utf8")]));
+let watch = null;
+
+const log = (...args) => console.error("devloop:", ...args);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const seconds = (ms) => (ms / 1000).toFixed(2);
+
+function restore() {
+  for (const [k, f] of Object.entries(files)) fs.writeFileSync(f, originals[k]);
+}
+
+function start() {
+  fs.mkdirSync(out, { recursive: true });
+  const logFile = fs.openSync(path.join(out, "watch.log"), "a");
+  watch = spawn("cargo", ["leptos", "watch", "--hot-reload"], {
+    cwd: root,
+    detached: true,
+    stdio: ["ignore", logFile, logFile],
+    env: {
+      ...process.env,
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      LEPTOS_RELOAD_PORT: String(port + 1),
+      DATABASE_URL: `sqlite://${out}/devloop.db?mode=rwc`,
+      RUST_LOG: "warn",
+    },
+  });
+}
+
+async function stop() {
+  if (!watch) return;
+  try { process.kill(-watch.pid, "SIGTERM"); } catch {}
+  const gone = new Promise((r) => watch.once("exit", r));
+  await Promise.race([gone, sleep(10000)]);
+  try { process.kill(-watch.pid, "SIGKILL"); } catch {}
+  watch = null;
+  await sleep(500);
+}
+
+async function html(url) {
+  try {
+    const response = await fetch(base + url, { cache: "no-store" });
+    return response.ok ? await response.text() : "";
+  } catch {
+    return "";
+  }
+}
+
+// Polls every 20 ms until test() holds; returns the milliseconds it took.
+async function until(what, seconds, test) {
+  const started = Date.now();
+  while (!(await test())) {
+    if (Date.now() - started > seconds * 1000) throw new Error(`timed out: ${what} (see ${out}/watch.log)`);
+    if (watch && watch.exitCode !== null) throw new Error(`cargo leptos watch exited (see ${out}/watch.log)`);
+    await sleep(20);
+  }
+  return Date.now() - started;
+}
+
+// The page as a developer left it: a value typed, the count moved.
+async function openCounter(browser) {
+  const page = await browser.newPage();
+  await page.goto(base + "/counter");
+  await page.waitForSelector("body[data-hydrated]");
+  await page.getByRole("button", { name: "Quick +1" }).click();
+  await page.waitForFunction(() => !document.querySelector('[data-testid="saving"]').textContent.trim());
+  await page.locator('input[name="by"]').fill("7");
+  await page.evaluate(() => { window.__benchMark = 1; });
+  return page;
+}
+
+async function pageState(page) {
+  return page.evaluate(() => ({
+    mark: window.__benchMark === 1,
+    typed: document.querySelector('input[name="by"]').value,
+    count: document.querySelector('[data-testid="count"]').textContent,
+  }));
+}
+
+async function markupEdits(page) {
+  const times = [];
+  let kept = 0;
+  for (let i = 1; i <= edits; i++) {
+    const before = await pageState(page);
+    const heading = `Counter ${i}${Date.now() % 1000}`;
+    const started = Date.now();
+    fs.writeFileSync(files.view, originals.view.replace('<h1>"Counter"</h1>', `<h1>"${heading}"</h1>`));
+    await page.waitForFunction((h) => document.querySelector("h1")?.textContent === h, heading, { polling: "raf", timeout: 120000 });
+    times.push(Date.now() - started);
+    await until("the new heading served", 600, async () => (await html("/counter")).includes(heading));
+    await sleep(3000); // the page decides after the rebuild: keep or reload
+    const after = await pageState(page).catch(() => ({}));
+    const same = after.mark && after.typed === before.typed && after.count === before.count;
+    if (same) kept++;
+    log(`markup edit ${i}: visible in ${seconds(times.at(-1))} s, ${same ? "kept" : "reloaded"} (${JSON.stringify(after)})`);
+    if (!after.mark) {
+      await page.evaluate(() => { window.__benchMark = 1; });
+      await page.locator('input[name="by"]').fill("7");
+    }
+  }
+  return { visible: median(times), kept };
+}
+
+async function styleEdits(page) {
+  const times = [];
+  for (let i = 1; i <= edits; i++) {
+    const spacing = `${10 + i}px`;
+    const started = Date.now();
+    fs.writeFileSync(files.style, `${originals.style}\nh1 { letter-spacing: ${spacing}; }\n`);
+    await page.waitForFunction((s) => getComputedStyle(document.querySelector("h1")).letterSpacing === s, spacing, { polling: "raf", timeout: 60000 });
+    times.push(Date.now() - started);
+    log(`style edit ${i}: applied in ${seconds(times.at(-1))} s`);
+    await sleep(1000);
+  }
+  fs.writeFileSync(files.style, originals.style);
+  return median(times);
+}
+
+const LOGIC = "Ok(repo::value(&crate::state::db()?).await?)";
+
+async function logicEdits() {
+  if (!originals.logic.includes(LOGIC)) throw new Error(`devloop: ${files.logic} no longer has ${LOGIC}`);
+  const times = [];
+  const runs = Math.max(3, Math.ceil(edits / 2));
+  for (let i = 1; i <= runs; i++) {
+    const offset = i * 1000000;
+    const started = Date.now();
+    fs.writeFileSync(files.logic, originals.logic.replace(LOGIC, `Ok(repo::value(&crate::state::db()?).await? + ${offset})`));
+    times.push(await until("the logic edit served", 600, async () => {
+      const count = (await html("/counter")).match(/data-testid="count"[^>]*>(-?\d+)/);
+      return count && Number(count[1]) >= offset && Number(count[1]) < offset + 1000000;
+    }));
+    log(`logic edit ${i}: served in ${seconds(times.at(-1))} s`);
+    await sleep(2000);
+  }
+  return median(times);
+}
+
+async function buildError(browser) {
+  const page = await openCounter(browser);
+  const started = Date.now();
+  fs.writeFileSync(files.logic, originals.logic.replace(LOGIC, "Ok(repo::value(&crate::state::db()?).await? + \"one\")"));
+  await page.waitForSelector("ferry-build-error", { state: "attached", timeout: 600000 });
+  const shown = Date.now() - started;
+  const text = await page.evaluate(() => document.querySelector("ferry-build-error").shadowRoot.textContent);
+  if (!text.includes("app/src/counter/mod.rs")) throw new Error(`the error overlay does not name the file: ${text}`);
+  log(`build error: shown in ${seconds(shown)} s`);
+  const fixed = Date.now();
+  fs.writeFileSync(files.logic, originals.logic);
+  await page.waitForSelector("ferry-build-error", { state: "detached", timeout: 600000 });
+  const cleared = Date.now() - fixed;
+  log(`build error: cleared ${seconds(cleared)} s after the fix`);
+  await until("the fixed build served", 600, async () => (await html("/counter")).includes('data-testid="count"'));
+  await page.close();
+  return { shown, cleared };
+}
+
+async function coldStarts() {
+  const times = [];
+  for (let i = 1; i <= 3; i++) {
+    await stop();
+    const started = Date.now();
+    start();
+    times.push(await until("the first page after a start", 600, async () => (await html("/counter")).includes('data-testid="count"')));
+    log(`start ${i}: first page in ${seconds(times.at(-1))} s`);
+  }
+  return median(times);
+}
+
+async function main() {
+  process.on("SIGINT", () => { restore(); process.exit(130); });
+  start();
+  log("waiting for the first build");
+  await until("the first build", 2400, async () => (await html("/counter")).includes('data-testid="count"'));
+  await sleep(3000);
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+  });
+  try {
+    const page = await openCounter(browser);
+    const markup = await markupEdits(page);
+    const style = await styleEdits(page);
+    await page.close();
+    const logic = await logicEdits();
+    fs.writeFileSync(files.logic, originals.logic);
+    restore();
+    await until("the restored code served", 600, async () => !/data-testid="count"[^>]*>\d{7}/.test(await html("/counter")));
+    await sleep(2000);
+    const error = await buildError(browser);
+    restore();
+    await sleep(3000);
+    const cold = await coldStarts();
+    console.log([seconds(markup.visible), `${markup.kept}/${edits}`, seconds(style), seconds(logic),
+      seconds(error.shown), seconds(error.cleared), seconds(cold)].join(" "));
+  } finally {
+    restore();
+    await browser.close();
+    await stop();
+  }
+}
+
+main().catch(async (err) => {
+  restore();
+  await stop();
+  console.error(err);
+  process.exit(1);
+});
