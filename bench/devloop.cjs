@@ -10,9 +10,12 @@
 //   page is served.
 // Each is the median of several edits. Every edit is undone on exit.
 //
-// Usage: node bench/devloop.cjs   (env DEVLOOP_PORT, DEVLOOP_EDITS)
+// Usage: node bench/devloop.cjs   (env DEVLOOP_PORT, DEVLOOP_EDITS, and
+// DEVLOOP_ONLY=logic for the logic edits alone)
 // Prints one line: markup-visible s, kept (of n), style s, logic s,
-// error-shown s, error-cleared s, cold-start s. Details go to stderr.
+// error-shown s, error-cleared s, cold-start s, and the same markup edit
+// served by the rebuilt server (what a reload would wait for). Details go
+// to stderr.
 const fs = require("node:fs");
 const path = require("node:path");
 const { spawn } = require("node:child_process");
@@ -109,6 +112,7 @@ async function pageState(page) {
 
 async function markupEdits(page) {
   const times = [];
+  const served = [];
   let kept = 0;
   for (let i = 1; i <= edits; i++) {
     const before = await pageState(page);
@@ -118,17 +122,18 @@ async function markupEdits(page) {
     await page.waitForFunction((h) => document.querySelector("h1")?.textContent === h, heading, { polling: "raf", timeout: 120000 });
     times.push(Date.now() - started);
     await until("the new heading served", 600, async () => (await html("/counter")).includes(heading));
+    served.push(Date.now() - started);
     await sleep(3000); // the page decides after the rebuild: keep or reload
     const after = await pageState(page).catch(() => ({}));
     const same = after.mark && after.typed === before.typed && after.count === before.count;
     if (same) kept++;
-    log(`markup edit ${i}: visible in ${seconds(times.at(-1))} s, ${same ? "kept" : "reloaded"} (${JSON.stringify(after)})`);
+    log(`markup edit ${i}: visible in ${seconds(times.at(-1))} s, served rebuilt in ${seconds(served.at(-1))} s, ${same ? "kept" : "reloaded"} (${JSON.stringify(after)})`);
     if (!after.mark) {
       await page.evaluate(() => { window.__benchMark = 1; });
       await page.locator('input[name="by"]').fill("7");
     }
   }
-  return { visible: median(times), kept };
+  return { visible: median(times), served: median(served), kept };
 }
 
 async function styleEdits(page) {
@@ -208,6 +213,10 @@ async function main() {
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
   });
   try {
+    if (process.env.DEVLOOP_ONLY === "logic") {
+      console.log(seconds(await logicEdits()));
+      return;
+    }
     const page = await openCounter(browser);
     const markup = await markupEdits(page);
     const style = await styleEdits(page);
@@ -222,7 +231,7 @@ async function main() {
     await sleep(3000);
     const cold = await coldStarts();
     console.log([seconds(markup.visible), `${markup.kept}/${edits}`, seconds(style), seconds(logic),
-      seconds(error.shown), seconds(error.cleared), seconds(cold)].join(" "));
+      seconds(error.shown), seconds(error.cleared), seconds(cold), seconds(markup.served)].join(" "));
   } finally {
     restore();
     await browser.close();

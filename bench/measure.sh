@@ -153,8 +153,8 @@ report() {
     echo "| the same: open file descriptors at the end | $(field soak 4) | after warm-up: $(field soak 2) | | |"
   fi
   if [ -f "$out/devloop.txt" ]; then
-    read -r markup kept style logic shown cleared cold <"$out/devloop.txt"
-    echo "| dev loop: markup edit visible in the open page, s (pages kept) | $markup ($kept) | next dev 0.3 | | ≤ 0.5 |"
+    read -r markup kept style logic shown cleared cold rebuilt <"$out/devloop.txt"
+    echo "| dev loop: markup edit visible in the open page, s (pages kept) | $markup ($kept) | served rebuilt: $rebuilt | | ≤ 0.5 |"
     echo "| dev loop: stylesheet edit applied, s | $style | | | |"
     echo "| dev loop: server function edit served, s | $logic | | | ≤ 3 |"
     echo "| dev loop: build error shown in the page / gone after the fix, s | $shown / $cleared | | | |"

@@ -114,7 +114,7 @@ fn write_element(element: &NodeElement<rstml::Infallible>, out: &mut String) {
             NodeAttribute::Block(block) => {
                 let _ = write!(inner, "{{{}}}", block.to_token_stream());
             }
-            NodeAttribute::Attribute(keyed) if component || !is_literal(&keyed) => {
+            NodeAttribute::Attribute(keyed) if component || !is_literal(keyed) => {
                 let _ = write!(inner, "{} ", keyed.to_token_stream());
             }
             NodeAttribute::Attribute(_) => {}
