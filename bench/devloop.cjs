@@ -203,7 +203,7 @@ async function coldStarts() {
 }
 
 async function main() {
-  process.on("SIGINT", () => { restore(); process.exit(130); });
+  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => { restore(); process.exit(130); });
   start();
   log("waiting for the first build");
   await until("the first build", 2400, async () => (await html("/counter")).includes('data-testid="count"'));

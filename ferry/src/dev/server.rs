@@ -263,10 +263,41 @@ fn events(
             if tokio::time::Instant::now() >= ends {
                 return None;
             }
-            tokio::time::sleep(POLL).await;
+            let mut stopping = stopping();
+            tokio::select! {
+                () = tokio::time::sleep(POLL) => {}
+                _ = stopping.wait_for(|stop| *stop) => return None,
+            }
         }
     });
     Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+/// Turns true when the process is asked to stop (SIGTERM, as cargo-leptos
+/// sends before it starts the rebuilt server, or Ctrl-C), so open event
+/// streams end at once and do not hold the graceful shutdown's drain.
+fn stopping() -> tokio::sync::watch::Receiver<bool> {
+    static STOPPING: OnceLock<tokio::sync::watch::Receiver<bool>> = OnceLock::new();
+    STOPPING
+        .get_or_init(|| {
+            let (stop, stopping) = tokio::sync::watch::channel(false);
+            tokio::spawn(async move {
+                let terminate = async {
+                    use tokio::signal::unix::{SignalKind, signal};
+                    match signal(SignalKind::terminate()) {
+                        Ok(mut signal) => signal.recv().await,
+                        Err(_) => std::future::pending().await,
+                    }
+                };
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = terminate => {}
+                }
+                let _ = stop.send(true);
+            });
+            stopping
+        })
+        .clone()
 }
 
 #[cfg(test)]
