@@ -3,6 +3,7 @@
 // to the count, then times, from the moment a file is saved:
 // - a markup edit (the counter's heading) until the open page shows it,
 //   and whether the page kept its state (no reload, typed value, count);
+//   (the check also edits a view the page does not show: page left alone)
 // - a stylesheet edit until the page's computed style has it;
 // - a logic edit (a server function's body) until the server serves it;
 // - a build error until the page shows it, and its fix until it is gone;
@@ -10,8 +11,9 @@
 //   page is served.
 // Each is the median of several edits. Every edit is undone on exit.
 //
-// Usage: node bench/devloop.cjs   (env DEVLOOP_PORT, DEVLOOP_EDITS, and
-// DEVLOOP_ONLY=logic for the logic edits alone)
+// Usage: node bench/devloop.cjs   (env DEVLOOP_PORT, DEVLOOP_EDITS,
+// DEVLOOP_ONLY=logic for the logic edits alone, DEVLOOP_CHECK=1 for the
+// test: each promise once, and the exit status says whether all held)
 // Prints one line: markup-visible s, kept (of n), style s, logic s,
 // error-shown s, error-cleared s, cold-start s, and the same markup edit
 // served by the rebuilt server (what a reload would wait for). Details go
@@ -30,6 +32,7 @@ const files = {
   view: path.join(root, "app/src/counter/views.rs"),
   logic: path.join(root, "app/src/counter/mod.rs"),
   style: path.join(root, "style/main.css"),
+  shell: path.join(root, "app/src/shell.rs"),
 };
 const originals = Object.fromEntries(Object.entries(files).map(([k, f]) => [k, fs.readFileSync(f, "utf8")]));
 let watch = null;
@@ -43,21 +46,41 @@ function restore() {
   for (const [k, f] of Object.entries(files)) fs.writeFileSync(f, originals[k]);
 }
 
+// When cargo-leptos said what, on this clock: the logic edits' breakdown.
+const said = [];
+const MILESTONES = { "server built": /Cargo\S* finished.*--package=[\w-]*server/, "front built": /Finished.*for front/, serving: /Serving\S* at/ };
+
 function start() {
   fs.mkdirSync(out, { recursive: true });
-  const logFile = fs.openSync(path.join(out, "watch.log"), "a");
+  const logFile = fs.createWriteStream(path.join(out, "watch.log"), { flags: "a" });
   watch = spawn("cargo", ["leptos", "watch", "--hot-reload"], {
     cwd: root,
     detached: true,
-    stdio: ["ignore", logFile, logFile],
+    stdio: ["ignore", "pipe", "pipe"],
     env: {
       ...process.env,
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_RELOAD_PORT: String(port + 1),
+      // Its own site folder: the release build's target/site stays as it is.
+      LEPTOS_SITE_ROOT: "target/devloop-site",
       DATABASE_URL: `sqlite://${out}/devloop.db?mode=rwc`,
       RUST_LOG: "warn",
     },
   });
+  for (const stream of [watch.stdout, watch.stderr]) {
+    stream.on("data", (chunk) => {
+      logFile.write(chunk);
+      for (const [name, pattern] of Object.entries(MILESTONES)) {
+        if (pattern.test(chunk.toString())) said.push({ name, at: Date.now() });
+      }
+    });
+  }
+}
+
+// "server built 4.1, serving 4.6" for what cargo-leptos said since `started`.
+function breakdown(started) {
+  return said.filter((s) => s.at >= started)
+    .map((s) => `${s.name} ${seconds(s.at - started)}`).join(", ");
 }
 
 async function stop() {
@@ -110,11 +133,11 @@ async function pageState(page) {
   }));
 }
 
-async function markupEdits(page) {
+async function markupEdits(page, count = edits) {
   const times = [];
   const served = [];
   let kept = 0;
-  for (let i = 1; i <= edits; i++) {
+  for (let i = 1; i <= count; i++) {
     const before = await pageState(page);
     const heading = `Counter ${i}${Date.now() % 1000}`;
     const started = Date.now();
@@ -136,9 +159,9 @@ async function markupEdits(page) {
   return { visible: median(times), served: median(served), kept };
 }
 
-async function styleEdits(page) {
+async function styleEdits(page, count = edits) {
   const times = [];
-  for (let i = 1; i <= edits; i++) {
+  for (let i = 1; i <= count; i++) {
     const spacing = `${10 + i}px`;
     const started = Date.now();
     fs.writeFileSync(files.style, `${originals.style}\nh1 { letter-spacing: ${spacing}; }\n`);
@@ -165,7 +188,7 @@ async function logicEdits() {
       const count = (await html("/counter")).match(/data-testid="count"[^>]*>(-?\d+)/);
       return count && Number(count[1]) >= offset && Number(count[1]) < offset + 1000000;
     }));
-    log(`logic edit ${i}: served in ${seconds(times.at(-1))} s`);
+    log(`logic edit ${i}: served in ${seconds(times.at(-1))} s (${breakdown(started)})`);
     await sleep(2000);
   }
   return median(times);
@@ -188,6 +211,62 @@ async function buildError(browser) {
   await until("the fixed build served", 600, async () => (await html("/counter")).includes('data-testid="count"'));
   await page.close();
   return { shown, cleared };
+}
+
+// A markup edit to a view the open page does not show (the 404 page): the
+// page is left alone.
+async function otherViewEdit(page) {
+  const text = `Page not found ${Date.now() % 100000}`;
+  if (!originals.shell.includes('"Page not found"')) throw new Error("devloop: shell.rs no longer says \"Page not found\"");
+  fs.writeFileSync(files.shell, originals.shell.replace('"Page not found"', `"${text}"`));
+  await until("the 404 page's edit served", 600, async () => {
+    const response = await fetch(`${base}/no-such-page`).catch(() => null);
+    return response && (await response.text()).includes(text);
+  });
+  await sleep(3000);
+  const after = await pageState(page).catch(() => ({}));
+  fs.writeFileSync(files.shell, originals.shell);
+  await until("the 404 page restored", 600, async () => {
+    const response = await fetch(`${base}/no-such-page`).catch(() => null);
+    return response && !(await response.text()).includes(text);
+  });
+  await sleep(3000);
+  log(`markup edit elsewhere: ${after.mark ? "page kept" : "page reloaded"}`);
+  return after.mark === true;
+}
+
+// A logic edit with the page open: the page reloads by itself, shows the
+// new code, and has the typed value back.
+async function logicReload(browser) {
+  const page = await openCounter(browser);
+  const offset = 9000000;
+  fs.writeFileSync(files.logic, originals.logic.replace(LOGIC, `Ok(repo::value(&crate::state::db()?).await? + ${offset})`));
+  await page.waitForFunction((offset) => window.__benchMark === undefined
+    && document.body?.hasAttribute("data-hydrated")
+    && Number(document.querySelector('[data-testid="count"]')?.textContent) >= offset, offset, { timeout: 600000, polling: 100 });
+  const after = await pageState(page);
+  log(`logic edit with the page open: reloaded, typed value ${JSON.stringify(after.typed)}`);
+  fs.writeFileSync(files.logic, originals.logic);
+  await until("the restored code served", 600, async () => !/data-testid="count"[^>]*>\d{7}/.test(await html("/counter")));
+  await page.close();
+  return after.typed === "7";
+}
+
+// DEVLOOP_CHECK=1: what the edit loop promises, once each, as a test.
+async function check(browser) {
+  const failures = [];
+  const page = await openCounter(browser);
+  const markup = await markupEdits(page, 1);
+  if (markup.kept !== 1) failures.push("a markup edit reloaded the page or lost its state");
+  const style = await styleEdits(page, 1);
+  if (!(style >= 0)) failures.push("a stylesheet edit was not applied");
+  if (!(await otherViewEdit(page))) failures.push("a markup edit to a view not on the page reloaded it");
+  await page.close();
+  if (!(await logicReload(browser))) failures.push("a logic edit's reload lost the typed value");
+  await buildError(browser); // throws if the overlay does not show, name the file, or go
+  for (const failure of failures) console.error(`devloop check: FAILED: ${failure}`);
+  console.log(failures.length === 0 ? `devloop check: passed (markup kept, style applied, logic reloaded with the typed value back, build error shown and cleared)` : "devloop check: failed");
+  return failures.length === 0;
 }
 
 async function coldStarts() {
@@ -213,6 +292,10 @@ async function main() {
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
   });
   try {
+    if (process.env.DEVLOOP_CHECK === "1") {
+      process.exitCode = (await check(browser)) ? 0 : 1;
+      return;
+    }
     if (process.env.DEVLOOP_ONLY === "logic") {
       console.log(seconds(await logicEdits()));
       return;

@@ -3,7 +3,7 @@
 #! doctests), ferry's PostgreSQL tests on a throwaway server, ferry's package and
 #! its docs, the release build, browser tests with JavaScript on and off, the
 #! same browser tests and more through nginx on two processes on PostgreSQL,
-#! and the size report.
+#! the size report, and the edit loop under `cargo leptos watch`.
 #! One target directory serves all of it; each build configuration is built once.
 set -euo pipefail
 
@@ -61,5 +61,9 @@ scripts/cluster-check.sh
 
 section "sizes"
 bench/sizes.sh
+# Last: its debug build needs the target directory for a few minutes, and
+# it builds its site into target/devloop-site, away from the release one.
+section "the edit loop: cargo leptos watch --hot-reload in Chromium (markup patched and kept, style, logic reload keeping typed values, build error over the page)"
+scripts/devloop-check.sh
 
 section "all tests passed"

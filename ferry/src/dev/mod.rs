@@ -29,7 +29,7 @@
 //!   changed (the source's *skeleton*: everything but that markup) and
 //!   compares each patched view with the new server's rendering of the
 //!   page. Both the same: no reload, so typed text, counts, focus and
-//!   scroll stay. The page's WebAssembly is still the old one, so the next
+//!   scroll stay (an edit to views the page does not show leaves it alone). The page's WebAssembly is still the old one, so the next
 //!   link followed loads the page in full, with the new code.
 //! - **Anything else** (code, a view that moved to another line, a patch
 //!   that did not land as the server renders it): the page reloads once the

@@ -1,7 +1,10 @@
 // ferry's edit loop in the page (see ferry::dev). Runs after Leptos's
 // `patch` function, with reloadPort, protocol, statePath and eventsPath.
 const KEPT = "ferry-dev-kept";
+// Views of this page that cargo-leptos patched since it loaded, and
+// whether any patch came at all (a rebuild without one is not markup).
 const patched = new Set();
+let patchSeen = false;
 let logic = null;
 let stale = false;
 let overlay = null;
@@ -102,10 +105,11 @@ function shape(fragment) {
   return out.join("").replace(/\s+/g, " ").trim();
 }
 
-// After a rebuild: keep the page if only patched markup changed and every
-// patched view now reads as the new server renders it; else reload.
+// After a rebuild: keep the page if only markup changed (patched here, or
+// in views this page does not show) and every view patched here now reads
+// as the new server renders it; else reload.
 async function rebuilt() {
-  if (patched.size === 0) return reload();
+  if (!patchSeen) return reload();
   const state = await getState();
   if (!state || logic === null || state.logic !== logic) return reload();
   const response = await fetch(location.href, { cache: "no-store" }).catch(() => null);
@@ -114,10 +118,11 @@ async function rebuilt() {
   for (const id of patched) {
     const live = instances(document, id);
     const served = instances(fresh, id);
-    if (live.length === 0 || live.length !== served.length) return reload();
+    if (live.length !== served.length) return reload();
     if (live.some((view, i) => shape(view) !== shape(served[i]))) return reload();
   }
   patched.clear();
+  patchSeen = false;
   stale = true;
   console.info("[ferry] markup patched in place; the next link loads the new code");
 }
@@ -148,8 +153,9 @@ function connect() {
     const message = JSON.parse(event.data);
     if (message.css) swapStyle(message.css);
     if (message.view) {
+      patchSeen = true;
       for (const [id, changes] of JSON.parse(message.view)) {
-        if (changes.length > 0) patched.add(id);
+        if (changes.length > 0 && instances(document, id).length > 0) patched.add(id);
       }
       patch(message.view);
     }
