@@ -114,8 +114,11 @@ async function until(what, seconds, test) {
 }
 
 // The page as a developer left it: a value typed, the count moved.
+const pageErrors = [];
+
 async function openCounter(browser) {
   const page = await browser.newPage();
+  page.on("pageerror", (err) => pageErrors.push(String(err)));
   await page.goto(base + "/counter");
   await page.waitForSelector("body[data-hydrated]");
   await page.getByRole("button", { name: "Quick +1" }).click();
@@ -123,6 +126,17 @@ async function openCounter(browser) {
   await page.locator('input[name="by"]').fill("7");
   await page.evaluate(() => { window.__benchMark = 1; });
   return page;
+}
+
+// How many rebuilds the page's edit loop has decided to keep it through.
+const keptCount = (page) => page.evaluate(() => window.ferryDevKept ?? 0).catch(() => 0);
+
+// Waits until the page keeps itself through the rebuild (true) or
+// reloads (false), a minute at most.
+async function decision(page, keptBefore) {
+  await page.waitForFunction((n) => window.__benchMark === undefined || (window.ferryDevKept ?? 0) > n,
+    keptBefore, { timeout: 60000, polling: 50 }).catch(() => {});
+  return (await keptCount(page)) > keptBefore;
 }
 
 async function pageState(page) {
@@ -139,6 +153,7 @@ async function markupEdits(page, count = edits) {
   let kept = 0;
   for (let i = 1; i <= count; i++) {
     const before = await pageState(page);
+    const keptBefore = await keptCount(page);
     const heading = `Counter ${i}${Date.now() % 1000}`;
     const started = Date.now();
     fs.writeFileSync(files.view, originals.view.replace('<h1>"Counter"</h1>', `<h1>"${heading}"</h1>`));
@@ -146,9 +161,9 @@ async function markupEdits(page, count = edits) {
     times.push(Date.now() - started);
     await until("the new heading served", 600, async () => (await html("/counter")).includes(heading));
     served.push(Date.now() - started);
-    await sleep(3000); // the page decides after the rebuild: keep or reload
+    const decided = await decision(page, keptBefore);
     const after = await pageState(page).catch(() => ({}));
-    const same = after.mark && after.typed === before.typed && after.count === before.count;
+    const same = decided && after.mark && after.typed === before.typed && after.count === before.count;
     if (same) kept++;
     log(`markup edit ${i}: visible in ${seconds(times.at(-1))} s, served rebuilt in ${seconds(served.at(-1))} s, ${same ? "kept" : "reloaded"} (${JSON.stringify(after)})`);
     if (!after.mark) {
@@ -217,22 +232,24 @@ async function buildError(browser) {
 // page is left alone.
 async function otherViewEdit(page) {
   const text = `Page not found ${Date.now() % 100000}`;
+  const keptBefore = await keptCount(page);
   if (!originals.shell.includes('"Page not found"')) throw new Error("devloop: shell.rs no longer says \"Page not found\"");
   fs.writeFileSync(files.shell, originals.shell.replace('"Page not found"', `"${text}"`));
   await until("the 404 page's edit served", 600, async () => {
     const response = await fetch(`${base}/no-such-page`).catch(() => null);
     return response && (await response.text()).includes(text);
   });
-  await sleep(3000);
+  const decided = await decision(page, keptBefore);
   const after = await pageState(page).catch(() => ({}));
+  const keptAgain = await keptCount(page);
   fs.writeFileSync(files.shell, originals.shell);
   await until("the 404 page restored", 600, async () => {
     const response = await fetch(`${base}/no-such-page`).catch(() => null);
     return response && !(await response.text()).includes(text);
   });
-  await sleep(3000);
-  log(`markup edit elsewhere: ${after.mark ? "page kept" : "page reloaded"}`);
-  return after.mark === true;
+  await decision(page, keptAgain);
+  log(`markup edit elsewhere: ${decided && after.mark ? "page kept" : "page reloaded"}`);
+  return decided && after.mark === true;
 }
 
 // A logic edit with the page open: the page reloads by itself, shows the
@@ -260,10 +277,12 @@ async function check(browser) {
   if (markup.kept !== 1) failures.push("a markup edit reloaded the page or lost its state");
   const style = await styleEdits(page, 1);
   if (!(style >= 0)) failures.push("a stylesheet edit was not applied");
+  if (!(await pageState(page)).mark) failures.push("a stylesheet edit reloaded the page");
   if (!(await otherViewEdit(page))) failures.push("a markup edit to a view not on the page reloaded it");
   await page.close();
   if (!(await logicReload(browser))) failures.push("a logic edit's reload lost the typed value");
   await buildError(browser); // throws if the overlay does not show, name the file, or go
+  for (const err of pageErrors) failures.push(`the page threw: ${err}`);
   for (const failure of failures) console.error(`devloop check: FAILED: ${failure}`);
   console.log(failures.length === 0 ? `devloop check: passed (markup kept, style applied, logic reloaded with the typed value back, build error shown and cleared)` : "devloop check: failed");
   return failures.length === 0;

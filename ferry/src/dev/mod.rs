@@ -41,8 +41,9 @@
 //!   `bin-cargo-command` (`scripts/cargo-build.sh`) writes it.
 //!
 //! Nothing of this is served unless the server is a debug build started by
-//! `cargo leptos watch` (which sets `LEPTOS_WATCH`): in any other build the
-//! component renders nothing and [`crate::Ferry::install`] adds no route.
+//! `cargo leptos watch` (which sets `LEPTOS_WATCH`): otherwise the
+//! component is Leptos's own live reload (nothing at all outside the
+//! watch) and `Ferry::install` adds no route.
 
 use leptos::prelude::*;
 
@@ -64,23 +65,22 @@ pub fn watching() -> bool {
 
 /// The edit loop's script, for the shell's `<head>`: Leptos's live reload
 /// (stylesheets swapped in place, cargo-leptos's view patches applied)
-/// plus what the module's documentation describes. Renders nothing unless
-/// [`watching`], and nothing in the browser build (the shell is rendered
-/// on the server only).
+/// plus what the module's documentation describes, when [`watching`] with
+/// the `dev` feature; Leptos's own `AutoReload` otherwise (a release build
+/// under the watch, or the feature off), which renders nothing outside
+/// the watch.
 #[component]
 pub fn AutoReload(
     /// The site's options, for the reload websocket's port and protocol.
     options: LeptosOptions,
 ) -> impl IntoView {
     #[cfg(feature = "dev")]
-    {
-        watching().then(|| {
-            let nonce = leptos::nonce::use_nonce();
-            view! { <script nonce=nonce>{server::script(&options)}</script> }
-        })
+    if watching() {
+        let nonce = leptos::nonce::use_nonce();
+        let script = server::script(&options);
+        return view! { <script nonce=nonce>{script}</script> }.into_any();
     }
-    #[cfg(not(feature = "dev"))]
-    {
-        let _ = options;
-    }
+    // A release build under the watch, or no `dev` feature: Leptos's own
+    // live reload, as before.
+    view! { <leptos::prelude::AutoReload options /> }.into_any()
 }

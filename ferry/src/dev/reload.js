@@ -5,6 +5,9 @@ const KEPT = "ferry-dev-kept";
 // whether any patch came at all (a rebuild without one is not markup).
 const patched = new Set();
 let patchSeen = false;
+// Set by a patch the page cannot keep: one outside <body> (the shell's
+// head), or one that moves nodes (copies lose their event listeners).
+let mustReload = false;
 let logic = null;
 let stale = false;
 let overlay = null;
@@ -65,9 +68,10 @@ function reload() {
   location.reload();
 }
 
-// The nodes between a view's hot-reload markers, one list per instance.
-function instances(root, id) {
-  const walker = root.createTreeWalker(root.body, NodeFilter.SHOW_COMMENT);
+// The nodes between a view's hot-reload markers, one list per instance,
+// in `within` (the body, or the whole document).
+function instances(root, id, within = root.body) {
+  const walker = root.createTreeWalker(within, NodeFilter.SHOW_COMMENT);
   const found = [];
   let open = null;
   while (walker.nextNode()) {
@@ -109,7 +113,7 @@ function shape(fragment) {
 // in views this page does not show) and every view patched here now reads
 // as the new server renders it; else reload.
 async function rebuilt() {
-  if (!patchSeen) return reload();
+  if (!patchSeen || mustReload) return reload();
   const state = await getState();
   if (!state || logic === null || state.logic !== logic) return reload();
   const response = await fetch(location.href, { cache: "no-store" }).catch(() => null);
@@ -124,10 +128,19 @@ async function rebuilt() {
   patched.clear();
   patchSeen = false;
   stale = true;
-  console.info("[ferry] markup patched in place; the next link loads the new code");
+  window.ferryDevKept = (window.ferryDevKept ?? 0) + 1;
+  console.info("[ferry] markup patched in place; the next navigation loads the new code");
 }
 
-// The page's WebAssembly predates the patch: follow links in full.
+// Whether a patch moves existing nodes (leptos_hot_reload's `Path`).
+const movesNodes = (value) => value !== null && typeof value === "object"
+  && (Object.hasOwn(value, "Path") || Object.values(value).some(movesNodes));
+
+// The page's WebAssembly predates the patch: follow links, and back and
+// forward, in full.
+addEventListener("popstate", () => {
+  if (stale) location.reload();
+});
 document.addEventListener("click", (event) => {
   const link = event.target.closest?.("a[href]");
   if (!stale || !link || link.target || event.defaultPrevented || event.button !== 0) return;
@@ -148,14 +161,21 @@ function swapStyle(css) {
 }
 
 function connect() {
-  const ws = new WebSocket(`${protocol}${location.hostname}:${reloadPort}/live_reload`);
+  const scheme = location.protocol === "https:" ? "wss://" : protocol;
+  const ws = new WebSocket(`${scheme}${location.hostname}:${reloadPort}/live_reload`);
   ws.onmessage = (event) => {
     const message = JSON.parse(event.data);
     if (message.css) swapStyle(message.css);
     if (message.view) {
       patchSeen = true;
       for (const [id, changes] of JSON.parse(message.view)) {
-        if (changes.length > 0 && instances(document, id).length > 0) patched.add(id);
+        if (changes.length === 0) continue;
+        if (instances(document, id).length > 0) {
+          patched.add(id);
+          if (movesNodes(changes)) mustReload = true;
+        } else if (instances(document, id, document).length > 0) {
+          mustReload = true;
+        }
       }
       patch(message.view);
     }
@@ -164,7 +184,7 @@ function connect() {
       // must still reach it.
       ws.onclose = null;
       connect();
-      rebuilt();
+      rebuilt().catch(reload);
     }
   };
   ws.onclose = () => setTimeout(connect, 500);
@@ -196,10 +216,23 @@ function showError(build) {
   if (!overlay.isConnected) document.documentElement.append(overlay);
 }
 
-const events = new EventSource(eventsPath);
-events.addEventListener("state", (event) => {
-  const state = JSON.parse(event.data);
-  // A failed build's message stays while the next one builds.
-  if (state.build.status === "failed") showError(state.build);
-  else if (state.build.status === "ok") overlay?.remove();
-});
+// The build's state, streamed while the tab is visible (a browser opens
+// few connections per host: hidden tabs give theirs back).
+let events = null;
+function listen() {
+  if (document.hidden) {
+    events?.close();
+    events = null;
+    return;
+  }
+  if (events) return;
+  events = new EventSource(eventsPath);
+  events.addEventListener("state", (event) => {
+    const state = JSON.parse(event.data);
+    // A failed build's message stays while the next one builds.
+    if (state.build.status === "failed") showError(state.build);
+    else if (state.build.status === "ok") overlay?.remove();
+  });
+}
+document.addEventListener("visibilitychange", listen);
+listen();

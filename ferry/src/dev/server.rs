@@ -19,7 +19,7 @@ use super::skeleton;
 const POLL: Duration = Duration::from_millis(100);
 /// How long an event stream lasts before the browser reconnects; a page
 /// left open leaves no request running for ever.
-const STREAM_FOR: Duration = Duration::from_secs(300);
+const STREAM_FOR: Duration = Duration::from_secs(60);
 /// The most of a failed build's output the page is sent.
 const MAX_ERROR: usize = 16 * 1024;
 
@@ -43,15 +43,24 @@ pub(crate) fn script(options: &LeptosOptions) -> String {
 /// stream must outlive the request timeout, and neither is the app's).
 pub(crate) fn routes() -> Router {
     let workspace = Arc::new(Workspace::current());
+    // Hashed now, on a thread of its own: as close as can be to the sources
+    // this binary was built from, and ready before the page asks.
+    std::thread::spawn({
+        let workspace = workspace.clone();
+        move || workspace.logic()
+    });
     let events = {
         let workspace = workspace.clone();
         move || async move { events(workspace) }
     };
+    let state = move || async move {
+        let state = tokio::task::spawn_blocking(move || workspace.state()).await;
+        state
+            .map(axum::Json)
+            .map_err(|_| http::StatusCode::INTERNAL_SERVER_ERROR)
+    };
     Router::new()
-        .route(
-            super::STATE_PATH,
-            get(move || async move { axum::Json(workspace.state()) }),
-        )
+        .route(super::STATE_PATH, get(state))
         .route(super::EVENTS_PATH, get(events))
 }
 
@@ -98,17 +107,18 @@ impl Workspace {
         }
     }
 
-    /// Computed on first use, not at start-up, so a restart is not slowed
-    /// by reading every source file.
     fn state(&self) -> State {
-        let logic = self
-            .skeleton
-            .get_or_init(|| hash_sources(&self.root))
-            .clone();
         State {
-            logic,
+            logic: self.logic(),
             build: read_build(&self.build_dir),
         }
+    }
+
+    /// Computed once (see [`routes`]), off the request path.
+    fn logic(&self) -> String {
+        self.skeleton
+            .get_or_init(|| hash_sources(&self.root))
+            .clone()
     }
 
     fn status_changed(&self) -> Option<SystemTime> {
@@ -179,7 +189,17 @@ fn read_build(dir: &Path) -> Build {
 /// lines, and the place of the first one.
 fn failed(output: &str) -> Build {
     let plain = strip_ansi(output);
-    let start = plain.find("error").unwrap_or(0);
+    // rustc's first `error…` line: a crate named like `thiserror`, or a
+    // warning about `error.rs`, before it is not the start.
+    let start = plain
+        .lines()
+        .scan(0, |offset, line| {
+            let at = *offset;
+            *offset += line.len() + 1;
+            Some((at, line))
+        })
+        .find(|(_, line)| line.starts_with("error"))
+        .map_or(0, |(at, _)| at);
     let mut shown: String = plain[start..]
         .lines()
         .filter(|line| {
@@ -237,7 +257,7 @@ fn strip_ansi(text: &str) -> String {
 }
 
 /// A `state` event now and after every change of the build's status file,
-/// for a few minutes; the browser then reconnects, after 250 ms, as it
+/// for a minute at most; the browser then reconnects, after 250 ms, as it
 /// does when the server restarts.
 fn events(
     workspace: Arc<Workspace>,
@@ -260,51 +280,35 @@ fn events(
                     .ok()?;
                 return Some((Ok(event), (workspace, Some(changed))));
             }
-            if tokio::time::Instant::now() >= ends {
+            if tokio::time::Instant::now() >= ends || stopping() {
                 return None;
             }
-            let mut stopping = stopping();
-            tokio::select! {
-                () = tokio::time::sleep(POLL) => {}
-                _ = stopping.wait_for(|stop| *stop) => return None,
-            }
+            tokio::time::sleep(POLL).await;
         }
     });
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
 
-/// Turns true when the process is asked to stop (SIGTERM, as cargo-leptos
-/// sends before it starts the rebuilt server, or Ctrl-C), so open event
-/// streams end at once and do not hold the graceful shutdown's drain.
-fn stopping() -> tokio::sync::watch::Receiver<bool> {
-    static STOPPING: OnceLock<tokio::sync::watch::Receiver<bool>> = OnceLock::new();
-    STOPPING
-        .get_or_init(|| {
-            let (stop, stopping) = tokio::sync::watch::channel(false);
-            tokio::spawn(async move {
-                let terminate = async {
-                    use tokio::signal::unix::{SignalKind, signal};
-                    match signal(SignalKind::terminate()) {
-                        Ok(mut signal) => signal.recv().await,
-                        Err(_) => std::future::pending().await,
-                    }
-                };
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = terminate => {}
-                }
-                let _ = stop.send(true);
-            });
-            stopping
-        })
-        .clone()
+/// Whether a [`crate::Server`] of this process is shutting down: then
+/// open event streams end at once instead of holding its drain (which
+/// would delay the restart cargo-leptos waits for by the drain timeout).
+/// Without ferry's server, a stream ends after [`STREAM_FOR`] at most.
+fn stopping() -> bool {
+    #[cfg(feature = "serve")]
+    {
+        crate::serve::SHUTTING_DOWN.load(std::sync::atomic::Ordering::Relaxed)
+    }
+    #[cfg(not(feature = "serve"))]
+    {
+        false
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const FAILED: &str = "   Compiling app v0.1.0 (/w/app)\n\u{1b}[1m\u{1b}[38;5;9merror[E0308]\u{1b}[0m: mismatched types\n  \u{1b}[1m--> \u{1b}[0mapp/src/counter/mod.rs:42:5\n   |\n42 |     1u8\n   |     ^^^ expected `i64`\n\nerror: could not compile `app` (lib) due to 1 previous error\nwarning: build failed, waiting for other jobs to finish...\n";
+    const FAILED: &str = "   Compiling thiserror v2.0.0\n   Compiling app v0.1.0 (/w/app)\nwarning: unused import\n  --> ferry/src/error.rs:3:5\n\n\u{1b}[1m\u{1b}[38;5;9merror[E0308]\u{1b}[0m: mismatched types\n  \u{1b}[1m--> \u{1b}[0mapp/src/counter/mod.rs:42:5\n   |\n42 |     1u8\n   |     ^^^ expected `i64`\n\nerror: could not compile `app` (lib) due to 1 previous error\nwarning: build failed, waiting for other jobs to finish...\n";
 
     #[test]
     fn a_failed_build_shows_its_errors_and_first_place_without_colours() {

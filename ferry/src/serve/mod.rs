@@ -81,8 +81,14 @@ impl Draining {
 
     fn start(&self) {
         self.0.store(true, Ordering::Relaxed);
+        SHUTTING_DOWN.store(true, Ordering::Relaxed);
     }
 }
+
+/// Set once any [`Server`] of this process begins its shutdown, so
+/// long-lived responses of ferry's own (the edit loop's event stream) end
+/// rather than hold the drain.
+pub(crate) static SHUTTING_DOWN: AtomicBool = AtomicBool::new(false);
 
 /// Serves an axum router over HTTP/1.1 with the limits in
 /// [`ServeSettings`], until a shutdown signal (see [`shutdown_signal`]).
