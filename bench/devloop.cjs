@@ -129,12 +129,12 @@ async function openCounter(browser) {
 }
 
 // How many rebuilds the page's edit loop has decided to keep it through.
-const keptCount = (page) => page.evaluate(() => window.ferryDevKept ?? 0).catch(() => 0);
+const keptCount = (page) => page.evaluate(() => window.devLoopKept ?? 0).catch(() => 0);
 
 // Waits until the page keeps itself through the rebuild (true) or
 // reloads (false), a minute at most.
 async function decision(page, keptBefore) {
-  await page.waitForFunction((n) => window.__benchMark === undefined || (window.ferryDevKept ?? 0) > n,
+  await page.waitForFunction((n) => window.__benchMark === undefined || (window.devLoopKept ?? 0) > n,
     keptBefore, { timeout: 60000, polling: 50 }).catch(() => {});
   return (await keptCount(page)) > keptBefore;
 }

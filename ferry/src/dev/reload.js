@@ -128,7 +128,7 @@ async function rebuilt() {
   patched.clear();
   patchSeen = false;
   stale = true;
-  window.ferryDevKept = (window.ferryDevKept ?? 0) + 1;
+  window.devLoopKept = (window.devLoopKept ?? 0) + 1;
   console.info("[ferry] markup patched in place; the next navigation loads the new code");
 }
 
