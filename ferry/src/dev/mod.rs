@@ -74,13 +74,19 @@ pub fn AutoReload(
     /// The site's options, for the reload websocket's port and protocol.
     options: LeptosOptions,
 ) -> impl IntoView {
+    // Concrete types, no boxing: the shell renders this on every page.
     #[cfg(feature = "dev")]
-    if watching() {
-        let nonce = leptos::nonce::use_nonce();
-        let script = server::script(&options);
-        return view! { <script nonce=nonce>{script}</script> }.into_any();
+    {
+        use leptos::either::Either;
+        if watching() {
+            let nonce = leptos::nonce::use_nonce();
+            let script = server::script(&options);
+            Either::Left(view! { <script nonce=nonce>{script}</script> })
+        } else {
+            Either::Right(view! { <leptos::prelude::AutoReload options /> })
+        }
     }
-    // A release build under the watch, or no `dev` feature: Leptos's own
-    // live reload, as before.
-    view! { <leptos::prelude::AutoReload options /> }.into_any()
+    // Without the feature: Leptos's own live reload, as before.
+    #[cfg(not(feature = "dev"))]
+    view! { <leptos::prelude::AutoReload options /> }
 }
