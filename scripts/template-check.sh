@@ -15,6 +15,8 @@ work="${TMPDIR:-/tmp}/template-check"
 # `ferry` crate of a generated app would pass for this one's and be reused.
 # (The apps' own packages are named for each app, so they cannot collide.)
 export CARGO_TARGET_DIR="$root/target/template"
+# Each app is built once: incremental caches would only take disk (gigabytes).
+export CARGO_INCREMENTAL=0
 rm -rf "$work" && mkdir -p "$work/source"
 
 # The working tree as git sees it (tracked and new files, not ignored ones):

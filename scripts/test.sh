@@ -15,6 +15,12 @@ cd "$root"
 section() { printf '\n== %s (%ss)\n' "$*" "$SECONDS"; }
 
 section "set-up"
+# A clean clone's builds (debug, release, WASM, the template's apps) take
+# about 16 GB: say so up front rather than fail an hour in on a full disk.
+free_kb=$(df -Pk "$root" | awk 'NR == 2 { print $4 }')
+if [ "$free_kb" -lt $((20 * 1024 * 1024)) ]; then
+  echo "warning: $((free_kb / 1024 / 1024)) GB free here; the tests' builds take about 16 GB" >&2
+fi
 scripts/setup.sh
 
 section "formatting"
