@@ -42,6 +42,15 @@ pub enum Error {
     /// The call is valid but the current state forbids it.
     #[error("{message}")]
     Conflict { message: String },
+    /// The call needs a signed-in user and the request has none (no
+    /// session, or one that ended). Answered 401; a form posted without
+    /// JavaScript is sent to the sign-in page instead (see
+    /// `Settings::sign_in_path`).
+    #[error("{message}")]
+    Unauthorized { message: String },
+    /// The signed-in user may not do this. Answered 403.
+    #[error("{message}")]
+    Forbidden { message: String },
     /// The browser could not reach the server at all.
     #[error("the server could not be reached; check your connection and try again")]
     Unreachable,
@@ -103,6 +112,32 @@ impl Error {
         Self::NotFound { what: what.into() }
     }
 
+    /// No signed-in user: a guard's refusal (401), with a message that
+    /// says what to do and nothing about why (no session, an expired one,
+    /// a forged cookie all read the same).
+    ///
+    /// ```
+    /// let err = ferry::Error::unauthorized();
+    /// assert_eq!((err.status(), err.to_string().as_str()), (401, "Sign in to continue."));
+    /// ```
+    pub fn unauthorized() -> Self {
+        Self::Unauthorized {
+            message: "Sign in to continue.".to_owned(),
+        }
+    }
+
+    /// A signed-in user without the right (403).
+    ///
+    /// ```
+    /// let err = ferry::Error::forbidden();
+    /// assert_eq!(err.status(), 403);
+    /// ```
+    pub fn forbidden() -> Self {
+        Self::Forbidden {
+            message: "Your account may not do this.".to_owned(),
+        }
+    }
+
     /// Logs an internal failure once, with its full chain, and returns the
     /// error the user sees: no detail, only an id that finds the log line
     /// (the request's own id when there is one).
@@ -161,6 +196,8 @@ impl Error {
             Self::BadRequest { .. } => 400,
             Self::NotFound { .. } => 404,
             Self::Conflict { .. } => 409,
+            Self::Unauthorized { .. } => 401,
+            Self::Forbidden { .. } => 403,
             Self::Unreachable => 503,
             Self::Internal { .. } => 500,
         }
@@ -267,6 +304,8 @@ mod tests {
     fn each_kind_has_its_status() {
         assert_eq!(Error::invalid("a", "b").status(), 422);
         assert_eq!(Error::not_found("x").status(), 404);
+        assert_eq!(Error::unauthorized().status(), 401);
+        assert_eq!(Error::forbidden().status(), 403);
         let bad = Error::from_server_fn_error(ServerFnErrorErr::Args("by: not a number".into()));
         assert_eq!(bad.status(), 400);
         let internal = Error::from_server_fn_error(ServerFnErrorErr::ServerError("db down".into()));

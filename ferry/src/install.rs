@@ -139,7 +139,15 @@ impl Ferry {
         };
         let router = router
             .layer(from_fn(crate::server::error_status))
-            .layer(from_fn(crate::server::clean_redirect))
+            .layer(from_fn(crate::server::clean_redirect));
+        let router = match &self.settings.sign_in_path {
+            Some(path) => router.layer(from_fn_with_state(
+                Arc::<str>::from(path.as_str()),
+                crate::guard::sign_in_redirect,
+            )),
+            None => router,
+        };
+        let router = router
             .layer(from_fn_with_state(
                 self.settings.body_limit,
                 crate::server::streamed_too_large,

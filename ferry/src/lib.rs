@@ -110,6 +110,7 @@ pub mod client;
 pub mod dev;
 pub mod error;
 mod form;
+pub mod guard;
 pub mod inline;
 mod optimistic;
 mod outcome;
@@ -170,6 +171,7 @@ pub use declare::revalidate;
 pub use error::Error;
 pub use ferry_macros::{mutation, read};
 pub use form::{Form, FormProps, Optimistic};
+pub use guard::local_path;
 #[cfg(feature = "ssr")]
 pub use install::Ferry;
 pub use optimistic::Expected;

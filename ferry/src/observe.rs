@@ -105,6 +105,10 @@ fn function_name<'a>(route: &'a str, functions: &HashSet<String>, prefix: &str) 
 /// How a call ended. A plain form post is answered with a redirect either
 /// way; Leptos puts the error, if any, in the `__err` query parameter.
 pub(crate) fn outcome_of(response: &Response) -> Outcome {
+    // A layer that rewrote the redirect (the sign-in redirect) says.
+    if let Some(outcome) = response.extensions().get::<Outcome>() {
+        return *outcome;
+    }
     let status = response.status().as_u16();
     if response.status().is_redirection() {
         let location = response
@@ -120,7 +124,7 @@ pub(crate) fn outcome_of(response: &Response) -> Outcome {
 
 /// The status of the error carried in a no-JS redirect, if it carries one;
 /// an error that cannot be read counts as a server failure.
-fn redirected_error_status(location: &str) -> Option<u16> {
+pub(crate) fn redirected_error_status(location: &str) -> Option<u16> {
     let uri: Uri = location.parse().ok()?;
     let Query(params) = Query::<HashMap<String, String>>::try_from_uri(&uri).ok()?;
     let encoded = params.get("__err")?;

@@ -12,7 +12,7 @@ pub enum Outcome {
     Ok,
     /// The function refused the input (400, 404, 405, 409, 422).
     Rejected,
-    /// A security layer refused the request (403, 413, 429).
+    /// A guard or a security layer refused the request (401, 403, 413, 429).
     Refused,
     /// The server failed (5xx); the error chain is logged at error level.
     Error,
@@ -27,7 +27,7 @@ impl Outcome {
     pub fn of_status(status: u16) -> Self {
         match status {
             200..=399 => Self::Ok,
-            403 | 413 | 429 => Self::Refused,
+            401 | 403 | 413 | 429 => Self::Refused,
             500.. => Self::Error,
             _ => Self::Rejected,
         }

@@ -59,6 +59,11 @@ pub struct Settings {
     /// [`crate::metrics::Metrics::router`] on an internal address instead.
     #[cfg(feature = "metrics")]
     pub metrics_on_site: bool,
+    /// Where a form posted without JavaScript goes when a guard refuses it
+    /// with 401 (`/sign-in`, say), with `?next=` naming the page it came
+    /// from; `None` (the default) sends it back to its page with the error,
+    /// like any other. See [`crate::guard`].
+    pub sign_in_path: Option<String>,
     /// How much the server's cache may keep ([`CacheSettings::off`] for
     /// nothing).
     #[cfg(feature = "cache")]
@@ -75,6 +80,7 @@ impl Default for Settings {
             trusted_proxies: Arc::default(),
             request_timeout: Some(Duration::from_secs(30)),
             max_in_flight: Some(512),
+            sign_in_path: None,
             #[cfg(feature = "ratelimit")]
             rate_limit: Some(RateLimit {
                 per_second: 50,

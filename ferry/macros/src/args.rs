@@ -1,4 +1,4 @@
-//! The attribute's arguments: `revalidates` and `check` are ferry's, `client`
+//! The attribute's arguments: `revalidates`, `check` and `guard` are ferry's, `client`
 //! is ferry's to choose, and everything else goes to Leptos's `#[server]`
 //! unchanged.
 
@@ -23,6 +23,9 @@ pub struct Args {
     /// `check = path::to_fn`: the rules of the arguments, run in the
     /// browser before sending and on the server before the body.
     pub check: Option<Box<Expr>>,
+    /// `guard = path::to_async_fn`: who may call, checked on the server
+    /// before anything else.
+    pub guard: Option<Box<Expr>>,
 }
 
 impl Args {
@@ -32,6 +35,7 @@ impl Args {
             revalidates: None,
             struct_name: None,
             check: None,
+            guard: None,
         };
         for segment in split_on_commas(attr) {
             match key_of(&segment).as_deref() {
@@ -46,13 +50,8 @@ impl Args {
                     return Err(spanned(segment, message));
                 }
                 Some("revalidates") => args.revalidates = Some(revalidates(segment)?),
-                Some("check") => {
-                    let value: TokenStream = segment.clone().into_iter().skip(2).collect();
-                    if value.is_empty() {
-                        return Err(spanned(segment, "`check = ` needs a function"));
-                    }
-                    args.check = Some(Box::new(syn::parse2(value)?));
-                }
+                Some("check") => args.check = Some(function(segment, "check")?),
+                Some("guard") => args.guard = Some(function(segment, "guard")?),
                 Some("name") => {
                     let value: TokenStream = segment.clone().into_iter().skip(2).collect();
                     args.struct_name = Some(syn::parse2(value)?);
@@ -71,6 +70,15 @@ impl Args {
         }
         Ok(args)
     }
+}
+
+/// The function a `key = function` segment names.
+fn function(segment: TokenStream, key: &str) -> syn::Result<Box<Expr>> {
+    let value: TokenStream = segment.clone().into_iter().skip(2).collect();
+    if value.is_empty() {
+        return Err(spanned(segment, &format!("`{key} = ` needs a function")));
+    }
+    Ok(Box::new(syn::parse2(value)?))
 }
 
 /// `revalidates = all` or `revalidates = <expression>`.

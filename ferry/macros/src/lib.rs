@@ -14,8 +14,8 @@ use args::{Args, Revalidates};
 
 /// A server function that only reads. It is sent with `ferry::ReadClient`,
 /// which never refetches anything, and `ferry::revalidate` inside it is
-/// refused (logged, and ignored). `check = rules` works as in
-/// `#[ferry::mutation]`. Takes every argument of Leptos's `#[server]` but
+/// refused (logged, and ignored). `check = rules` and `guard = f` work as
+/// in `#[ferry::mutation]`. Takes every argument of Leptos's `#[server]` but
 /// `client`.
 #[proc_macro_attribute]
 pub fn read(attr: TokenStream, item: TokenStream) -> TokenStream {
@@ -37,7 +37,9 @@ pub fn read(attr: TokenStream, item: TokenStream) -> TokenStream {
     let body = &function.block;
     // Marked as a read while its own body runs, and no longer after: a
     // mutation that calls a read helper may still revalidate.
+    let guard = guard(&args);
     function.block = syn::parse_quote!({
+        #(#guard)*
         #(#check)*
         #(#record)*
         ::ferry::__private::enter_read();
@@ -113,6 +115,19 @@ fn checks(
     Ok((check_impl, statements))
 }
 
+/// The statements that run `guard = f` first: `f().await`, and its error,
+/// if any, is the call's answer.
+fn guard(args: &Args) -> Vec<syn::Stmt> {
+    let Some(guard) = &args.guard else {
+        return Vec::new();
+    };
+    syn::parse_quote! {
+        if let ::core::result::Result::Err(__ferry_refused) = (#guard)().await {
+            return ::core::result::Result::Err(::core::convert::From::from(__ferry_refused));
+        }
+    }
+}
+
 /// The arguments' names and binding patterns, if every one is a plain name.
 fn plain_arguments(function: &ItemFn) -> Option<(Vec<syn::Ident>, Vec<syn::PatIdent>)> {
     let mut fields = Vec::new();
@@ -173,8 +188,11 @@ fn register_read(name: &syn::Ident) -> Tokens {
 /// the call succeeds the tags travel back with the response; a failed call
 /// revalidates nothing. `check = rules` names a function
 /// `fn(&Struct) -> Result<(), ferry::Error>` that `ferry::Form` runs in the
-/// browser before sending and the server runs before the body. Takes every
-/// argument of Leptos's `#[server]` but `client`.
+/// browser before sending and the server runs before the body. `guard = f`
+/// names an async `fn() -> Result<T, ferry::Error>` (signed in, an admin)
+/// that the server runs before anything else; its error is the call's
+/// answer (see `ferry::guard`). Takes every argument of Leptos's
+/// `#[server]` but `client`.
 #[proc_macro_attribute]
 pub fn mutation(attr: TokenStream, item: TokenStream) -> TokenStream {
     let args = match Args::parse(attr.into(), true) {
@@ -197,7 +215,9 @@ pub fn mutation(attr: TokenStream, item: TokenStream) -> TokenStream {
         Err(err) => return err.into_compile_error().into(),
     };
     let body = &function.block;
+    let guard = guard(&args);
     function.block = syn::parse_quote!({
+        #(#guard)*
         #(#check)*
         // Worked out first: the body may move the arguments the tags use.
         let __ferry_revalidates: ::ferry::Revalidation = #revalidates;

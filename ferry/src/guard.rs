@@ -1,0 +1,163 @@
+//! Guards: who may call a server function, declared on it in one line.
+//!
+//! `guard = f` on `#[ferry::read]` or `#[ferry::mutation]` names an async
+//! function `f() -> Result<T, ferry::Error>` that the server runs before
+//! anything else in the call: before the arguments' rules (`check =`) and
+//! before the body. It is part of the function's body, so posting to the
+//! endpoint directly meets it too. A guard refuses with
+//! [`Error::unauthorized`] (no signed-in user: 401) or [`Error::forbidden`]
+//! (the wrong user: 403); what it returns otherwise is dropped, so a body
+//! that needs the user asks for it again (a guard that caches its answer
+//! in the request makes that free).
+//!
+//! ```
+//! async fn signed_in() -> Result<(), ferry::Error> {
+//!     Err(ferry::Error::unauthorized()) // look the session up here
+//! }
+//!
+//! #[ferry::read(endpoint = "notes/mine", guard = signed_in)]
+//! pub async fn my_notes() -> Result<Vec<String>, ferry::Error> {
+//!     Ok(Vec::new())
+//! }
+//! ```
+//!
+//! A form posted without JavaScript that a guard refuses with 401 would
+//! land back on its page with an error the user can do nothing about; with
+//! [`crate::Settings::sign_in_path`] set, ferry sends it to the sign-in page
+//! instead, with `?next=` naming the page it came from. The sign-in page
+//! returns there with [`local_path`], which refuses anything but a path on
+//! this site.
+//!
+//! [`Error::unauthorized`]: crate::Error::unauthorized
+//! [`Error::forbidden`]: crate::Error::forbidden
+
+/// `next` if it is a path on this site (`/orders?page=2`), so a sign-in
+/// page can return there without becoming an open redirect: `//evil.example`,
+/// `https://evil.example`, `/\evil.example` and anything with control
+/// characters are refused.
+///
+/// ```
+/// assert_eq!(ferry::local_path("/orders?page=2"), Some("/orders?page=2"));
+/// assert_eq!(ferry::local_path("//evil.example/"), None);
+/// assert_eq!(ferry::local_path("https://evil.example/"), None);
+/// assert_eq!(ferry::local_path("/\\evil.example"), None);
+/// ```
+pub fn local_path(next: &str) -> Option<&str> {
+    let rest = next.strip_prefix('/')?;
+    let escapes = rest.starts_with('/') || rest.starts_with('\\');
+    let odd = next.chars().any(|c| c.is_control() || c == '\\');
+    (!escapes && !odd).then_some(next)
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) use server::sign_in_redirect;
+
+#[cfg(feature = "ssr")]
+mod server {
+    use std::sync::Arc;
+
+    use axum::extract::{Request, State};
+    use axum::http::{HeaderValue, Uri, header};
+    use axum::middleware::Next;
+    use axum::response::Response;
+
+    /// The query parameters Leptos adds to a no-JS form's redirect.
+    const LEPTOS_PARAMS: [&str; 2] = ["__path", "__err"];
+
+    /// Middleware: a form posted without JavaScript that a guard refused
+    /// with 401 goes to the sign-in page, with `next` naming the page it
+    /// was posted from, instead of back to that page.
+    pub(crate) async fn sign_in_redirect(
+        State(sign_in): State<Arc<str>>,
+        request: Request,
+        next: Next,
+    ) -> Response {
+        let mut response = next.run(request).await;
+        if !response.status().is_redirection() {
+            return response;
+        }
+        let location = response
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok());
+        let Some(location) = location else {
+            return response;
+        };
+        if crate::observe::redirected_error_status(location) != Some(401) {
+            return response;
+        }
+        let target = format!("{sign_in}?next={}", encode(&page_of(location)));
+        if let Ok(value) = HeaderValue::from_str(&target) {
+            response.headers_mut().insert(header::LOCATION, value);
+            // The new address carries no error: the log still counts a refusal.
+            response.extensions_mut().insert(crate::Outcome::Refused);
+        }
+        response
+    }
+
+    /// The page a redirect goes back to: its path and query, without
+    /// Leptos's error parameters.
+    fn page_of(location: &str) -> String {
+        let Ok(uri) = location.parse::<Uri>() else {
+            return "/".to_owned();
+        };
+        let kept: Vec<(String, String)> =
+            form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
+                .filter(|(name, _)| !LEPTOS_PARAMS.contains(&name.as_ref()))
+                .map(|(name, value)| (name.into_owned(), value.into_owned()))
+                .collect();
+        let query = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(kept)
+            .finish();
+        match query.is_empty() {
+            true => uri.path().to_owned(),
+            false => format!("{}?{query}", uri.path()),
+        }
+    }
+
+    fn encode(text: &str) -> String {
+        form_urlencoded::byte_serialize(text.as_bytes()).collect()
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn the_page_keeps_its_own_query_and_loses_leptos_parameters() {
+            assert_eq!(
+                page_of("http://shop.example/cart?__path=%2Fapi%2Fx&__err=abc"),
+                "/cart"
+            );
+            assert_eq!(
+                page_of("http://shop.example/orders?page=2&__err=abc"),
+                "/orders?page=2"
+            );
+            assert_eq!(page_of("not a uri"), "/");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_paths_on_this_site_are_local() {
+        for good in ["/", "/cart", "/orders/7?x=1#top", "/a//b"] {
+            assert_eq!(local_path(good), Some(good), "{good}");
+        }
+        for bad in [
+            "",
+            "cart",
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example/",
+            "javascript:alert(1)",
+            "/a\nb",
+            "/a\\b",
+        ] {
+            assert_eq!(local_path(bad), None, "{bad:?}");
+        }
+    }
+}
