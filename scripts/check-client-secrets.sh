@@ -29,6 +29,10 @@ if [ -d "$root/app/src/cart" ]; then # the example shop
     "app/src/cart/repo/postgres.rs"
     "FOR NO KEY UPDATE OF p"     # PostgreSQL's checkout
     "cart_lines"
+    "password_hash"              # the accounts' SQL and password hashing
+    "app/src/accounts/repo.rs"
+    "app/src/accounts/password.rs"
+    "argon2id"
   )
 fi
 failed=0

@@ -2,8 +2,9 @@
 #! The app on several servers, tested as it runs: scripts/cluster.sh's two
 #! processes on a throwaway PostgreSQL behind nginx, then
 #! - the end-to-end suite, JavaScript on and off, through nginx;
-#! - a checkout served by process A, then `/` from process B for a visitor
-#!   without cookies: it shows the new stock (B dropped its kept page);
+#! - a sign-up on process A whose session process B knows, then a
+#!   checkout served by A, then `/` from B for a visitor without cookies:
+#!   it shows the new stock (B dropped its kept page);
 #! - 2,000 concurrent adds to one cart through nginx: exactly 2,000 units;
 #! - SIGKILL of one process in a burst of writes through nginx: every write
 #!   answered 200 is in the database, and the survivor answers the rest.
@@ -64,6 +65,16 @@ if [ -d app/src/cart ]; then
   grep -qi '^x-ferry-cache: hit' "$dir/headers" || fail "B did not keep / (no x-ferry-cache: hit)"
   jar="$dir/cookies-a"
   post -c "$jar" -o /dev/null -H "Origin: http://$addr_a" --data 'product_id=3&quantity=2' "http://$addr_a/api/cart/add"
+  # Orders belong to accounts: sign up on A; the session is in the shared
+  # database, so B knows it.
+  status=$(post -b "$jar" -c "$jar" -o /dev/null -w '%{http_code}' -H "Origin: http://$addr_a" \
+    --data 'email=cluster%40example.com&password=correct+horse+battery&next=%2F' "http://$addr_a/api/accounts/sign-up")
+  [ "$status" = 200 ] || fail "the sign-up on A answered $status"
+  me=$(post -b "$jar" -H "Origin: http://$addr_b" "http://$addr_b/api/accounts/me")
+  case "$me" in
+    *'"cluster@example.com"'*) say "signed up on A; B knows the session: $me" ;;
+    *) fail "B does not know the session A started: $me" ;;
+  esac
   status=$(post -b "$jar" -o /dev/null -w '%{http_code}' -H "Origin: http://$addr_a" "http://$addr_a/api/orders/checkout")
   [ "$status" = 200 ] || fail "the checkout on A answered $status"
   # The checkout answered once its revalidation was sent; B hears it

@@ -1,6 +1,7 @@
 //! The app: the route table, and one module per business area.
 #![recursion_limit = "256"]
 
+pub mod accounts;
 pub mod cart;
 pub mod catalog;
 pub mod components;
@@ -46,7 +47,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=CatalogPage ssr=SsrMode::Async />
                     <Route path=path!("/products/:id") view=routes::product() ssr=SsrMode::Async />
                     <Route path=path!("/cart") view=routes::cart() ssr=SsrMode::Async />
+                    <Route path=path!("/orders") view=routes::orders() ssr=SsrMode::Async />
                     <Route path=path!("/orders/:id") view=routes::order() ssr=SsrMode::Async />
+                    <Route path=path!("/sign-in") view=routes::sign_in() ssr=SsrMode::Async />
+                    <Route path=path!("/sign-up") view=routes::sign_up() ssr=SsrMode::Async />
                     <Route path=path!("/counter") view=routes::counter() ssr=SsrMode::Async />
                 </Routes>
             </main>

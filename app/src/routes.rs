@@ -14,10 +14,11 @@ use leptos::prelude::*;
 #[cfg(any(feature = "ssr", split))]
 use leptos_router::{lazy_route, Lazy, LazyRoute};
 
+use crate::accounts::views::{SignInPage, SignUpPage};
 use crate::cart::views::CartPage;
 use crate::catalog::views::ProductPage;
 use crate::counter::views::CounterPage;
-use crate::orders::views::OrderPage;
+use crate::orders::views::{OrderPage, OrdersPage};
 
 /// Declares `$name()`, the view of a route: lazily loaded where the build
 /// allows it, the page component itself where it does not.
@@ -65,6 +66,18 @@ lazy_page!(
 lazy_page!(
     /// `/orders/:id`.
     order, OrderRoute => OrderPage
+);
+lazy_page!(
+    /// `/orders`.
+    orders, OrdersRoute => OrdersPage
+);
+lazy_page!(
+    /// `/sign-in`.
+    sign_in, SignInRoute => SignInPage
+);
+lazy_page!(
+    /// `/sign-up`.
+    sign_up, SignUpRoute => SignUpPage
 );
 lazy_page!(
     /// `/counter`.

@@ -128,15 +128,21 @@ pub fn ensure_cart(state: &crate::state::AppState) -> CartId {
         return id;
     }
     let id = CartId::generate();
-    if let Some(response) = use_context::<ResponseOptions>() {
-        if let Ok(value) = HeaderValue::from_str(&set_cookie(
-            &state.session_key.sign(&id),
-            state.secure_cookies,
-        )) {
-            response.append_header(SET_COOKIE, value);
-        }
-    }
+    append_set_cookie(&set_cookie(
+        &state.session_key.sign(&id),
+        state.secure_cookies,
+    ));
     id
+}
+
+/// Adds a `Set-Cookie` header to the response being built.
+pub(crate) fn append_set_cookie(cookie: &str) {
+    if let (Some(response), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(cookie),
+    ) {
+        response.append_header(SET_COOKIE, value);
+    }
 }
 
 /// The `Set-Cookie` value: HttpOnly (no script reads it), SameSite=Lax (not

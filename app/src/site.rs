@@ -10,6 +10,13 @@ pub const TITLE: &str = "Ferry Shop";
 /// The cookie that carries a visitor's signed cart id.
 pub const CART_COOKIE: &str = "ferry_cart";
 
+/// The cookie that carries a signed-in visitor's session id.
+pub const SESSION_COOKIE: &str = "ferry_session";
+
 /// The database opened when `database-url` is not configured.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://ferry.db?mode=rwc";
 // End of the app's names.{% endcapture %}{{ names | replace: "Ferry Shop", app_title | replace: "ferry", crate_name }}
+
+/// Where a visitor signs in; a guarded form posted without JavaScript is
+/// sent here (`ferry::Settings::sign_in_path`).
+pub const SIGN_IN_PATH: &str = "/sign-in";

@@ -55,3 +55,23 @@ export async function stockOf(page: Page): Promise<number> {
 export async function settled(page: Page) {
   await expect(page.locator('form[aria-busy="true"]')).toHaveCount(0);
 }
+
+/** The password every test account gets. */
+export const PASSWORD = "correct horse battery";
+
+/** An email no other test (or earlier run on the same database) used. */
+export function newEmail(): string {
+  return `e2e-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}@example.com`;
+}
+
+/** Makes an account at /sign-up, which returns to `next` signed in. */
+export async function signUp(page: Page, javaScriptEnabled: boolean, next = "/") {
+  const email = newEmail();
+  await open(page, `/sign-up?next=${encodeURIComponent(next)}`, javaScriptEnabled);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(new URL(next, page.url()).href);
+  await expect(page.getByTestId("account-email")).toHaveText(email);
+  return email;
+}

@@ -4,7 +4,7 @@
 import { test, expect } from "./fixtures";
 import { open } from "./helpers";
 
-for (const path of ["/", "/products/7", "/cart", "/counter"]) {
+for (const path of ["/", "/products/7", "/cart", "/counter", "/sign-in", "/sign-up"]) {
   test(`${path} hydrates without console warnings or errors`, async ({ page, javaScriptEnabled }) => {
     test.skip(!javaScriptEnabled, "hydration needs JavaScript");
     await open(page, path, javaScriptEnabled);

@@ -2,7 +2,7 @@
 // off (plain forms and redirects): add, quick add, change, remove, check out,
 // and validation errors shown next to their field.
 import { test, expect } from "./fixtures";
-import { badge, countCalls, markDocument, open, settled } from "./helpers";
+import { badge, countCalls, markDocument, open, settled, signUp } from "./helpers";
 
 test("adding through the form fills the badge", async ({ page, javaScriptEnabled }) => {
   await open(page, "/", javaScriptEnabled);
@@ -59,7 +59,9 @@ test("checking out shows the order and takes the stock", async ({ page, javaScri
   await page.getByRole("button", { name: "Add to cart" }).click();
   await expect(page.getByTestId("cart-count")).toHaveText("2");
   await settled(page);
-  await open(page, "/cart", javaScriptEnabled);
+  // Orders belong to accounts: the cart follows the visitor into theirs.
+  await signUp(page, javaScriptEnabled, "/cart");
+  await expect(page.getByTestId("cart-count")).toHaveText("2");
   const calls = countCalls(page);
   await page.getByRole("button", { name: "Place order" }).click();
   await expect(page).toHaveURL(/\/orders\/\d+$/);

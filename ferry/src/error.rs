@@ -51,6 +51,9 @@ pub enum Error {
     /// The signed-in user may not do this. Answered 403.
     #[error("{message}")]
     Forbidden { message: String },
+    /// Too many attempts (sign-ins, say); try again later. Answered 429.
+    #[error("{message}")]
+    RateLimited { message: String },
     /// The browser could not reach the server at all.
     #[error("the server could not be reached; check your connection and try again")]
     Unreachable,
@@ -138,6 +141,18 @@ impl Error {
         }
     }
 
+    /// Too many attempts (429), with a message that says when to retry.
+    ///
+    /// ```
+    /// let err = ferry::Error::rate_limited("Too many attempts. Wait a minute.");
+    /// assert_eq!(err.status(), 429);
+    /// ```
+    pub fn rate_limited(message: impl Into<String>) -> Self {
+        Self::RateLimited {
+            message: message.into(),
+        }
+    }
+
     /// Logs an internal failure once, with its full chain, and returns the
     /// error the user sees: no detail, only an id that finds the log line
     /// (the request's own id when there is one).
@@ -198,6 +213,7 @@ impl Error {
             Self::Conflict { .. } => 409,
             Self::Unauthorized { .. } => 401,
             Self::Forbidden { .. } => 403,
+            Self::RateLimited { .. } => 429,
             Self::Unreachable => 503,
             Self::Internal { .. } => 500,
         }
@@ -306,6 +322,7 @@ mod tests {
         assert_eq!(Error::not_found("x").status(), 404);
         assert_eq!(Error::unauthorized().status(), 401);
         assert_eq!(Error::forbidden().status(), 403);
+        assert_eq!(Error::rate_limited("later").status(), 429);
         let bad = Error::from_server_fn_error(ServerFnErrorErr::Args("by: not a number".into()));
         assert_eq!(bad.status(), 400);
         let internal = Error::from_server_fn_error(ServerFnErrorErr::ServerError("db down".into()));

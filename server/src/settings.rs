@@ -24,6 +24,7 @@ pub fn ferry_settings(config: &Config, options: &LeptosOptions) -> ferry::Settin
         burst: config.rate_burst,
     });
     settings.metrics_on_site = config.metrics == MetricsAt::Site;
+    settings.sign_in_path = Some(app::site::SIGN_IN_PATH.to_owned());
     settings.cache = match config.cache_mib {
         0 => CacheSettings::off(),
         mib => {

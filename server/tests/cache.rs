@@ -68,7 +68,7 @@ async fn a_checkout_drops_the_kept_catalog_and_product_pages() {
     assert!(app.get("/", None).await.body.contains("40 in stock"));
     let product = app.get("/products/1", None).await;
     assert_eq!(cache_status(&product), Some("miss"));
-    let cookie = app.cart_with("product_id=1&quantity=38").await;
+    let cookie = app.shopper_with("product_id=1&quantity=38").await;
     let reply = app.call("/api/orders/checkout", "", Some(&cookie)).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     let catalog = app.get("/", None).await;
@@ -83,7 +83,7 @@ async fn a_checkout_drops_the_kept_catalog_and_product_pages() {
 async fn a_checkout_without_javascript_drops_them_too() {
     let app = TestApp::new().await;
     app.get("/", None).await;
-    let cookie = app.cart_with("product_id=1&quantity=38").await;
+    let cookie = app.shopper_with("product_id=1&quantity=38").await;
     let reply = app
         .submit(
             "/api/orders/checkout",
@@ -133,7 +133,7 @@ async fn with_the_cache_off_every_page_renders() {
 #[tokio::test]
 async fn the_catalog_read_is_kept_for_everyone_until_a_checkout() {
     let app = TestApp::new().await;
-    let cookie = app.cart_with("product_id=1&quantity=2").await;
+    let cookie = app.shopper_with("product_id=1&quantity=2").await;
     let first = app.call("/api/catalog/list", "", None).await;
     assert_eq!(first.status, StatusCode::OK);
     // Behind the app's back: the kept read does not see it...

@@ -12,19 +12,25 @@ const REQUESTS: usize = 10_000;
 const SEED: u64 = 0x5eed_f00d_cafe_b0ba;
 
 /// Every endpoint a visitor can reach with a body.
-const MUTATIONS: [&str; 5] = [
+const MUTATIONS: [&str; 7] = [
     "/api/cart/add",
     "/api/cart/set",
     "/api/cart/remove",
     "/api/orders/checkout",
     "/api/counter/add",
+    "/api/accounts/sign-up",
+    "/api/accounts/sign-in",
 ];
-const READS: [&str; 5] = [
+/// Reads, and sign-out, which without a session changes nothing and
+/// answers 200.
+const READS: [&str; 7] = [
     "/api/cart/get",
     "/api/catalog/list",
     "/api/catalog/get",
     "/api/orders/get",
+    "/api/orders/mine",
     "/api/counter/get",
+    "/api/accounts/sign-out",
 ];
 
 /// xorshift64*: small, fast, and the same sequence on every machine.
@@ -65,7 +71,10 @@ const BAD_VALUES: [&str; 16] = [
     "[]",
     "{}",
 ];
-const KEYS: [&str; 8] = [
+const KEYS: [&str; 11] = [
+    "email",
+    "password",
+    "next",
     "product_id",
     "quantity",
     "by",
@@ -146,6 +155,8 @@ async fn snapshot(db: &app::db::Db) -> Vec<i64> {
         "SELECT COUNT(*) FROM cart_lines",
         "SELECT COUNT(*) FROM orders",
         "SELECT COUNT(*) FROM order_lines",
+        "SELECT COUNT(*) FROM accounts",
+        "SELECT COUNT(*) FROM sessions",
     ] {
         let value = app::db::with_pool!(db, |pool| sqlx::query_scalar(sql).fetch_one(pool).await);
         state.push(value.unwrap());

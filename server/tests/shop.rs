@@ -176,9 +176,9 @@ async fn changing_and_removing_lines() {
 }
 
 #[tokio::test]
-async fn checkout_places_the_order_and_shows_it_only_to_its_cart() {
+async fn checkout_places_the_order_and_shows_it_only_to_its_account() {
     let app = TestApp::new().await;
-    let cookie = app.cart_with("product_id=4&quantity=2").await;
+    let cookie = app.shopper_with("product_id=4&quantity=2").await;
     let reply = app.call("/api/orders/checkout", "", Some(&cookie)).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     let order: i64 = reply.body.parse().unwrap();
@@ -206,14 +206,30 @@ async fn checkout_places_the_order_and_shows_it_only_to_its_cart() {
             .stock,
         28
     );
-    let stranger = app.get(&format!("/orders/{order}"), None).await;
+    let signed_out = app.browse(&format!("/orders/{order}"), None).await;
+    assert_eq!(signed_out.status, StatusCode::FOUND, "sent to sign in");
+    assert_eq!(
+        signed_out.location(),
+        format!("/sign-in?next=%2Forders%2F{order}")
+    );
+    let other = app.shopper_with("product_id=1&quantity=1").await;
+    let stranger = app.get(&format!("/orders/{order}"), Some(&other)).await;
     assert_eq!(stranger.status, StatusCode::NOT_FOUND);
+    assert!(
+        !stranger.body.contains("Tide Table Poster"),
+        "{}",
+        stranger.body
+    );
+    let call = app
+        .call("/api/orders/get", &format!("id={order}"), Some(&other))
+        .await;
+    assert_eq!(call.status, StatusCode::NOT_FOUND, "{}", call.body);
 }
 
 #[tokio::test]
 async fn checkout_without_javascript_redirects_to_the_order() {
     let app = TestApp::new().await;
-    let cookie = app.cart_with("product_id=4&quantity=1").await;
+    let cookie = app.shopper_with("product_id=4&quantity=1").await;
     let reply = app
         .submit(
             "/api/orders/checkout",
@@ -233,7 +249,8 @@ async fn checkout_without_javascript_redirects_to_the_order() {
 #[tokio::test]
 async fn an_empty_cart_cannot_check_out() {
     let app = TestApp::new().await;
-    let reply = app.call("/api/orders/checkout", "", None).await;
+    let session = app.sign_up("empty%40example.com", None).await;
+    let reply = app.call("/api/orders/checkout", "", Some(&session)).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(reply.json()["fields"]["cart"], "Your cart is empty.");
 }
@@ -269,7 +286,7 @@ async fn many_carts_racing_for_the_last_units_never_oversell() {
     let app = TestApp::new().await;
     let mut cookies = Vec::new();
     for _ in 0..16 {
-        cookies.push(app.cart_with("product_id=14&quantity=1").await);
+        cookies.push(app.shopper_with("product_id=14&quantity=1").await);
     }
     update_stock(&app.db, ProductId(14), 3).await.unwrap();
     let app = std::sync::Arc::new(app);
@@ -318,9 +335,12 @@ async fn mutations_declare_what_they_changed_and_failures_declare_nothing() {
         .call("/api/cart/add", "product_id=1&quantity=1", None)
         .await;
     assert_eq!(reply.headers[ferry::revalidate::HEADER], "cart");
-    let cookie = reply.cart_cookie().unwrap();
+    let cookie = app.shopper_with("product_id=1&quantity=1").await;
     let reply = app.call("/api/orders/checkout", "", Some(&cookie)).await;
-    assert_eq!(reply.headers[ferry::revalidate::HEADER], "cart,stock");
+    assert_eq!(
+        reply.headers[ferry::revalidate::HEADER],
+        "cart,stock,orders"
+    );
     let refused = app
         .call("/api/cart/add", "product_id=1&quantity=0", None)
         .await;

@@ -154,10 +154,11 @@ ferry::tags! {
     pub CART = "cart";
 }
 
-/// The visitor's cart (empty when they have none yet).
+/// The visitor's cart, or the signed-in user's (empty when they have none
+/// yet).
 #[ferry::read(endpoint = "cart/get")]
 pub async fn get_cart() -> Result<Cart, ferry::Error> {
-    match crate::session::current_cart() {
+    match crate::accounts::sessions::current_cart().await? {
         Some(cart) => Ok(repo::load_cart(&crate::state::db()?, &cart).await?),
         None => Ok(Cart::default()),
     }
@@ -170,7 +171,7 @@ pub async fn add_to_cart(product_id: ProductId, quantity: i64) -> Result<u32, fe
     // Checked already (`check_add`); parsed again for its type.
     let adding = Quantity::parse(quantity).map_err(&keep)?;
     let state = crate::state::app_state()?;
-    let cart = crate::session::ensure_cart(&state);
+    let cart = crate::accounts::sessions::ensure_cart(&state).await?;
     let count = repo::add_line(&state.db, &cart, product_id, adding)
         .await
         .map_err(keep)?;
@@ -184,7 +185,7 @@ pub async fn set_quantity(product_id: ProductId, quantity: i64) -> Result<u32, f
     // Checked already (`check_set`); parsed again for its type.
     let wanted = Quantity::parse(quantity).map_err(&keep)?;
     let state = crate::state::app_state()?;
-    let cart = crate::session::ensure_cart(&state);
+    let cart = crate::accounts::sessions::ensure_cart(&state).await?;
     let count = repo::set_line(&state.db, &cart, product_id, wanted)
         .await
         .map_err(keep)?;
@@ -196,7 +197,7 @@ pub async fn set_quantity(product_id: ProductId, quantity: i64) -> Result<u32, f
 #[ferry::mutation(endpoint = "cart/remove", revalidates = [CART])]
 pub async fn remove_line(product_id: ProductId) -> Result<u32, ferry::Error> {
     let state = crate::state::app_state()?;
-    let cart = crate::session::ensure_cart(&state);
+    let cart = crate::accounts::sessions::ensure_cart(&state).await?;
     let count = repo::delete_line(&state.db, &cart, product_id).await?;
     Ok(count)
 }

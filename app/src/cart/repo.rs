@@ -266,11 +266,14 @@ mod tests {
                 tokio::spawn(async move { add_line(&db, &cart, ProductId(2), qty(1)).await })
             })
             .collect();
-        let order = crate::orders::repo::place_order(&db, &cart).await.unwrap();
+        let account = crate::accounts::repo::test_account(&db).await;
+        let order = crate::orders::repo::place_order(&db, &cart, account)
+            .await
+            .unwrap();
         for add in adds {
             add.await.unwrap().unwrap();
         }
-        let ordered = crate::orders::repo::find_order(&db, &cart, order)
+        let ordered = crate::orders::repo::find_order(&db, account, order)
             .await
             .unwrap()
             .unwrap()

@@ -215,6 +215,9 @@ pub fn SiteHeader() -> impl IntoView {
     view! {
         <header class="site-header">
             <a class="brand" href="/">{crate::site::TITLE}</a>
+            <nav class="account">
+                <crate::accounts::views::AccountLinks />
+            </nav>
             <CartBadge />
         </header>
     }

@@ -76,6 +76,22 @@ pub struct Order {
     pub total: Money,
 }
 
+/// An order as the list of orders shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct OrderSummary {
+    pub id: OrderId,
+    pub status: OrderStatus,
+    pub placed_at: DateTime<Utc>,
+    #[cfg_attr(feature = "ssr", sqlx(rename = "total_cents"))]
+    pub total: Money,
+}
+
+ferry::tags! {
+    /// Every account's list of orders.
+    pub ORDERS = "orders";
+}
+
 /// The field key for a problem with one cart line at checkout.
 pub fn line_field(product: ProductId) -> String {
     format!("line:{product}")
@@ -95,26 +111,37 @@ pub fn check_stock(lines: &[CartLine]) -> Result<(), ferry::Error> {
     ferry::Error::invalid_fields(short).map_or(Ok(()), Err)
 }
 
-/// Places an order for everything in the visitor's cart and sends them to
-/// its confirmation page.
-#[ferry::mutation(endpoint = "orders/checkout", revalidates = [crate::cart::CART, crate::catalog::STOCK])]
+/// Places an order for everything in the signed-in user's cart and sends
+/// them to its confirmation page.
+#[ferry::mutation(
+    endpoint = "orders/checkout",
+    revalidates = [crate::cart::CART, crate::catalog::STOCK, ORDERS],
+    guard = crate::accounts::signed_in
+)]
 pub async fn checkout() -> Result<OrderId, ferry::Error> {
-    let cart = crate::session::current_cart()
-        .ok_or_else(|| ferry::Error::invalid("cart", "Your cart is empty."))?;
-    let order = repo::place_order(&crate::state::db()?, &cart).await?;
+    let (account, cart) = crate::accounts::sessions::current_with_cart()
+        .await?
+        .ok_or_else(ferry::Error::unauthorized)?;
+    let order = repo::place_order(&crate::state::db()?, &cart, account.id).await?;
     leptos_axum::redirect(&format!("/orders/{order}"));
     Ok(order)
 }
 
-/// One of the visitor's orders. Another visitor's order is "not found", so
+/// One of the signed-in user's orders. Anyone else's is "not found", so
 /// order numbers reveal nothing.
-#[ferry::read(endpoint = "orders/get")]
+#[ferry::read(endpoint = "orders/get", guard = crate::accounts::signed_in)]
 pub async fn get_order(id: OrderId) -> Result<Order, ferry::Error> {
-    let not_found = || ferry::Error::not_found(format!("Order {id}"));
-    let cart = crate::session::current_cart().ok_or_else(not_found)?;
-    repo::find_order(&crate::state::db()?, &cart, id)
+    let account = crate::accounts::signed_in().await?;
+    repo::find_order(&crate::state::db()?, account.id, id)
         .await?
-        .ok_or_else(not_found)
+        .ok_or_else(|| ferry::Error::not_found(format!("Order {id}")))
+}
+
+/// The signed-in user's orders, newest first.
+#[ferry::read(endpoint = "orders/mine", guard = crate::accounts::signed_in)]
+pub async fn my_orders() -> Result<Vec<OrderSummary>, ferry::Error> {
+    let account = crate::accounts::signed_in().await?;
+    Ok(repo::list_orders(&crate::state::db()?, account.id).await?)
 }
 
 #[cfg(test)]

@@ -8,19 +8,24 @@ mod postgres;
 use chrono::{DateTime, Utc};
 use ferry::sqlite::rusqlite::{params, Connection};
 
-use super::{check_stock, Order, OrderId, OrderLine, OrderStatus};
+use super::{check_stock, Order, OrderId, OrderLine, OrderStatus, OrderSummary};
+use crate::accounts::AccountId;
 use crate::cart::CartLine;
 use crate::catalog::ProductId;
 use crate::db::{with_pool, Db};
 use crate::money::Money;
 use crate::session::CartId;
 
-/// Turns the cart into an order: re-checks stock, takes it, writes the
-/// order and its lines, and empties the cart, all or nothing.
-pub async fn place_order(db: &Db, cart: &CartId) -> Result<OrderId, ferry::Error> {
+/// Turns the cart into `account`'s order: re-checks stock, takes it,
+/// writes the order and its lines, and empties the cart, all or nothing.
+pub async fn place_order(
+    db: &Db,
+    cart: &CartId,
+    account: AccountId,
+) -> Result<OrderId, ferry::Error> {
     let writer = match db {
         Db::Sqlite { writer, .. } => writer,
-        Db::Postgres(pool) => return postgres::place_order(pool, cart).await,
+        Db::Postgres(pool) => return postgres::place_order(pool, cart, account).await,
     };
     let cart = cart.clone();
     writer
@@ -32,7 +37,7 @@ pub async fn place_order(db: &Db, cart: &CartId) -> Result<OrderId, ferry::Error
                     .execute(params![line.quantity, line.product_id.0])?;
             }
             let total: Money = lines.iter().map(CartLine::total).sum();
-            let order = insert_order(db, &cart, total)?;
+            let order = insert_order(db, &cart, account, total)?;
             for line in &lines {
                 db.prepare_cached(
                     "INSERT INTO order_lines (order_id, product_id, name, unit_price_cents, quantity)
@@ -75,29 +80,44 @@ fn cart_lines(db: &Connection, cart: &CartId) -> Result<Vec<CartLine>, ferry::Er
 /// the tests read it back through sqlx).
 const PLACED: &str = "placed";
 
-fn insert_order(db: &Connection, cart: &CartId, total: Money) -> Result<OrderId, ferry::Error> {
+fn insert_order(
+    db: &Connection,
+    cart: &CartId,
+    account: AccountId,
+    total: Money,
+) -> Result<OrderId, ferry::Error> {
     let id = db
         .prepare_cached(
-            "INSERT INTO orders (cart_id, status, placed_at, total_cents) VALUES (?1, ?2, ?3, ?4)
-             RETURNING id",
+            "INSERT INTO orders (cart_id, account_id, status, placed_at, total_cents)
+             VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
         )?
         .query_row(
-            params![cart.as_str(), PLACED, crate::db::now(), total.cents()],
+            params![
+                cart.as_str(),
+                account.0,
+                PLACED,
+                crate::db::now(),
+                total.cents()
+            ],
             |row| row.get(0),
         )?;
     Ok(OrderId(id))
 }
 
-/// An order placed from `cart`, if there is one with that number.
-pub async fn find_order(db: &Db, cart: &CartId, id: OrderId) -> Result<Option<Order>, sqlx::Error> {
+/// `account`'s order with that number, if there is one.
+pub async fn find_order(
+    db: &Db,
+    account: AccountId,
+    id: OrderId,
+) -> Result<Option<Order>, sqlx::Error> {
     const HEAD: &str =
-        "SELECT status, placed_at, total_cents FROM orders WHERE id = $1 AND cart_id = $2";
+        "SELECT status, placed_at, total_cents FROM orders WHERE id = $1 AND account_id = $2";
     const LINES: &str = "SELECT product_id, name, unit_price_cents AS unit_price, quantity
          FROM order_lines WHERE order_id = $1 ORDER BY product_id";
     let head: Option<(OrderStatus, DateTime<Utc>, Money)> = with_pool!(db, |pool| {
         sqlx::query_as(HEAD)
             .bind(id)
-            .bind(cart)
+            .bind(account)
             .fetch_optional(pool)
             .await
     })?;
@@ -117,9 +137,20 @@ pub async fn find_order(db: &Db, cart: &CartId, id: OrderId) -> Result<Option<Or
     }))
 }
 
+/// `account`'s orders, newest first.
+pub async fn list_orders(db: &Db, account: AccountId) -> Result<Vec<OrderSummary>, sqlx::Error> {
+    const SQL: &str = "SELECT id, status, placed_at, total_cents FROM orders
+         WHERE account_id = $1 ORDER BY id DESC";
+    with_pool!(db, |pool| sqlx::query_as(SQL)
+        .bind(account)
+        .fetch_all(pool)
+        .await)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::accounts::repo::test_account;
     use crate::cart::repo::{add_line, load_cart};
     use crate::cart::Quantity;
     use crate::catalog::repo::{find_product, update_stock};
@@ -146,22 +177,27 @@ mod tests {
     #[tokio::test]
     async fn checkout_takes_stock_records_prices_and_empties_the_cart() {
         let (db, _fresh) = db::fresh().await;
+        let account = test_account(&db).await;
         let cart = cart_with(&db, &[(1, 2), (9, 3)]).await;
-        let id = place_order(&db, &cart).await.unwrap();
-        let order = find_order(&db, &cart, id).await.unwrap().unwrap();
+        let id = place_order(&db, &cart, account).await.unwrap();
+        let order = find_order(&db, account, id).await.unwrap().unwrap();
         assert_eq!(order.status, OrderStatus::Placed);
         assert_eq!(order.total.cents(), 2 * 1800 + 3 * 900);
         assert_eq!(order.lines.len(), 2);
         assert_eq!(stock(&db, 1).await, 38);
         assert_eq!(load_cart(&db, &cart).await.unwrap().item_count(), 0);
+        let listed = list_orders(&db, account).await.unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!((listed[0].id, listed[0].total), (id, order.total));
     }
 
     #[tokio::test]
     async fn a_short_line_stops_the_whole_order() {
         let (db, _fresh) = db::fresh().await;
+        let account = test_account(&db).await;
         let cart = cart_with(&db, &[(1, 2), (9, 3)]).await;
         update_stock(&db, ProductId(9), 1).await.unwrap();
-        let err = place_order(&db, &cart).await.unwrap_err();
+        let err = place_order(&db, &cart, account).await.unwrap_err();
         assert_eq!(err.field("line:9"), Some("Only 1 left."));
         assert_eq!(stock(&db, 1).await, 40, "nothing taken");
         assert_eq!(
@@ -169,22 +205,24 @@ mod tests {
             5,
             "cart kept"
         );
+        assert!(list_orders(&db, account).await.unwrap().is_empty());
     }
 
     #[tokio::test]
-    async fn an_order_is_visible_only_from_its_cart() {
+    async fn an_order_is_visible_only_to_its_account() {
         let (db, _fresh) = db::fresh().await;
+        let (owner, other) = (test_account(&db).await, test_account(&db).await);
         let cart = cart_with(&db, &[(1, 1)]).await;
-        let id = place_order(&db, &cart).await.unwrap();
-        assert!(find_order(&db, &CartId::generate(), id)
-            .await
-            .unwrap()
-            .is_none());
+        let id = place_order(&db, &cart, owner).await.unwrap();
+        assert!(find_order(&db, other, id).await.unwrap().is_none());
+        assert!(list_orders(&db, other).await.unwrap().is_empty());
+        assert!(find_order(&db, owner, id).await.unwrap().is_some());
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn racing_checkouts_sell_exactly_the_stock() {
         let (db, _fresh) = db::fresh().await;
+        let account = test_account(&db).await;
         let mut carts = Vec::new();
         for _ in 0..12 {
             carts.push(cart_with(&db, &[(15, 1)]).await);
@@ -194,7 +232,7 @@ mod tests {
             .into_iter()
             .map(|cart| {
                 let db = db.clone();
-                tokio::spawn(async move { place_order(&db, &cart).await })
+                tokio::spawn(async move { place_order(&db, &cart, account).await })
             })
             .collect();
         let mut results = Vec::new();

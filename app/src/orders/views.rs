@@ -1,9 +1,11 @@
-//! Checkout's button and the order confirmation page.
+//! Checkout's button, the order confirmation page and the list of orders.
+//! Both pages are the signed-in user's only: signed out, they send the
+//! visitor to sign in and back.
 
-use leptos::either::Either;
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 
-use super::{get_order, Checkout, Order, OrderId};
+use super::{get_order, my_orders, Checkout, Order, OrderId, OrderSummary, ORDERS};
 use crate::components::{use_id_param, ErrorNotice};
 
 /// "Place order", with the cart-wide message (an empty cart, a failure).
@@ -19,11 +21,61 @@ pub fn CheckoutForm(action: ServerAction<Checkout>) -> impl IntoView {
                 other => Some(other.to_string()),
             })
     };
+    // Signed out, the call answers 401: offer the way in (without
+    // JavaScript, ferry sends the form there itself).
+    let signed_out = move || {
+        matches!(
+            action.value().get(),
+            Some(Err(ferry::Error::Unauthorized { .. }))
+        )
+    };
     view! {
         <ferry::Form action attr:class="checkout">
             <button type="submit">"Place order"</button>
-            <p class="field-error" role="status">{message}</p>
+            <p class="field-error" role="status">
+                {message}
+                <Show when=signed_out>
+                    " " <a href="/sign-in?next=%2Fcart">"Sign in"</a>
+                </Show>
+            </p>
         </ferry::Form>
+    }
+}
+
+/// `/orders`: the signed-in user's orders, newest first.
+#[component]
+pub fn OrdersPage() -> impl IntoView {
+    let orders = ferry::private_query([ORDERS], my_orders);
+    view! {
+        <h1>"Your orders"</h1>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || orders.get().map(|result| match result {
+                Ok(orders) if orders.is_empty() => EitherOf3::A(view! {
+                    <p data-testid="no-orders">"No orders yet. " <a href="/">"Start shopping"</a></p>
+                }),
+                Ok(orders) => EitherOf3::B(view! { <OrderList orders /> }),
+                Err(error) => EitherOf3::C(view! { <ErrorNotice error /> }),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn OrderList(orders: Vec<OrderSummary>) -> impl IntoView {
+    view! {
+        <table class="cart" data-testid="orders">
+            <thead><tr><th>"Order"</th><th>"Placed"</th><th>"Status"</th><th>"Total"</th></tr></thead>
+            <tbody>
+                {orders.into_iter().map(|order| view! {
+                    <tr>
+                        <td><a href=format!("/orders/{}", order.id)>{format!("#{}", order.id)}</a></td>
+                        <td>{order.placed_at.format("%Y-%m-%d %H:%M UTC").to_string()}</td>
+                        <td>{order.status.label()}</td>
+                        <td>{order.total.to_string()}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
     }
 }
 

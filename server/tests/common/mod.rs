@@ -37,6 +37,18 @@ impl Reply {
             .map(str::to_owned)
     }
 
+    /// The `name=value` part of the session cookie this response set, if
+    /// any (empty value: the cookie was expired).
+    pub fn session_cookie(&self) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with(&format!("{}=", app::site::SESSION_COOKIE)))
+            .and_then(|v| v.split(';').next())
+            .map(str::to_owned)
+    }
+
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
@@ -86,6 +98,7 @@ impl TestApp {
         let mut settings = ferry::Settings::for_env(env);
         settings.rate_limit = None;
         settings.cache = cache;
+        settings.sign_in_path = Some(app::site::SIGN_IN_PATH.to_owned());
         let router = server::router::router(state, &ferry::Ferry::new(settings));
         Self {
             router,
@@ -126,6 +139,18 @@ impl TestApp {
         self.send(request.body(Body::empty()).unwrap()).await
     }
 
+    /// A page as a browser asks for it (`Accept: text/html`): a page that
+    /// redirects answers 302 only then.
+    pub async fn browse(&self, path: &str, cookie: Option<&str>) -> Reply {
+        let mut request = Request::builder()
+            .uri(path)
+            .header(header::ACCEPT, "text/html,application/xhtml+xml");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(request.body(Body::empty()).unwrap()).await
+    }
+
     /// A server-function call as the hydrated app makes it.
     pub async fn call(&self, path: &str, body: &str, cookie: Option<&str>) -> Reply {
         self.send(post(path, body, "application/json", None, cookie))
@@ -139,6 +164,36 @@ impl TestApp {
         reply
             .cart_cookie()
             .expect("the first mutation sets the cart cookie")
+    }
+
+    /// Makes an account for `email` (password `correct horse battery`);
+    /// returns its session cookie. `cookie` is what the browser already
+    /// holds (a visitor's cart).
+    pub async fn sign_up(&self, email: &str, cookie: Option<&str>) -> String {
+        let body = format!("email={email}&password=correct+horse+battery&next=%2F");
+        let reply = self.call("/api/accounts/sign-up", &body, cookie).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        reply
+            .session_cookie()
+            .expect("a sign-up sets the session cookie")
+    }
+
+    /// A signed-in shopper (a new account) with `body` added to the cart
+    /// they filled before signing up: their cookies.
+    pub async fn shopper_with(&self, body: &str) -> String {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let cart = self.cart_with(body).await;
+        let session = self
+            .sign_up(&format!("shopper{n}%40example.com"), Some(&cart))
+            .await;
+        format!("{cart}; {session}")
+    }
+
+    /// Signs in; the reply (its session cookie, or the refusal).
+    pub async fn sign_in(&self, email: &str, password: &str, cookie: Option<&str>) -> Reply {
+        let body = format!("email={email}&password={password}&next=%2F");
+        self.call("/api/accounts/sign-in", &body, cookie).await
     }
 
     /// The same call as a browser with JavaScript off submits a form.

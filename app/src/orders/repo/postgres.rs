@@ -7,12 +7,17 @@
 use sqlx::PgPool;
 
 use super::super::{check_stock, OrderId};
+use crate::accounts::AccountId;
 use crate::cart::CartLine;
 use crate::money::Money;
 use crate::session::CartId;
 
 /// Turns the cart into an order, all or nothing.
-pub(super) async fn place_order(pool: &PgPool, cart: &CartId) -> Result<OrderId, ferry::Error> {
+pub(super) async fn place_order(
+    pool: &PgPool,
+    cart: &CartId,
+    account: AccountId,
+) -> Result<OrderId, ferry::Error> {
     let mut tx = pool.begin().await?;
     crate::cart::repo::postgres::lock_cart(&mut tx, cart).await?;
     // After waiting for a lock, PostgreSQL returns the row as the last
@@ -37,10 +42,11 @@ pub(super) async fn place_order(pool: &PgPool, cart: &CartId) -> Result<OrderId,
     }
     let total: Money = lines.iter().map(CartLine::total).sum();
     let order: OrderId = sqlx::query_scalar(
-        "INSERT INTO orders (cart_id, status, placed_at, total_cents) VALUES ($1, $2, $3, $4)
-         RETURNING id",
+        "INSERT INTO orders (cart_id, account_id, status, placed_at, total_cents)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(cart)
+    .bind(account)
     .bind(super::PLACED)
     .bind(chrono::Utc::now())
     .bind(total)

@@ -1,0 +1,200 @@
+//! Sessions: a random id in an `HttpOnly`, `SameSite=Lax` cookie, its
+//! SHA-256 in the database with the account and an expiry. Every sign-in
+//! makes a new id (a session id planted before signing in is worth
+//! nothing) and sign-out deletes the row, so a copied cookie dies with it.
+
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use axum::http::header::COOKIE;
+use axum::http::request::Parts;
+use chrono::{DateTime, Utc};
+use cookie::time::Duration;
+use cookie::{Cookie, SameSite};
+use leptos::prelude::*;
+use sha2::{Digest, Sha256};
+
+use super::{repo, Account, AccountId};
+use crate::session::CartId;
+use crate::state::AppState;
+
+/// The cookie's name.
+pub const COOKIE_NAME: &str = crate::site::SESSION_COOKIE;
+
+/// How long a session lasts from sign-in: 14 days.
+pub const LIFETIME_DAYS: i64 = 14;
+
+/// A session's id: 64 lowercase hex digits (256 random bits from the
+/// operating system).
+#[derive(Clone, PartialEq, Eq)]
+pub struct SessionId(String);
+
+impl SessionId {
+    /// A new random id.
+    pub fn generate() -> Self {
+        let mut bytes = [0u8; 32];
+        OsRng.fill_bytes(&mut bytes);
+        Self(hex(&bytes))
+    }
+
+    /// Accepts only the shape `generate` makes; anything else is no session.
+    pub fn parse(value: &str) -> Option<Self> {
+        let well_formed = value.len() == 64
+            && value
+                .bytes()
+                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        well_formed.then(|| Self(value.to_owned()))
+    }
+
+    /// What the database keeps: the id's SHA-256, in hex.
+    pub fn hash(&self) -> String {
+        hex(&Sha256::digest(self.0.as_bytes()))
+    }
+
+    /// The id as the cookie carries it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SessionId {
+    // A session id is a password: never in a log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SessionId(…)")
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The session id in the request's cookies, if it has a well-formed one.
+pub fn id_from(parts: &Parts) -> Option<SessionId> {
+    parts
+        .headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|header| header.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|cookie| cookie.name() == COOKIE_NAME)
+        .and_then(|cookie| SessionId::parse(cookie.value()))
+}
+
+/// The signed-in account and its cart, if the request has a live session.
+pub async fn current_with_cart() -> Result<Option<(Account, CartId)>, ferry::Error> {
+    let Some(id) = use_context::<Parts>().and_then(|parts| id_from(&parts)) else {
+        return Ok(None);
+    };
+    let db = crate::state::db()?;
+    let found = repo::find_session(&db, &id.hash()).await?;
+    Ok(found
+        .filter(|session| session.expires_at > Utc::now())
+        .map(|session| (session.account, session.cart)))
+}
+
+/// The signed-in account, if the request has a live session.
+pub async fn current() -> Result<Option<Account>, ferry::Error> {
+    Ok(current_with_cart().await?.map(|(account, _)| account))
+}
+
+/// The cart this request works on: a signed-in account's own, otherwise
+/// the visitor's (the cart cookie's), if there is one.
+pub async fn current_cart() -> Result<Option<CartId>, ferry::Error> {
+    match current_with_cart().await? {
+        Some((_, cart)) => Ok(Some(cart)),
+        None => Ok(crate::session::current_cart()),
+    }
+}
+
+/// The cart a change goes to: a signed-in account's own, otherwise the
+/// visitor's, made (and its cookie set) if they have none yet.
+pub async fn ensure_cart(state: &AppState) -> Result<CartId, ferry::Error> {
+    match current_with_cart().await? {
+        Some((_, cart)) => Ok(cart),
+        None => Ok(crate::session::ensure_cart(state)),
+    }
+}
+
+/// Signs `account` in on this browser: ends any session the request
+/// carried, stores a new one and sets its cookie.
+pub async fn start(state: &AppState, account: AccountId) -> Result<(), ferry::Error> {
+    if let Some(old) = use_context::<Parts>().and_then(|parts| id_from(&parts)) {
+        repo::delete_session(&state.db, &old.hash()).await?;
+    }
+    let id = SessionId::generate();
+    let expires_at: DateTime<Utc> = Utc::now() + chrono::Duration::days(LIFETIME_DAYS);
+    repo::create_session(&state.db, &id.hash(), account, expires_at).await?;
+    crate::session::append_set_cookie(&set_cookie(id.as_str(), state.secure_cookies));
+    Ok(())
+}
+
+/// Signs out: deletes the request's session on the server and expires its
+/// cookie. Without a session, only the cookie is expired.
+pub async fn end(state: &AppState) -> Result<(), ferry::Error> {
+    if let Some(id) = use_context::<Parts>().and_then(|parts| id_from(&parts)) {
+        repo::delete_session(&state.db, &id.hash()).await?;
+    }
+    crate::session::append_set_cookie(&expired_cookie(state.secure_cookies));
+    Ok(())
+}
+
+/// The `Set-Cookie` value: HttpOnly (no script reads it), SameSite=Lax
+/// (not sent on cross-site posts), Secure when the site is on https, and
+/// gone when the session is.
+fn set_cookie(id: &str, secure: bool) -> String {
+    Cookie::build((COOKIE_NAME, id))
+        .path("/")
+        .max_age(Duration::days(LIFETIME_DAYS))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .build()
+        .to_string()
+}
+
+fn expired_cookie(secure: bool) -> String {
+    Cookie::build((COOKIE_NAME, ""))
+        .path("/")
+        .max_age(Duration::ZERO)
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .build()
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_random_and_parse_back() {
+        let (a, b) = (SessionId::generate(), SessionId::generate());
+        assert!(a != b);
+        assert!(SessionId::parse(a.as_str()) == Some(a.clone()));
+        assert_ne!(a.hash(), a.as_str(), "stored as a hash");
+        assert_eq!(a.hash().len(), 64);
+    }
+
+    #[test]
+    fn malformed_ids_are_no_session() {
+        let upper = "A".repeat(64);
+        let short = "a".repeat(63);
+        for bad in ["", "' OR 1=1 --", upper.as_str(), short.as_str()] {
+            assert!(SessionId::parse(bad).is_none(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_cookie_is_http_only_lax_and_secure_on_request() {
+        let plain = set_cookie("abc", false);
+        assert!(plain.contains("HttpOnly") && plain.contains("SameSite=Lax"));
+        assert!(!plain.contains("Secure") && plain.contains("Path=/"));
+        assert!(set_cookie("abc", true).contains("; Secure"));
+        assert!(expired_cookie(false).contains("Max-Age=0"));
+    }
+
+    #[test]
+    fn ids_stay_out_of_logs() {
+        assert_eq!(format!("{:?}", SessionId::generate()), "SessionId(…)");
+    }
+}
