@@ -7,7 +7,7 @@ import { PASSWORD, newEmail, open, settled } from "./helpers";
 
 test("checking out signed out leads through sign-up back to the cart, then to the order", async ({ page, javaScriptEnabled, consoleWatch }) => {
   consoleWatch.allow(401);
-  await open(page, "/products/12", javaScriptEnabled);
+  await open(page, "/products/17", javaScriptEnabled);
   await page.getByLabel("Quantity").fill("3");
   await page.getByRole("button", { name: "Add to cart" }).click();
   await expect(page.getByTestId("cart-count")).toHaveText("3");
