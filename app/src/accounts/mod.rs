@@ -14,11 +14,6 @@ pub mod views;
 
 use serde::{Deserialize, Serialize};
 
-ferry::tags! {
-    /// Who is signed in.
-    pub ACCOUNT = "account";
-}
-
 /// An account's number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -129,7 +124,8 @@ pub fn after_sign_in(next: &str) -> &str {
     ferry::local_path(next).unwrap_or("/")
 }
 
-/// The signed-in user, if any.
+/// The signed-in user, if any (for other clients; the header reads the
+/// email from the cart query).
 #[ferry::read(endpoint = "accounts/me")]
 pub async fn current_account() -> Result<Option<Account>, ferry::Error> {
     sessions::current().await

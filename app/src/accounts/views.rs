@@ -7,29 +7,38 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use leptos_router::location::Url;
 
-use super::{current_account, SignIn, SignOut, SignUp, ACCOUNT, MIN_PASSWORD};
+use leptos::server_fn::ServerFn;
+
+use super::{SignIn, SignOut, SignUp, MIN_PASSWORD};
 use crate::components::field_marks;
 
 /// "Orders", the email and "Sign out" for a signed-in user; "Sign in"
-/// for anyone else. Private: a signed-in page is never kept for others.
+/// for anyone else. Read from the cart query the header already holds
+/// (the cart says whose it is), and sign-out is a plain form (a post and
+/// a new page, JavaScript or not): the header costs the first load no
+/// query or form of its own.
 #[component]
 pub fn AccountLinks() -> impl IntoView {
-    let account = ferry::private_query([ACCOUNT], current_account);
-    let sign_out = ServerAction::<SignOut>::new();
+    let cart = crate::cart::views::use_cart();
+    let signed_in = move || {
+        cart.get()
+            .and_then(Result::ok)
+            .and_then(|cart| cart.account)
+    };
     view! {
         <Suspense fallback=|| ()>
-            {move || account.get().map(|result| match result.ok().flatten() {
-                Some(account) => Either::Left(view! {
+            {move || match signed_in() {
+                Some(email) => Either::Left(view! {
                     <a href="/orders">"Orders"</a>
-                    <span class="muted" data-testid="account-email">{account.email}</span>
-                    <ferry::Form action=sign_out attr:class="sign-out">
+                    <span class="muted" data-testid="account-email">{email}</span>
+                    <form method="post" action=SignOut::PATH class="sign-out">
                         <button type="submit">"Sign out"</button>
-                    </ferry::Form>
+                    </form>
                 }),
                 None => Either::Right(view! {
                     <a href="/sign-in" data-testid="sign-in-link">"Sign in"</a>
                 }),
-            })}
+            }}
         </Suspense>
     }
 }
