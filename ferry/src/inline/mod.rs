@@ -34,8 +34,9 @@ pub const QUERIES_HEADER: &str = "x-ferry-queries";
 /// ```
 pub const INLINE_HEADER: &str = "x-ferry-inline";
 /// The response header on every read: a number that grows with each read
-/// the server starts, so the browser can tell an older answer from a newer
-/// one and never shows the older after the newer.
+/// the server starts (microseconds since the epoch, made unique), so the
+/// browser can tell an older answer from a newer one and never shows the
+/// older after the newer, even when two processes answered them.
 ///
 /// ```
 /// assert_eq!(ferry::inline::SEQUENCE_HEADER, "x-ferry-seq");

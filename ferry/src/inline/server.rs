@@ -39,6 +39,24 @@ const MAX_READS: usize = 32;
 /// How many of them run at once.
 const CONCURRENT_READS: usize = 4;
 
+/// The number of a read starting now: the microseconds since the epoch, or
+/// one more than the last number handed out if the clock has not moved
+/// past it. So one process's numbers always grow, and numbers from several
+/// processes behind one load balancer (a per-process count would not
+/// compare) order reads by when they started, as far as the machines'
+/// clocks agree.
+fn next_sequence(last: &AtomicU64) -> u64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_micros() as u64);
+    let after = |previous: u64| previous.max(now.saturating_sub(1)) + 1;
+    match last.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |previous| {
+        Some(after(previous))
+    }) {
+        Ok(previous) | Err(previous) => after(previous),
+    }
+}
+
 /// Wraps the router below the rate limit and above the cache, so that a
 /// mutation's revalidation has reached the cache before its reads run.
 #[derive(Clone)]
@@ -93,7 +111,7 @@ where
         let spare = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, spare);
         if self.reads.contains(request.uri().path()) {
-            let sequence = self.sequence.fetch_add(1, Ordering::Relaxed) + 1;
+            let sequence = next_sequence(&self.sequence);
             return Box::pin(async move {
                 let mut response = inner.call(request).await?;
                 response
@@ -344,7 +362,7 @@ where
         .body(body)
         .ok()?;
     caller.dress(&mut request, cookies);
-    let sequence = counter.fetch_add(1, Ordering::Relaxed) + 1;
+    let sequence = next_sequence(counter);
     let Ok(response) = router.oneshot(request).await;
     let status = response.status();
     if !status.is_success() || response.headers().contains_key(REVALIDATE) {
@@ -383,4 +401,24 @@ async fn append(response: Response, answers: &[Answer]) -> Response {
         .headers
         .insert(INLINE_HEADER, HeaderValue::from(own.len()));
     Response::from_parts(parts, Body::from(Bytes::from(whole)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sequence_numbers_grow_and_follow_the_clock_across_processes() {
+        let one = AtomicU64::new(0);
+        let (a, b) = (next_sequence(&one), next_sequence(&one));
+        assert!(b > a, "{a} then {b}");
+        // Another process, whose count ran far ahead of the clock, and a
+        // fresh one: a read started later gets the larger number as long
+        // as its count is behind the clock.
+        let ahead = AtomicU64::new(u64::MAX / 2);
+        assert_eq!(next_sequence(&ahead), u64::MAX / 2 + 1);
+        let fresh = AtomicU64::new(0);
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        assert!(next_sequence(&fresh) > b, "a later read in another process");
+    }
 }
