@@ -187,7 +187,7 @@ pub async fn sign_out() -> Result<(), ferry::Error> {
     Ok(())
 }
 
-/// The client's address, as ferry resolved it (behind trusted proxies too).
+/// The client's address, as `ferry` resolved it (behind trusted proxies too).
 #[cfg(feature = "ssr")]
 fn client_ip() -> Option<std::net::IpAddr> {
     use leptos::prelude::use_context;

@@ -22,7 +22,7 @@ pub fn CheckoutForm(action: ServerAction<Checkout>) -> impl IntoView {
             })
     };
     // Signed out, the call answers 401: offer the way in (without
-    // JavaScript, ferry sends the form there itself).
+    // JavaScript, `ferry` sends the form there itself).
     let signed_out = move || {
         matches!(
             action.value().get(),
