@@ -151,6 +151,9 @@ async fn sign_out_ends_the_session_on_the_server() {
     let reply = app.call("/api/accounts/sign-out", "", Some(&cookie)).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     assert!(session_header(&reply).contains("Max-Age=0"));
+    // Only what is private to a visitor: anyone may sign out, and that
+    // must not empty the server's cache of shared pages.
+    assert_eq!(reply.headers[ferry::revalidate::HEADER], "cart,orders");
     // A copy of the cookie kept from before is worth nothing now.
     assert_eq!(me(&app, &cookie).await, serde_json::Value::Null);
     let orders = app.call("/api/orders/mine", "", Some(&cookie)).await;
@@ -422,4 +425,70 @@ async fn repeated_sign_ins_on_one_account_are_slowed_without_saying_why() {
         "{}",
         page.body
     );
+}
+
+#[tokio::test]
+async fn an_admin_guard_answers_401_signed_out_403_to_others_and_lets_an_admin_in() {
+    let app = TestApp::new().await;
+    let kept = app.get("/", None).await;
+    assert!(kept.body.contains("40 in stock"), "{}", kept.body);
+    let shopper = app.sign_up("shopper.admin-test%40example.com", None).await;
+    let admin = app.sign_up("boss%40example.com", None).await;
+    assert!(app::accounts::repo::make_admin(&app.db, "boss@example.com")
+        .await
+        .unwrap());
+    let body = "product_id=1&stock=7";
+    let signed_out = app.call("/api/catalog/set-stock", body, None).await;
+    assert_eq!(signed_out.status, StatusCode::UNAUTHORIZED);
+    let other = app
+        .call("/api/catalog/set-stock", body, Some(&shopper))
+        .await;
+    assert_eq!(other.status, StatusCode::FORBIDDEN, "{}", other.body);
+    assert_eq!(other.json()["kind"], "forbidden");
+    assert!(!other.headers.contains_key(ferry::revalidate::HEADER));
+    let stock = |app: &TestApp| {
+        let db = app.db.clone();
+        async move {
+            app::catalog::repo::find_product(&db, app::catalog::ProductId(1))
+                .await
+                .unwrap()
+                .unwrap()
+                .stock
+        }
+    };
+    assert_eq!(stock(&app).await, 40, "refused calls changed nothing");
+    // The guard runs before the rules: a stranger learns nothing from them.
+    let bad = app
+        .call(
+            "/api/catalog/set-stock",
+            "product_id=1&stock=-5",
+            Some(&shopper),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::FORBIDDEN);
+    let refused = app
+        .call(
+            "/api/catalog/set-stock",
+            "product_id=1&stock=-5",
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let done = app.call("/api/catalog/set-stock", body, Some(&admin)).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert_eq!(done.headers[ferry::revalidate::HEADER], "stock");
+    assert_eq!(stock(&app).await, 7);
+    let fresh = app.get("/", None).await;
+    assert!(
+        fresh.body.contains("7 in stock"),
+        "the kept page was dropped"
+    );
+    let missing = app
+        .call(
+            "/api/catalog/set-stock",
+            "product_id=999&stock=1",
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }

@@ -12,7 +12,7 @@ const REQUESTS: usize = 10_000;
 const SEED: u64 = 0x5eed_f00d_cafe_b0ba;
 
 /// Every endpoint a visitor can reach with a body.
-const MUTATIONS: [&str; 7] = [
+const MUTATIONS: [&str; 8] = [
     "/api/cart/add",
     "/api/cart/set",
     "/api/cart/remove",
@@ -20,6 +20,7 @@ const MUTATIONS: [&str; 7] = [
     "/api/counter/add",
     "/api/accounts/sign-up",
     "/api/accounts/sign-in",
+    "/api/catalog/set-stock",
 ];
 /// Reads, and sign-out, which without a session changes nothing and
 /// answers 200.
@@ -71,7 +72,8 @@ const BAD_VALUES: [&str; 16] = [
     "[]",
     "{}",
 ];
-const KEYS: [&str; 11] = [
+const KEYS: [&str; 12] = [
+    "stock",
     "email",
     "password",
     "next",

@@ -105,15 +105,24 @@ pub fn check_sign_up(call: &SignUp) -> Result<(), ferry::Error> {
     ferry::Error::invalid_fields(fields).map_or(Ok(()), Err)
 }
 
-/// The rules of a sign-in: both fields filled. The password's own rules
-/// are not checked, so a refusal says nothing about the account.
+/// The rules of a sign-in: both fields filled, neither longer than any
+/// account's could be. The password's other rules are not checked, so a
+/// refusal says nothing about the account.
 pub fn check_sign_in(call: &SignIn) -> Result<(), ferry::Error> {
     let mut fields = std::collections::BTreeMap::new();
     if call.email.trim().is_empty() {
         fields.insert("email".to_owned(), "Enter your email address.".to_owned());
+    } else if call.email.trim().chars().count() > MAX_EMAIL {
+        // No account has such an email; refused before it costs anything.
+        fields.insert(
+            "email".to_owned(),
+            "That email address is too long.".to_owned(),
+        );
     }
     if call.password.is_empty() {
         fields.insert("password".to_owned(), "Enter your password.".to_owned());
+    } else if call.password.chars().count() > MAX_PASSWORD {
+        fields.insert("password".to_owned(), SIGN_IN_REFUSED.to_owned());
     }
     ferry::Error::invalid_fields(fields).map_or(Ok(()), Err)
 }
@@ -133,9 +142,12 @@ pub async fn current_account() -> Result<Option<Account>, ferry::Error> {
 
 /// Makes an account and signs it in; what the visitor had in their cart
 /// moves into the account's. Then goes to `next`.
-#[ferry::mutation(endpoint = "accounts/sign-up", revalidates = all, check = check_sign_up)]
+#[ferry::mutation(endpoint = "accounts/sign-up", revalidates = [crate::cart::CART, crate::orders::ORDERS], check = check_sign_up)]
 pub async fn sign_up(email: String, password: String, next: String) -> Result<(), ferry::Error> {
     let state = crate::state::app_state()?;
+    if !limits::limits().attempt_from(client_ip()) {
+        return Err(ferry::Error::rate_limited(TOO_MANY_SIGN_INS));
+    }
     let normalized = normalize_email(&email);
     let hash = password::hash(password).await?;
     let Some(account) = repo::create(&state.db, &normalized, &hash, false).await? else {
@@ -156,7 +168,7 @@ pub async fn sign_up(email: String, password: String, next: String) -> Result<()
 /// account's, and goes to `next`. An unknown email and a wrong password
 /// give the same answer after the same work; too many attempts on the
 /// account or from the address are refused with 429 before any.
-#[ferry::mutation(endpoint = "accounts/sign-in", revalidates = all, check = check_sign_in)]
+#[ferry::mutation(endpoint = "accounts/sign-in", revalidates = [crate::cart::CART, crate::orders::ORDERS], check = check_sign_in)]
 pub async fn sign_in(email: String, password: String, next: String) -> Result<(), ferry::Error> {
     let state = crate::state::app_state()?;
     let normalized = normalize_email(&email);
@@ -169,17 +181,18 @@ pub async fn sign_in(email: String, password: String, next: String) -> Result<()
     let Some(found) = found.filter(|_| matches) else {
         return Err(ferry::Error::invalid("password", SIGN_IN_REFUSED).with_value("email", email));
     };
-    sessions::start(&state, found.account.id).await?;
+    // The cart first: if it fails, nobody is signed in half-way.
     if let Some(visitor) = crate::session::current_cart() {
         repo::merge_cart(&state.db, &visitor, &found.cart).await?;
     }
+    sessions::start(&state, found.account.id).await?;
     leptos_axum::redirect(after_sign_in(&next));
     Ok(())
 }
 
 /// Ends the session on the server; the browser is a visitor again, with
 /// the (empty) cart it had before signing in.
-#[ferry::mutation(endpoint = "accounts/sign-out", revalidates = all)]
+#[ferry::mutation(endpoint = "accounts/sign-out", revalidates = [crate::cart::CART, crate::orders::ORDERS])]
 pub async fn sign_out() -> Result<(), ferry::Error> {
     let state = crate::state::app_state()?;
     sessions::end(&state).await?;

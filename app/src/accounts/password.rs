@@ -4,7 +4,7 @@
 //! hash takes tens of milliseconds of CPU and 19 MiB, so it runs on the
 //! blocking pool, a few at a time.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -60,14 +60,25 @@ fn decoy() -> Result<&'static str, ferry::Error> {
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, ferry::Error> {
-    static PERMITS: OnceLock<Semaphore> = OnceLock::new();
+    static PERMITS: OnceLock<Arc<Semaphore>> = OnceLock::new();
     let permits = PERMITS.get_or_init(|| {
-        Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+        Arc::new(Semaphore::new(
+            std::thread::available_parallelism().map_or(2, |n| n.get()),
+        ))
     });
-    let _permit = permits.acquire().await.map_err(ferry::Error::internal)?;
-    tokio::task::spawn_blocking(work)
+    let permit = permits
+        .clone()
+        .acquire_owned()
         .await
-        .map_err(ferry::Error::internal)
+        .map_err(ferry::Error::internal)?;
+    // The permit goes with the work: a request given up on (the client
+    // left, the timeout struck) frees it only when the hash is done.
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        work()
+    })
+    .await
+    .map_err(ferry::Error::internal)
 }
 
 #[cfg(test)]

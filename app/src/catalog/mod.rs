@@ -97,6 +97,37 @@ pub async fn get_product(id: ProductId) -> Result<Product, ferry::Error> {
     .await
 }
 
+/// The most stock one product may hold.
+pub const MAX_STOCK: i64 = 100_000;
+
+/// The rules of a stock change: a whole number from 0 to [`MAX_STOCK`].
+pub fn check_set_stock(call: &SetStock) -> Result<(), ferry::Error> {
+    match (0..=MAX_STOCK).contains(&call.stock) {
+        true => Ok(()),
+        false => Err(ferry::Error::invalid(
+            "stock",
+            format!("Choose a number from 0 to {MAX_STOCK}."),
+        )),
+    }
+}
+
+/// Sets a product's stock (an admin's restock). Everyone's kept catalog
+/// pages and reads show the new number at once.
+#[ferry::mutation(
+    endpoint = "catalog/set-stock",
+    revalidates = [STOCK],
+    check = check_set_stock,
+    guard = crate::accounts::admin
+)]
+pub async fn set_stock(product_id: ProductId, stock: i64) -> Result<(), ferry::Error> {
+    let units =
+        u32::try_from(stock).map_err(|_| ferry::Error::invalid("stock", "Out of range."))?;
+    match repo::set_stock(&crate::state::db()?, product_id, units).await? {
+        true => Ok(()),
+        false => Err(ferry::Error::not_found(format!("Product {product_id}"))),
+    }
+}
+
 /// How long the server may keep the catalog's reads and pages.
 pub const KEEP_FOR: std::time::Duration = std::time::Duration::from_secs(60);
 

@@ -39,6 +39,29 @@ pub async fn update_stock(db: &Db, id: ProductId, stock: u32) -> Result<bool, sq
     Ok(done == 1)
 }
 
+/// Sets a product's stock through the app's writer; whether it exists.
+pub async fn set_stock(db: &Db, id: ProductId, stock: u32) -> Result<bool, ferry::Error> {
+    const SQL: &str = "UPDATE products SET stock = $1 WHERE id = $2";
+    let changed = match db {
+        Db::Sqlite { writer, .. } => {
+            writer
+                .write(move |db| {
+                    Ok::<_, ferry::Error>(
+                        db.prepare_cached(SQL)?.execute([i64::from(stock), id.0])?,
+                    )
+                })
+                .await? as u64
+        }
+        Db::Postgres(pool) => sqlx::query(SQL)
+            .bind(i64::from(stock))
+            .bind(id)
+            .execute(pool)
+            .await?
+            .rows_affected(),
+    };
+    Ok(changed == 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
