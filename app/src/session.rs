@@ -102,6 +102,11 @@ pub fn random_secret() -> String {
 
 /// The cart id in the request's cookies, if it has a correctly signed one.
 pub fn cart_id_from(parts: &Parts, key: &SessionKey) -> Option<CartId> {
+    key.verify(&cookie_value(parts, COOKIE_NAME)?)
+}
+
+/// The value of the request's cookie called `name`, if it sent one.
+pub(crate) fn cookie_value(parts: &Parts, name: &str) -> Option<String> {
     parts
         .headers
         .get_all(COOKIE)
@@ -109,8 +114,8 @@ pub fn cart_id_from(parts: &Parts, key: &SessionKey) -> Option<CartId> {
         .filter_map(|header| header.to_str().ok())
         .flat_map(Cookie::split_parse)
         .filter_map(Result::ok)
-        .find(|cookie| cookie.name() == COOKIE_NAME)
-        .and_then(|cookie| key.verify(cookie.value()))
+        .find(|cookie| cookie.name() == name)
+        .map(|cookie| cookie.value().to_owned())
 }
 
 /// The visitor's cart id, if they have one (reading pages).
@@ -145,12 +150,23 @@ pub(crate) fn append_set_cookie(cookie: &str) {
     }
 }
 
-/// The `Set-Cookie` value: HttpOnly (no script reads it), SameSite=Lax (not
-/// sent on cross-site posts), Secure when the site is served over https.
+/// The cart cookie's `Set-Cookie` value.
 fn set_cookie(signed: &str, secure: bool) -> String {
-    Cookie::build((COOKIE_NAME, signed))
+    private_cookie(
+        COOKIE_NAME,
+        signed,
+        Duration::seconds(MAX_AGE_SECONDS),
+        secure,
+    )
+}
+
+/// A `Set-Cookie` value for the whole site: HttpOnly (no script reads it),
+/// SameSite=Lax (not sent on cross-site posts), Secure when the site is
+/// served over https; gone after `max_age` (at once with zero).
+pub(crate) fn private_cookie(name: &str, value: &str, max_age: Duration, secure: bool) -> String {
+    Cookie::build((name, value))
         .path("/")
-        .max_age(Duration::seconds(MAX_AGE_SECONDS))
+        .max_age(max_age)
         .http_only(true)
         .same_site(SameSite::Lax)
         .secure(secure)

@@ -4,11 +4,9 @@
 //! nothing) and sign-out deletes the row, so a copied cookie dies with it.
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
-use axum::http::header::COOKIE;
 use axum::http::request::Parts;
 use chrono::{DateTime, Utc};
 use cookie::time::Duration;
-use cookie::{Cookie, SameSite};
 use leptos::prelude::*;
 use sha2::{Digest, Sha256};
 
@@ -68,15 +66,7 @@ fn hex(bytes: &[u8]) -> String {
 
 /// The session id in the request's cookies, if it has a well-formed one.
 pub fn id_from(parts: &Parts) -> Option<SessionId> {
-    parts
-        .headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|header| header.to_str().ok())
-        .flat_map(Cookie::split_parse)
-        .filter_map(Result::ok)
-        .find(|cookie| cookie.name() == COOKIE_NAME)
-        .and_then(|cookie| SessionId::parse(cookie.value()))
+    SessionId::parse(&crate::session::cookie_value(parts, COOKIE_NAME)?)
 }
 
 /// The signed-in account and its cart, if the request has a live session.
@@ -137,29 +127,13 @@ pub async fn end(state: &AppState) -> Result<(), ferry::Error> {
     Ok(())
 }
 
-/// The `Set-Cookie` value: HttpOnly (no script reads it), SameSite=Lax
-/// (not sent on cross-site posts), Secure when the site is on https, and
-/// gone when the session is.
+/// The `Set-Cookie` value: private to the site, and gone when the session is.
 fn set_cookie(id: &str, secure: bool) -> String {
-    Cookie::build((COOKIE_NAME, id))
-        .path("/")
-        .max_age(Duration::days(LIFETIME_DAYS))
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(secure)
-        .build()
-        .to_string()
+    crate::session::private_cookie(COOKIE_NAME, id, Duration::days(LIFETIME_DAYS), secure)
 }
 
 fn expired_cookie(secure: bool) -> String {
-    Cookie::build((COOKIE_NAME, ""))
-        .path("/")
-        .max_age(Duration::ZERO)
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(secure)
-        .build()
-        .to_string()
+    crate::session::private_cookie(COOKIE_NAME, "", Duration::ZERO, secure)
 }
 
 #[cfg(test)]

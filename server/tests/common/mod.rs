@@ -28,23 +28,22 @@ pub struct Reply {
 impl Reply {
     /// The `name=value` part of the cart cookie this response set, if any.
     pub fn cart_cookie(&self) -> Option<String> {
-        self.headers
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|v| v.starts_with(&format!("{}=", app::site::CART_COOKIE)))
-            .and_then(|v| v.split(';').next())
-            .map(str::to_owned)
+        self.set_cookie(app::site::CART_COOKIE)
     }
 
     /// The `name=value` part of the session cookie this response set, if
     /// any (empty value: the cookie was expired).
     pub fn session_cookie(&self) -> Option<String> {
+        self.set_cookie(app::site::SESSION_COOKIE)
+    }
+
+    /// The `name=value` part of the cookie `name` this response set.
+    fn set_cookie(&self, name: &str) -> Option<String> {
         self.headers
             .get_all(header::SET_COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .find(|v| v.starts_with(&format!("{}=", app::site::SESSION_COOKIE)))
+            .find(|v| v.starts_with(&format!("{name}=")))
             .and_then(|v| v.split(';').next())
             .map(str::to_owned)
     }
