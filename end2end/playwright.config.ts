@@ -16,6 +16,7 @@ const baseURL = external ?? `http://127.0.0.1:${port}`;
 // reset belongs to the server's start command: Playwright evaluates this
 // file again in each worker, while the server is running.
 const database = "target/e2e/app.db";
+const uploads = "target/e2e/uploads";
 
 // The release binary: cargo-leptos's `bin-target`, named for the app.
 const cargoToml = readFileSync(join(__dirname, "..", "Cargo.toml"), "utf8");
@@ -52,7 +53,7 @@ export default defineConfig({
   ],
   // The release server built by `cargo leptos build --release`, on its own port.
   webServer: external ? undefined : {
-    command: `mkdir -p target/e2e && rm -f ${database} ${database}-wal ${database}-shm && exec target/release/${binary}`,
+    command: `mkdir -p target/e2e && rm -rf ${database} ${database}-wal ${database}-shm ${uploads} && exec target/release/${binary}`,
     cwd: "..",
     url: `${baseURL}/`,
     timeout: 60_000,
@@ -66,6 +67,9 @@ export default defineConfig({
       // Production mode needs a session key; this one exists only for tests.
       APP_SESSION_KEY: "end-to-end-tests-only-0123456789abcdef0123456789abcdef",
       DATABASE_URL: `sqlite://${database}`,
+      APP_UPLOADS_DIR: uploads,
+      // admin.spec.ts signs in with this account.
+      APP_ADMIN_EMAIL: "admin@example.com",
       RUST_LOG: "warn",
     },
   },

@@ -33,6 +33,8 @@ if [ -d "$root/app/src/cart" ]; then # the example shop
     "app/src/accounts/repo.rs"
     "app/src/accounts/password.rs"
     "argon2id"
+    "app/src/catalog/images.rs"  # storing and serving uploads
+    "UPDATE products SET price_cents"
   )
 fi
 failed=0

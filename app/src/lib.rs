@@ -2,6 +2,7 @@
 #![recursion_limit = "256"]
 
 pub mod accounts;
+pub mod admin;
 pub mod cart;
 pub mod catalog;
 pub mod components;
@@ -51,6 +52,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/orders/:id") view=routes::order() ssr=SsrMode::Async />
                     <Route path=path!("/sign-in") view=routes::sign_in() ssr=SsrMode::Async />
                     <Route path=path!("/sign-up") view=routes::sign_up() ssr=SsrMode::Async />
+                    <Route path=path!("/admin") view=routes::admin() ssr=SsrMode::Async />
                     <Route path=path!("/counter") view=routes::counter() ssr=SsrMode::Async />
                 </Routes>
             </main>
@@ -58,8 +60,9 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The JSON API beside the pages and server functions, for other clients.
+/// Plain `axum` routes beside the pages and server functions: the JSON API
+/// for other clients, and the uploaded product images.
 #[cfg(feature = "ssr")]
-pub fn json_api() -> axum::Router<state::AppState> {
-    catalog::api::routes()
+pub fn http_routes() -> axum::Router<state::AppState> {
+    catalog::api::routes().merge(catalog::images::routes())
 }

@@ -25,6 +25,25 @@ impl Money {
         self.0
     }
 
+    /// An amount typed by a person: `18`, `18.5`, `$1,299.00`. Dollars and
+    /// up to two decimals; no sign, so never negative. `None` for anything
+    /// else, or more than `u32::MAX` dollars. (Written here: a decimal
+    /// crate would bring its parser into the browser's WASM for these few
+    /// lines.)
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim();
+        let text = text.strip_prefix('$').unwrap_or(text);
+        let (dollars, cents) = text.split_once('.').unwrap_or((text, ""));
+        let dollars: String = dollars.chars().filter(|c| *c != ',').collect();
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if dollars.is_empty() || !digits(&dollars) || !digits(cents) || cents.len() > 2 {
+            return None;
+        }
+        let dollars: u32 = dollars.parse().ok()?;
+        let cents: i64 = format!("{cents:0<2}").parse().ok()?;
+        Some(Self(i64::from(dollars) * 100 + cents))
+    }
+
     /// `self` times a count, saturating rather than wrapping on absurd input.
     pub fn times(self, count: u32) -> Self {
         Self(self.0.saturating_mul(i64::from(count)))
@@ -112,6 +131,37 @@ mod tests {
             Money::from_cents(i64::MIN).to_string(),
             "-$92,233,720,368,547,758.08"
         );
+    }
+
+    #[test]
+    fn parses_what_people_type() {
+        for (text, cents) in [
+            ("18", 1800),
+            (" 18.5 ", 1850),
+            ("18.05", 1805),
+            ("$1,299.00", 129_900),
+            ("0", 0),
+            ("0.99", 99),
+            ("7.", 700),
+        ] {
+            assert_eq!(Money::parse(text), Some(Money::from_cents(cents)), "{text}");
+        }
+        for text in [
+            "",
+            "$",
+            "-3",
+            "3.999",
+            "1e3",
+            "12,50.0.1",
+            ".5",
+            "abc",
+            "4294967296",
+            "１２",
+            "+5",
+            "5 00",
+        ] {
+            assert_eq!(Money::parse(text), None, "{text:?}");
+        }
     }
 
     #[test]

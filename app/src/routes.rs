@@ -15,6 +15,7 @@ use leptos::prelude::*;
 use leptos_router::{lazy_route, Lazy, LazyRoute};
 
 use crate::accounts::views::{SignInPage, SignUpPage};
+use crate::admin::views::AdminPage;
 use crate::cart::views::CartPage;
 use crate::catalog::views::ProductPage;
 use crate::counter::views::CounterPage;
@@ -78,6 +79,10 @@ lazy_page!(
 lazy_page!(
     /// `/sign-up`.
     sign_up, SignUpRoute => SignUpPage
+);
+lazy_page!(
+    /// `/admin`.
+    admin, AdminRoute => AdminPage
 );
 lazy_page!(
     /// `/counter`.

@@ -138,6 +138,10 @@ impl Ferry {
             false => router,
         };
         let router = router
+            .layer(from_fn_with_state(
+                Arc::new(crate::__private::multipart_paths()),
+                crate::multipart::refuse_unreadable,
+            ))
             .layer(from_fn(crate::server::error_status))
             .layer(from_fn(crate::server::clean_redirect));
         let router = match &self.settings.sign_in_path {

@@ -127,6 +127,8 @@ mod declare;
 #[cfg(feature = "ssr")]
 mod install;
 #[cfg(feature = "ssr")]
+mod multipart;
+#[cfg(feature = "ssr")]
 mod observe;
 #[cfg(feature = "ssr")]
 mod overload;

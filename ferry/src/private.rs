@@ -34,6 +34,22 @@ pub struct ReadPath(pub &'static str);
 #[cfg(feature = "ssr")]
 inventory::collect!(ReadPath);
 
+/// The path of a server function that takes `multipart/form-data`: a
+/// request to it without a readable boundary is refused with 400.
+pub struct MultipartPath(pub &'static str);
+
+#[cfg(feature = "ssr")]
+inventory::collect!(MultipartPath);
+
+/// Every registered multipart function's path.
+#[cfg(feature = "ssr")]
+pub(crate) fn multipart_paths() -> std::collections::HashSet<&'static str> {
+    inventory::iter::<MultipartPath>
+        .into_iter()
+        .map(|m| m.0)
+        .collect()
+}
+
 #[cfg(feature = "ssr")]
 pub use inventory;
 

@@ -43,6 +43,12 @@ async fn serve(config: Config) -> Result<(), String> {
     let mut state = app::state::AppState::new(options.clone(), db.clone());
     state.secure_cookies = config.cookie_secure;
     state.session_key = session_key(&config)?;
+    state.admin_email = config.admin_email.clone();
+    std::fs::create_dir_all(&config.uploads_dir).map_err(|e| {
+        let dir = config.uploads_dir.display();
+        format!("cannot create {dir} (uploads-dir): {e}")
+    })?;
+    state.uploads_dir = config.uploads_dir.clone();
     let server = ferry::Server::new(server::settings::serve_settings(&config));
     state.draining = server.draining();
     let listener = TcpListener::bind(config.site_addr)

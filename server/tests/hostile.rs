@@ -12,7 +12,7 @@ const REQUESTS: usize = 10_000;
 const SEED: u64 = 0x5eed_f00d_cafe_b0ba;
 
 /// Every endpoint a visitor can reach with a body.
-const MUTATIONS: [&str; 8] = [
+const MUTATIONS: [&str; 10] = [
     "/api/cart/add",
     "/api/cart/set",
     "/api/cart/remove",
@@ -21,10 +21,12 @@ const MUTATIONS: [&str; 8] = [
     "/api/accounts/sign-up",
     "/api/accounts/sign-in",
     "/api/catalog/set-stock",
+    "/api/catalog/set-price",
+    "/api/catalog/image",
 ];
 /// Reads, and sign-out, which without a session changes nothing and
 /// answers 200.
-const READS: [&str; 7] = [
+const READS: [&str; 8] = [
     "/api/cart/get",
     "/api/catalog/list",
     "/api/catalog/get",
@@ -32,6 +34,7 @@ const READS: [&str; 7] = [
     "/api/orders/mine",
     "/api/counter/get",
     "/api/accounts/sign-out",
+    "/api/admin/products",
 ];
 
 /// xorshift64*: small, fast, and the same sequence on every machine.
@@ -72,8 +75,10 @@ const BAD_VALUES: [&str; 16] = [
     "[]",
     "{}",
 ];
-const KEYS: [&str; 12] = [
+const KEYS: [&str; 14] = [
     "stock",
+    "price",
+    "image",
     "email",
     "password",
     "next",
@@ -159,6 +164,7 @@ async fn snapshot(db: &app::db::Db) -> Vec<i64> {
         "SELECT COUNT(*) FROM order_lines",
         "SELECT COUNT(*) FROM accounts",
         "SELECT COUNT(*) FROM sessions",
+        "SELECT COUNT(image) FROM products",
     ] {
         let value = app::db::with_pool!(db, |pool| sqlx::query_scalar(sql).fetch_one(pool).await);
         state.push(value.unwrap());
@@ -194,6 +200,8 @@ async fn ten_thousand_hostile_requests_get_4xx_and_change_nothing() {
         by_class[2], by_class[3], by_class[4], by_class[5]
     );
     assert_eq!(snapshot(&app.db).await, before, "the database changed");
+    let uploaded = std::fs::read_dir(app.uploads.path()).unwrap().count();
+    assert_eq!(uploaded, 0, "no file was stored");
     assert_eq!(
         app.call("/api/counter/get", "", None).await.body,
         counter_before,

@@ -46,9 +46,10 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The JSON API beside the pages and server functions: none yet. Return
-/// `axum` routes here for other clients (the shop template has an example).
+/// Plain `axum` routes beside the pages and server functions: none yet.
+/// Return them here (a JSON API for other clients, uploaded files; the
+/// shop template has both).
 #[cfg(feature = "ssr")]
-pub fn json_api() -> axum::Router<state::AppState> {
+pub fn http_routes() -> axum::Router<state::AppState> {
     axum::Router::new()
 }

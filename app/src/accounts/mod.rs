@@ -150,7 +150,8 @@ pub async fn sign_up(email: String, password: String, next: String) -> Result<()
     }
     let normalized = normalize_email(&email);
     let hash = password::hash(password).await?;
-    let Some(account) = repo::create(&state.db, &normalized, &hash, false).await? else {
+    let is_admin = is_configured_admin(&state, &normalized);
+    let Some(account) = repo::create(&state.db, &normalized, &hash, is_admin).await? else {
         return Err(
             ferry::Error::invalid("email", "An account with this email already exists.")
                 .with_value("email", email),
@@ -181,6 +182,9 @@ pub async fn sign_in(email: String, password: String, next: String) -> Result<()
     let Some(found) = found.filter(|_| matches) else {
         return Err(ferry::Error::invalid("password", SIGN_IN_REFUSED).with_value("email", email));
     };
+    if !found.account.is_admin && is_configured_admin(&state, &normalized) {
+        repo::make_admin(&state.db, &normalized).await?;
+    }
     // The cart first: if it fails, nobody is signed in half-way.
     if let Some(visitor) = crate::session::current_cart() {
         repo::merge_cart(&state.db, &visitor, &found.cart).await?;
@@ -198,6 +202,12 @@ pub async fn sign_out() -> Result<(), ferry::Error> {
     sessions::end(&state).await?;
     leptos_axum::redirect("/");
     Ok(())
+}
+
+/// Whether `email` (normalized) is the one `admin-email` names.
+#[cfg(feature = "ssr")]
+fn is_configured_admin(state: &crate::state::AppState, email: &str) -> bool {
+    state.admin_email.as_deref() == Some(email)
 }
 
 /// The client's address, as `ferry` resolved it (behind trusted proxies too).

@@ -4,6 +4,8 @@
 #[cfg(feature = "ssr")]
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod images;
+#[cfg(feature = "ssr")]
 pub mod repo;
 pub mod views;
 
@@ -13,6 +15,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::money::Money;
+use leptos::server_fn::codec::{MultipartData, MultipartFormData};
 
 /// A product's id. A map key in carts, so it orders and hashes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -38,6 +41,8 @@ pub struct Product {
     #[cfg_attr(feature = "ssr", sqlx(try_from = "i64"))]
     pub stock: u32,
     pub created_at: DateTime<Utc>,
+    /// The uploaded image's file name (see [`image_url`]), if any.
+    pub image: Option<String>,
 }
 
 /// A product as the catalog's grid shows it: no description and no date,
@@ -53,6 +58,12 @@ pub struct ProductSummary {
     pub price: Money,
     #[cfg_attr(feature = "ssr", sqlx(try_from = "i64"))]
     pub stock: u32,
+    pub image: Option<String>,
+}
+
+/// Where an uploaded image is served.
+pub fn image_url(name: &str) -> String {
+    format!("/images/{name}")
 }
 
 /// "12 in stock", "Only 3 left", "Sold out".
@@ -125,6 +136,82 @@ pub async fn set_stock(product_id: ProductId, stock: i64) -> Result<(), ferry::E
     match repo::set_stock(&crate::state::db()?, product_id, units).await? {
         true => Ok(()),
         false => Err(ferry::Error::not_found(format!("Product {product_id}"))),
+    }
+}
+
+/// The highest price a product may have.
+pub const MAX_PRICE: Money = Money::from_cents(10_000_000);
+
+/// The rules of a price change: an amount such as `18.50`, up to [`MAX_PRICE`].
+pub fn check_set_price(call: &SetPrice) -> Result<(), ferry::Error> {
+    match Money::parse(&call.price) {
+        Some(price) if price <= MAX_PRICE => Ok(()),
+        Some(_) => Err(ferry::Error::invalid(
+            "price",
+            format!("Choose a price up to {MAX_PRICE}."),
+        )),
+        None => Err(ferry::Error::invalid(
+            "price",
+            "Enter a price such as 18.50.",
+        )),
+    }
+}
+
+/// Sets a product's price (an admin's edit). Kept catalog pages and every
+/// cart that shows the product show the new price at once; orders already
+/// placed keep the price they were placed at.
+#[ferry::mutation(
+    endpoint = "catalog/set-price",
+    revalidates = [STOCK, crate::cart::CART],
+    check = check_set_price,
+    guard = crate::accounts::admin
+)]
+pub async fn set_price(product_id: ProductId, price: String) -> Result<(), ferry::Error> {
+    let price =
+        Money::parse(&price).ok_or_else(|| ferry::Error::invalid("price", "Not a price."))?;
+    match repo::set_price(&crate::state::db()?, product_id, price).await? {
+        true => Ok(()),
+        false => Err(ferry::Error::not_found(format!("Product {product_id}"))),
+    }
+}
+
+/// Gives a product a new image (an admin's upload, a `multipart/form-data`
+/// form with `product_id` and `image`). The file is accepted only if its
+/// bytes are a PNG, JPEG, WebP or GIF of at most
+/// [`images::MAX_IMAGE_BYTES`]; it is stored under a new name, and the
+/// image it replaces is deleted.
+#[ferry::mutation(
+    endpoint = "catalog/image",
+    input = MultipartFormData,
+    revalidates = [STOCK],
+    guard = crate::accounts::admin
+)]
+pub async fn upload_image(data: MultipartData) -> Result<(), ferry::Error> {
+    let dir = crate::state::app_state()?.uploads_dir;
+    let upload = images::Upload::read(data).await?;
+    let refused = |message: &str| {
+        ferry::Error::invalid("image", message).with_value("product_id", upload.product)
+    };
+    let extension = images::sniff(&upload.bytes).ok_or_else(|| refused(images::NOT_AN_IMAGE))?;
+    let name = images::store(&dir, upload.bytes, extension)
+        .await
+        .map_err(|err| {
+            ferry::Error::internal(format!("storing an image in {}: {err}", dir.display()))
+        })?;
+    let replaced = repo::set_image(&crate::state::db()?, upload.product, name.clone()).await;
+    let gone = match &replaced {
+        Ok(Some(old)) => old.clone(),
+        _ => Some(name),
+    };
+    if let Some(gone) = gone {
+        images::remove(&dir, &gone).await;
+    }
+    match replaced? {
+        Some(_) => Ok(()),
+        None => Err(ferry::Error::not_found(format!(
+            "Product {}",
+            upload.product
+        ))),
     }
 }
 

@@ -2,8 +2,9 @@
 
 use super::{Product, ProductId, ProductSummary};
 use crate::db::{with_pool, Db};
+use crate::money::Money;
 
-const COLUMNS: &str = "id, name, description, price_cents, stock, created_at";
+const COLUMNS: &str = "id, name, description, price_cents, stock, created_at, image";
 
 /// Every product, newest first.
 pub async fn list_products(db: &Db) -> Result<Vec<Product>, sqlx::Error> {
@@ -14,7 +15,7 @@ pub async fn list_products(db: &Db) -> Result<Vec<Product>, sqlx::Error> {
 /// Every product as the catalog's grid shows it, in the same order.
 pub async fn list_summaries(db: &Db) -> Result<Vec<ProductSummary>, sqlx::Error> {
     const SQL: &str =
-        "SELECT id, name, price_cents, stock FROM products ORDER BY created_at DESC, id DESC";
+        "SELECT id, name, price_cents, stock, image FROM products ORDER BY created_at DESC, id DESC";
     with_pool!(db, |pool| sqlx::query_as(SQL).fetch_all(pool).await)
 }
 
@@ -41,25 +42,97 @@ pub async fn update_stock(db: &Db, id: ProductId, stock: u32) -> Result<bool, sq
 
 /// Sets a product's stock through the app's writer; whether it exists.
 pub async fn set_stock(db: &Db, id: ProductId, stock: u32) -> Result<bool, ferry::Error> {
-    const SQL: &str = "UPDATE products SET stock = $1 WHERE id = $2";
+    set_number(
+        db,
+        "UPDATE products SET stock = $1 WHERE id = $2",
+        i64::from(stock),
+        id,
+    )
+    .await
+}
+
+/// Sets a product's price; whether it exists.
+pub async fn set_price(db: &Db, id: ProductId, price: Money) -> Result<bool, ferry::Error> {
+    set_number(
+        db,
+        "UPDATE products SET price_cents = $1 WHERE id = $2",
+        price.cents(),
+        id,
+    )
+    .await
+}
+
+/// Runs `sql`, an update of one product with `$1` a number and `$2` its
+/// id, through the app's writer; whether the product exists.
+async fn set_number(
+    db: &Db,
+    sql: &'static str,
+    value: i64,
+    id: ProductId,
+) -> Result<bool, ferry::Error> {
     let changed = match db {
         Db::Sqlite { writer, .. } => {
             writer
                 .write(move |db| {
-                    Ok::<_, ferry::Error>(
-                        db.prepare_cached(SQL)?.execute([i64::from(stock), id.0])?,
-                    )
+                    Ok::<_, ferry::Error>(db.prepare_cached(sql)?.execute([value, id.0])?)
                 })
                 .await? as u64
         }
-        Db::Postgres(pool) => sqlx::query(SQL)
-            .bind(i64::from(stock))
+        Db::Postgres(pool) => sqlx::query(sql)
+            .bind(value)
             .bind(id)
             .execute(pool)
             .await?
             .rows_affected(),
     };
     Ok(changed == 1)
+}
+
+/// Gives a product the image stored as `name`. Returns the name of the
+/// image it replaces (`Some(None)` when it had none), or `None` when the
+/// product does not exist. Reading the old name and writing the new one
+/// are one step, so two uploads at once each learn the image they replaced.
+pub async fn set_image(
+    db: &Db,
+    id: ProductId,
+    name: String,
+) -> Result<Option<Option<String>>, ferry::Error> {
+    const OLD: &str = "SELECT image FROM products WHERE id = $1";
+    const SET: &str = "UPDATE products SET image = $1 WHERE id = $2";
+    match db {
+        Db::Sqlite { writer, .. } => {
+            writer
+                .write(move |db| {
+                    use ferry::sqlite::rusqlite::OptionalExtension;
+                    let old: Option<Option<String>> = db
+                        .prepare_cached(OLD)?
+                        .query_row([id.0], |row| row.get(0))
+                        .optional()?;
+                    if old.is_some() {
+                        db.prepare_cached(SET)?
+                            .execute(ferry::sqlite::rusqlite::params![name, id.0])?;
+                    }
+                    Ok::<_, ferry::Error>(old)
+                })
+                .await
+        }
+        Db::Postgres(pool) => {
+            let mut transaction = pool.begin().await?;
+            let old: Option<Option<String>> = sqlx::query_scalar(&format!("{OLD} FOR UPDATE"))
+                .bind(id)
+                .fetch_optional(&mut *transaction)
+                .await?;
+            if old.is_some() {
+                sqlx::query(SET)
+                    .bind(name)
+                    .bind(id)
+                    .execute(&mut *transaction)
+                    .await?;
+            }
+            transaction.commit().await?;
+            Ok(old)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -131,6 +204,32 @@ mod tests {
         assert!(
             negative.is_err(),
             "the CHECK constraint must refuse negative stock"
+        );
+    }
+
+    #[tokio::test]
+    async fn price_and_image_are_set_through_the_writer() {
+        let (db, _fresh) = db::fresh().await;
+        assert!(set_price(&db, ProductId(2), Money::from_cents(1234))
+            .await
+            .unwrap());
+        assert!(!set_price(&db, ProductId(999), Money::from_cents(1))
+            .await
+            .unwrap());
+        let first = set_image(&db, ProductId(2), "a.png".into()).await.unwrap();
+        assert_eq!(first, Some(None), "no image before");
+        let second = set_image(&db, ProductId(2), "b.png".into()).await.unwrap();
+        assert_eq!(second, Some(Some("a.png".to_owned())), "the replaced one");
+        assert_eq!(
+            set_image(&db, ProductId(999), "c.png".into())
+                .await
+                .unwrap(),
+            None
+        );
+        let product = find_product(&db, ProductId(2)).await.unwrap().unwrap();
+        assert_eq!(
+            (product.price.cents(), product.image.as_deref()),
+            (1234, Some("b.png"))
         );
     }
 }

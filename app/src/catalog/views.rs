@@ -9,7 +9,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::{
-    availability, get_product, list_products, Product, ProductId, ProductSummary, KEEP_FOR,
+    availability, get_product, image_url, list_products, Product, ProductId, ProductSummary,
+    KEEP_FOR,
 };
 use crate::cart::views::{expect_added, use_cart, CartQuery};
 use crate::cart::{add_to_cart, AddToCart, CartLine};
@@ -57,6 +58,9 @@ fn ProductCard(
     let line = shelf_line(product.id, &product.name, product.price, product.stock);
     view! {
         <article class="card" aria-labelledby=labelled_by>
+            {product.image.as_deref().map(|name| view! {
+                <img class="card-image" src=image_url(name) alt="" width="240" height="160" loading="lazy" />
+            })}
             <h2 id=heading><a href=format!("/products/{}", product.id)>{product.name.clone()}</a></h2>
             <p class="price">{product.price.to_string()}</p>
             <p class="stock">{availability(product.stock)}</p>
@@ -124,6 +128,9 @@ fn ProductDetails(
     view! {
         <article class="product" aria-labelledby="product-name">
             <h1 id="product-name">{product.name.clone()}</h1>
+            {product.image.as_deref().map(|name| view! {
+                <img class="product-image" src=image_url(name) alt=product.name.clone() width="480" height="320" />
+            })}
             <p>{product.description.clone()}</p>
             <p class="price">{product.price.to_string()}</p>
             <p class="stock" data-testid="stock">{available}</p>

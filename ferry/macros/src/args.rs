@@ -26,6 +26,9 @@ pub struct Args {
     /// `guard = path::to_async_fn`: who may call, checked on the server
     /// before anything else.
     pub guard: Option<Box<Expr>>,
+    /// `input = MultipartFormData`: registered so that the server refuses
+    /// a body it cannot read as multipart with 400.
+    pub multipart: bool,
 }
 
 impl Args {
@@ -36,6 +39,7 @@ impl Args {
             struct_name: None,
             check: None,
             guard: None,
+            multipart: false,
         };
         for segment in split_on_commas(attr) {
             match key_of(&segment).as_deref() {
@@ -55,6 +59,12 @@ impl Args {
                 Some("name") => {
                     let value: TokenStream = segment.clone().into_iter().skip(2).collect();
                     args.struct_name = Some(syn::parse2(value)?);
+                    args.passed.push(segment);
+                }
+                Some("input") => {
+                    args.multipart |= segment.clone().into_iter().any(
+                        |token| matches!(token, TokenTree::Ident(ident) if ident == "MultipartFormData"),
+                    );
                     args.passed.push(segment);
                 }
                 _ => args.passed.push(segment),

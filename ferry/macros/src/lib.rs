@@ -48,8 +48,9 @@ pub fn read(attr: TokenStream, item: TokenStream) -> TokenStream {
         __ferry_result
     });
     let register = register_read(&name);
+    let multipart = register_multipart(&args, &name);
     let server = server(&args, quote!(::ferry::ReadClient), &function);
-    quote!(#server #register #check_impl).into()
+    quote!(#server #register #multipart #check_impl).into()
 }
 
 /// What the function returns; a server function must say (`Result<T, E>`).
@@ -181,6 +182,23 @@ fn register_read(name: &syn::Ident) -> Tokens {
     }
 }
 
+/// On the server, lists the path of a function that takes
+/// `multipart/form-data`, so that a body without a readable boundary gets
+/// 400 before server_fn reads it (it would panic).
+fn register_multipart(args: &Args, name: &syn::Ident) -> Tokens {
+    if !args.multipart {
+        return Tokens::new();
+    }
+    quote! {
+        #[cfg(feature = "ssr")]
+        ::ferry::__private::inventory::submit! {
+            ::ferry::__private::MultipartPath(
+                <#name as ::leptos::server_fn::ServerFn>::PATH
+            )
+        }
+    }
+}
+
 /// A server function that changes data, and says which: `revalidates =
 /// [TAG, other(id)]` (tags built from the arguments are worked out before
 /// the body runs), `revalidates = []` when the page shows nothing it
@@ -225,8 +243,9 @@ pub fn mutation(attr: TokenStream, item: TokenStream) -> TokenStream {
         ::ferry::__private::declare_if_ok(&__ferry_result, __ferry_revalidates);
         __ferry_result
     });
+    let multipart = register_multipart(&args, &name);
     let server = server(&args, quote!(::ferry::Client), &function);
-    quote!(#server #check_impl).into()
+    quote!(#server #multipart #check_impl).into()
 }
 
 /// The function under Leptos's `#[server]`, with ferry's client.

@@ -117,7 +117,19 @@ pub(super) const SHUTDOWN_DELAY: Key = Key {
     default: "0",
     expected: "a number of seconds, such as 0 or 5",
 };
-pub(super) const KEYS: [&Key; 18] = [
+pub(super) const ADMIN_EMAIL: Key = Key {
+    name: "admin-email",
+    env: "APP_ADMIN_EMAIL",
+    default: "",
+    expected: "an email address such as \"admin@example.com\" (or nothing)",
+};
+pub(super) const UPLOADS_DIR: Key = Key {
+    name: "uploads-dir",
+    env: "APP_UPLOADS_DIR",
+    default: "uploads",
+    expected: "a directory the server may create and write to",
+};
+pub(super) const KEYS: [&Key; 20] = [
     &SESSION_KEY,
     &RATE_PER_SECOND,
     &RATE_BURST,
@@ -136,4 +148,6 @@ pub(super) const KEYS: [&Key; 18] = [
     &MAX_IN_FLIGHT,
     &DRAIN_TIMEOUT,
     &SHUTDOWN_DELAY,
+    &ADMIN_EMAIL,
+    &UPLOADS_DIR,
 ];

@@ -67,6 +67,11 @@ pub struct Config {
     pub session_key: Option<Secret>,
     /// Production mode (`LEPTOS_ENV=PROD`): a missing session key is an error.
     pub production: bool,
+    /// The account made an admin when it signs up or signs in
+    /// (`admin-email`, `APP_ADMIN_EMAIL`), trimmed and lower-cased.
+    pub admin_email: Option<String>,
+    /// Where uploaded files are kept (`uploads-dir`, `APP_UPLOADS_DIR`).
+    pub uploads_dir: PathBuf,
 }
 
 /// Why the configuration was refused; each message names what to fix.
@@ -149,6 +154,9 @@ impl Config {
             shutdown_delay: source.parsed(&SHUTDOWN_DELAY, |_: &Seconds| true)?.0,
             session_key,
             production,
+            admin_email: source.admin_email()?,
+            uploads_dir: source
+                .parsed(&UPLOADS_DIR, |dir: &PathBuf| !dir.as_os_str().is_empty())?,
         })
     }
 
@@ -231,6 +239,23 @@ impl<E: Fn(&str) -> Option<String>> Source<'_, E> {
                 origin,
                 format!("{} characters", key.len()),
             )),
+        }
+    }
+}
+
+impl<E: Fn(&str) -> Option<String>> Source<'_, E> {
+    /// An address shaped `local@domain.tld`, or none; stored as accounts
+    /// store emails (trimmed, lower-cased), so any spelling signs in.
+    fn admin_email(&self) -> Result<Option<String>, ConfigError> {
+        let (text, origin) = self.value(&ADMIN_EMAIL)?;
+        let email = text.trim().to_lowercase();
+        let shaped = email
+            .split_once('@')
+            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'));
+        match (email.is_empty(), shaped) {
+            (true, _) => Ok(None),
+            (false, true) => Ok(Some(email)),
+            (false, false) => Err(bad(&ADMIN_EMAIL, origin, quoted(&text))),
         }
     }
 }

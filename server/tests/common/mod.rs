@@ -15,8 +15,13 @@ use tower::ServiceExt;
 pub struct TestApp {
     pub router: axum::Router,
     pub db: app::db::Db,
+    /// The app's own `uploads-dir`.
+    pub uploads: tempfile::TempDir,
     _fresh: app::db::Fresh,
 }
+
+/// The `admin-email` every test app has: signing up with it makes an admin.
+pub const ADMIN_EMAIL: &str = "admin@example.com";
 
 /// A response, read whole.
 pub struct Reply {
@@ -91,7 +96,10 @@ impl TestApp {
             .output_name("site")
             .env(env.clone())
             .build();
-        let state = app::state::AppState::new(options, db.clone());
+        let mut state = app::state::AppState::new(options, db.clone());
+        let uploads = tempfile::tempdir().expect("a temporary uploads directory");
+        state.uploads_dir = uploads.path().to_owned();
+        state.admin_email = Some(ADMIN_EMAIL.to_owned());
         // As the binary sets it up, but with no rate limit: every
         // in-process request shares one address.
         let mut settings = ferry::Settings::for_env(env);
@@ -102,6 +110,7 @@ impl TestApp {
         Self {
             router,
             db,
+            uploads,
             _fresh: fresh,
         }
     }
@@ -212,6 +221,40 @@ impl TestApp {
         ))
         .await
     }
+}
+
+/// A `multipart/form-data` post of one product's image, as a browser sends
+/// the admin's upload form (`accept` is `text/html` without JavaScript).
+pub fn upload(
+    product: &str,
+    file: (&str, &str, &[u8]),
+    accept: &str,
+    cookie: Option<&str>,
+) -> Request<Body> {
+    const BOUNDARY: &str = "----ferry-test-boundary";
+    let (filename, content_type, bytes) = file;
+    let mut body = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"product_id\"\r\n\r\n{product}\r\n\
+         --{BOUNDARY}\r\nContent-Disposition: form-data; name=\"image\"; filename=\"{filename}\"\r\n\
+         Content-Type: {content_type}\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    let mut request = Request::builder()
+        .method(Method::POST)
+        .uri("/api/catalog/image")
+        .header(header::HOST, "localhost")
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .header(header::ACCEPT, accept)
+        .header(header::REFERER, "http://localhost/admin");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    request.body(Body::from(body)).unwrap()
 }
 
 /// A form post as a script sends it, carrying its own `x-request-id`.

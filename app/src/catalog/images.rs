@@ -1,0 +1,239 @@
+//! Product images on disk: an upload is accepted only if its bytes are a
+//! PNG, JPEG, WebP or GIF (whatever its name or stated type), stored under
+//! a name the server makes up, and served at `/images/<name>` with the type
+//! its bytes showed.
+
+use std::path::Path;
+
+use axum::extract::{Path as UrlPath, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+
+use leptos::server_fn::codec::MultipartData;
+
+use crate::state::AppState;
+
+/// The largest image accepted, in bytes. It must fit in the request body
+/// limit (`body-limit`, 1 MiB by default) with the form around it.
+pub const MAX_IMAGE_BYTES: usize = 512 * 1024;
+
+/// The types accepted, by what their first bytes say: (MIME type, extension).
+const ACCEPTED: [(&str, &str); 4] = [
+    ("image/png", "png"),
+    ("image/jpeg", "jpg"),
+    ("image/webp", "webp"),
+    ("image/gif", "gif"),
+];
+
+/// The message beside the file field when the bytes are not an image.
+pub const NOT_AN_IMAGE: &str = "Choose a PNG, JPEG, WebP or GIF image.";
+
+/// The extension for `bytes`, from their content alone; `None` when they
+/// are not one of the accepted image types (an SVG, a script, an HTML page
+/// named `.png` all are not).
+pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    let found = infer::get(bytes)?.mime_type();
+    ACCEPTED
+        .iter()
+        .find(|(mime, _)| *mime == found)
+        .map(|(_, extension)| *extension)
+}
+
+/// Writes `bytes` into `dir` under a new random name with `extension`, and
+/// returns the name. Written to a hidden temporary file first and renamed,
+/// so a reader never sees half an image.
+pub async fn store(dir: &Path, bytes: Vec<u8>, extension: &str) -> std::io::Result<String> {
+    let name = format!("{}.{extension}", uuid::Uuid::new_v4().simple());
+    let temporary = dir.join(format!(".{name}.part"));
+    tokio::fs::write(&temporary, bytes).await?;
+    tokio::fs::rename(&temporary, dir.join(&name)).await?;
+    Ok(name)
+}
+
+/// Deletes a stored image; one already gone is not an error.
+pub async fn remove(dir: &Path, name: &str) {
+    if !is_stored_name(name) {
+        return;
+    }
+    match tokio::fs::remove_file(dir.join(name)).await {
+        Ok(()) => {}
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+        Err(err) => tracing::warn!(%err, name, "cannot delete a replaced image"),
+    }
+}
+
+/// An image upload as the form sends it: which product, and the file.
+pub struct Upload {
+    pub product: super::ProductId,
+    pub bytes: Vec<u8>,
+}
+
+impl Upload {
+    /// Reads the form's `product_id` and `image` parts; other parts are
+    /// skipped. The image is read up to [`MAX_IMAGE_BYTES`] and refused
+    /// past it, without reading the rest.
+    pub async fn read(data: MultipartData) -> Result<Self, ferry::Error> {
+        let mut form = data
+            .into_inner()
+            .ok_or_else(|| ferry::Error::internal("multipart data without its stream"))?;
+        let (mut product, mut bytes) = (None, None);
+        while let Some(mut field) = form.next_field().await.map_err(unreadable)? {
+            match field.name() {
+                Some("product_id") => {
+                    let text = field.text().await.map_err(unreadable)?;
+                    product = Some(text.trim().parse().map(super::ProductId).map_err(|_| {
+                        ferry::Error::BadRequest {
+                            message: format!("product_id must be a whole number, not {text:?}"),
+                        }
+                    })?);
+                }
+                Some("image") => {
+                    let mut read = Vec::new();
+                    while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
+                        if read.len() + chunk.len() > MAX_IMAGE_BYTES {
+                            bytes = Some(Err(()));
+                            break;
+                        }
+                        read.extend_from_slice(&chunk);
+                    }
+                    bytes.get_or_insert(Ok(read));
+                }
+                _ => {}
+            }
+        }
+        let product = product.ok_or_else(|| ferry::Error::BadRequest {
+            message: "the upload names no product_id".to_owned(),
+        })?;
+        let refused = |message: String| {
+            ferry::Error::invalid("image", message).with_value("product_id", product)
+        };
+        match bytes {
+            Some(Ok(bytes)) if !bytes.is_empty() => Ok(Self { product, bytes }),
+            Some(Err(())) => Err(refused(format!(
+                "Choose an image of at most {} KB.",
+                MAX_IMAGE_BYTES / 1024
+            ))),
+            _ => Err(refused("Choose an image to upload.".to_owned())),
+        }
+    }
+}
+
+/// A form that is not well-formed multipart (400).
+fn unreadable(err: impl std::fmt::Display) -> ferry::Error {
+    ferry::Error::BadRequest {
+        message: format!("the upload could not be read: {err}"),
+    }
+}
+
+/// `/images/{name}`, to merge into the server's router.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/images/{name}", get(serve))
+}
+
+/// Whether `name` is one [`store`] makes: 32 hex digits and an accepted
+/// extension. Nothing else is ever opened, so no path leaves the folder.
+fn is_stored_name(name: &str) -> bool {
+    let Some((stem, extension)) = name.split_once('.') else {
+        return false;
+    };
+    stem.len() == 32
+        && stem.bytes().all(|b| b.is_ascii_hexdigit())
+        && ACCEPTED.iter().any(|(_, known)| *known == extension)
+}
+
+/// An uploaded image, with the type its extension (set from its bytes)
+/// names, and `nosniff` so no browser second-guesses it. A name never
+/// changes content, so browsers keep it for a year.
+async fn serve(State(state): State<AppState>, UrlPath(name): UrlPath<String>) -> Response {
+    let mime = ACCEPTED
+        .iter()
+        .find(|(_, extension)| name.ends_with(&format!(".{extension}")))
+        .map(|(mime, _)| *mime);
+    let Some(mime) = mime.filter(|_| is_stored_name(&name)) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    match tokio::fs::read(state.uploads_dir.join(&name)).await {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static(mime)),
+                (
+                    header::X_CONTENT_TYPE_OPTIONS,
+                    HeaderValue::from_static("nosniff"),
+                ),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=31536000, immutable"),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            StatusCode::NOT_FOUND.into_response()
+        }
+        Err(err) => ferry::Error::internal(format!("reading image {name}: {err}")).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The smallest PNG: one transparent pixel.
+    const PIXEL_PNG: &[u8] = &[
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44,
+        0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F,
+        0x15, 0xC4, 0x89, 0x00, 0x00, 0x00, 0x0A, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00,
+        0x01, 0x00, 0x00, 0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49,
+        0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+    ];
+
+    #[test]
+    fn the_type_comes_from_the_bytes() {
+        assert_eq!(sniff(PIXEL_PNG), Some("png"));
+        assert_eq!(
+            sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F']),
+            Some("jpg")
+        );
+        assert_eq!(sniff(b"GIF89a\x01\x00\x01\x00"), Some("gif"));
+        for not_an_image in [
+            &b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"[..],
+            b"<html><script>alert(1)</script></html>",
+            b"%PDF-1.7",
+            b"",
+            b"\x89PN",
+        ] {
+            assert_eq!(sniff(not_an_image), None, "{not_an_image:?}");
+        }
+    }
+
+    #[test]
+    fn only_generated_names_are_served() {
+        assert!(is_stored_name("0123456789abcdef0123456789abcdef.png"));
+        for name in [
+            "../Cargo.toml",
+            "0123456789abcdef0123456789abcdef.svg",
+            "0123456789abcdef0123456789abcdef.png.html",
+            ".0123456789abcdef0123456789abcdef.png.part",
+            "x.png",
+        ] {
+            assert!(!is_stored_name(name), "{name}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_stored_image_gets_a_fresh_name_and_can_be_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = store(dir.path(), PIXEL_PNG.to_vec(), "png").await.unwrap();
+        let second = store(dir.path(), PIXEL_PNG.to_vec(), "png").await.unwrap();
+        assert!(is_stored_name(&first) && first != second);
+        assert_eq!(std::fs::read(dir.path().join(&first)).unwrap(), PIXEL_PNG);
+        remove(dir.path(), &first).await;
+        remove(dir.path(), &first).await;
+        assert!(!dir.path().join(&first).exists());
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "no temporary file is left behind");
+    }
+}

@@ -1,0 +1,76 @@
+// The admin's page in a real browser, with JavaScript on and off: the
+// account named by `admin-email` edits a price and a stock and uploads an
+// image, and the shop shows each at once; input that breaks a rule, and a
+// text file named .png, are refused beside their fields.
+import { test, expect } from "./fixtures";
+import { PASSWORD, open } from "./helpers";
+import type { Page } from "@playwright/test";
+
+/** The `admin-email` the test servers run with (playwright.config.ts, cluster-check.sh). */
+const ADMIN = "admin@example.com";
+
+/** The smallest PNG: one transparent pixel. */
+const PIXEL_PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAACklEQVR4nGMAAQAABQABDQottAAAAABJRU5ErkJggg==",
+  "base64",
+);
+
+/** Signs in as the admin (making the account on the first run), then opens /admin. */
+async function signInAsAdmin(page: Page, javaScriptEnabled: boolean) {
+  // Made through the API: the database outlives one project's run.
+  await page.request.post("/api/accounts/sign-up", {
+    form: { email: ADMIN, password: PASSWORD, next: "/" },
+    failOnStatusCode: false,
+  });
+  await open(page, "/sign-in?next=%2Fadmin", javaScriptEnabled);
+  await page.getByLabel("Email").fill(ADMIN);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/admin$/);
+  await expect(page.getByRole("heading", { name: "Products" })).toBeVisible();
+  if (javaScriptEnabled) await page.locator("body[data-hydrated]").waitFor();
+}
+
+test("an admin changes a price and a stock, and the shop shows them", async ({ page, javaScriptEnabled, consoleWatch }) => {
+  consoleWatch.allow(422);
+  await signInAsAdmin(page, javaScriptEnabled);
+  const price = page.getByLabel("Price of Timetable Calendar");
+  const stock = page.getByLabel("Stock of Timetable Calendar");
+  const row = page.locator("tr", { has: price });
+  await price.fill("lots");
+  await row.getByRole("button", { name: "Save" }).first().click();
+  await expect(price).toHaveAccessibleDescription("Enter a price such as 18.50.");
+  await expect(price).toHaveAttribute("aria-invalid", "true");
+  await expect(price).toHaveValue("lots");
+  const newPrice = javaScriptEnabled ? "12.34" : "23.45";
+  await price.fill(newPrice);
+  await row.getByRole("button", { name: "Save" }).first().click();
+  await expect(price).not.toHaveAttribute("aria-invalid", "true");
+  await expect(price).toHaveValue(newPrice);
+  await stock.fill(javaScriptEnabled ? "7" : "8");
+  await row.getByRole("button", { name: "Save" }).last().click();
+  await expect(stock).toHaveValue(javaScriptEnabled ? "7" : "8");
+  await open(page, "/", javaScriptEnabled);
+  const card = page.locator("article", { hasText: "Timetable Calendar" });
+  await expect(card.locator(".price")).toHaveText(`$${newPrice}`);
+  await expect(card.locator(".stock")).toHaveText(javaScriptEnabled ? "7 in stock" : "8 in stock");
+});
+
+test("an admin uploads an image that the shop shows, and a text file is refused", async ({ page, javaScriptEnabled }) => {
+  await signInAsAdmin(page, javaScriptEnabled);
+  const file = page.getByLabel("Image of Oilskin Hat");
+  await file.setInputFiles({ name: "notes.png", mimeType: "image/png", buffer: Buffer.from("just some text") });
+  await page.locator("tr", { has: file }).getByRole("button", { name: "Upload" }).click();
+  await expect(file).toHaveAccessibleDescription("Choose a PNG, JPEG, WebP or GIF image.");
+  await expect(file).toHaveAttribute("aria-invalid", "true");
+  await file.setInputFiles({ name: "hat.png", mimeType: "image/png", buffer: PIXEL_PNG });
+  await page.locator("tr", { has: file }).getByRole("button", { name: "Upload" }).click();
+  await expect(page).toHaveURL(/\/admin$/);
+  const thumb = page.locator("tr", { has: page.getByLabel("Image of Oilskin Hat") }).locator("img.thumb");
+  await expect(thumb).toHaveAttribute("src", /^\/images\/[0-9a-f]{32}\.png$/);
+  // Served with its type, the browser decodes it: one pixel wide.
+  await expect.poll(() => thumb.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1);
+  const src = await thumb.getAttribute("src");
+  await page.getByRole("link", { name: "Oilskin Hat" }).click();
+  await expect(page.locator("img.product-image")).toHaveAttribute("src", src!);
+});
