@@ -286,7 +286,7 @@ async fn mislabelled_oversized_and_misdirected_uploads_are_refused_and_store_not
         let reply = send_upload(&app, id, ("a.png", "image/png", PIXEL_PNG), &admin).await;
         assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{id}");
     }
-    // Not multipart at all: 400 from ferry, before server_fn (which would panic).
+    // Not multipart at all: 400 from `ferry`, before server_fn (which would panic).
     let form = app
         .call("/api/catalog/image", "product_id=4&image=x", Some(&admin))
         .await;

@@ -231,7 +231,7 @@ pub fn upload(
     accept: &str,
     cookie: Option<&str>,
 ) -> Request<Body> {
-    const BOUNDARY: &str = "----ferry-test-boundary";
+    const BOUNDARY: &str = "----app-test-boundary";
     let (filename, content_type, bytes) = file;
     let mut body = format!(
         "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"product_id\"\r\n\r\n{product}\r\n\
