@@ -34,9 +34,15 @@ impl Money {
         let text = text.trim();
         let text = text.strip_prefix('$').unwrap_or(text);
         let (dollars, cents) = text.split_once('.').unwrap_or((text, ""));
-        let dollars: String = dollars.chars().filter(|c| *c != ',').collect();
         let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-        if dollars.is_empty() || !digits(&dollars) || !digits(cents) || cents.len() > 2 {
+        // Commas only between groups of three ("1,299"): "18,50" is a
+        // European decimal, not $1,850.
+        let mut groups = dollars.split(',');
+        let first = groups.next().unwrap_or_default();
+        let grouped = groups.all(|group| group.len() == 3 && digits(group))
+            && (first.len() <= 3 || !dollars.contains(','));
+        let dollars = dollars.replace(',', "");
+        if first.is_empty() || !digits(first) || !grouped || !digits(cents) || cents.len() > 2 {
             return None;
         }
         let dollars: u32 = dollars.parse().ok()?;
@@ -140,6 +146,7 @@ mod tests {
             (" 18.5 ", 1850),
             ("18.05", 1805),
             ("$1,299.00", 129_900),
+            ("1,234,567", 123_456_700),
             ("0", 0),
             ("0.99", 99),
             ("7.", 700),

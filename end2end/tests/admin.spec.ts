@@ -28,6 +28,7 @@ async function signInAsAdmin(page: Page, javaScriptEnabled: boolean) {
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/admin$/);
   await expect(page.getByRole("heading", { name: "Products" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Admin", exact: true })).toHaveAttribute("href", "/admin");
   if (javaScriptEnabled) await page.locator("body[data-hydrated]").waitFor();
 }
 

@@ -15,15 +15,17 @@ use axum::response::{IntoResponse, Response};
 
 use crate::Error;
 
-/// Passes a request on unless it goes to a multipart server function
+/// Passes a request on unless it posts to a multipart server function
 /// without a `Content-Type` whose boundary multer (server_fn's own parser)
-/// can read.
+/// can read. Runs before the function, so before its guard: such a body
+/// gets 400 even from someone the guard would refuse.
 pub(crate) async fn refuse_unreadable(
     State(paths): State<Arc<HashSet<&'static str>>>,
     request: Request,
     next: Next,
 ) -> Response {
-    if paths.contains(request.uri().path()) && !has_boundary(&request) {
+    let post = request.method() == axum::http::Method::POST;
+    if post && paths.contains(request.uri().path()) && !has_boundary(&request) {
         let message = "expected a multipart/form-data body with a boundary".to_owned();
         return Error::BadRequest { message }.into_response();
     }

@@ -92,6 +92,9 @@ async fn the_admin_page_is_for_admins_only() {
     assert!(!other.body.contains("Harbour Mug"), "no product data leaks");
     let page = app.browse("/admin", Some(&admin)).await;
     assert_eq!(page.status, StatusCode::OK);
+    let link = r#"<a href="/admin">Admin</a>"#;
+    assert!(page.body.contains(link), "the header leads admins here");
+    assert!(!app.get("/", Some(&shopper)).await.body.contains(link));
     assert!(page.body.contains(r#"aria-label="Price of Harbour Mug""#));
     assert!(
         page.body.contains(r#"value="18.00""#),
@@ -222,6 +225,10 @@ async fn an_image_is_stored_under_a_new_name_served_with_its_type_and_shown() {
     assert_eq!(image.status, StatusCode::OK);
     assert_eq!(image.headers[header::CONTENT_TYPE], "image/png");
     assert_eq!(image.headers["x-content-type-options"], "nosniff");
+    let policy = image.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap();
+    assert!(policy.contains("sandbox"), "{policy}");
     assert!(image.headers[header::CACHE_CONTROL]
         .to_str()
         .unwrap()

@@ -12,8 +12,8 @@ use leptos::server_fn::ServerFn;
 use super::{SignIn, SignOut, SignUp, MIN_PASSWORD};
 use crate::components::field_marks;
 
-/// "Orders", the email and "Sign out" for a signed-in user; "Sign in"
-/// for anyone else. Read from the cart query the header already holds
+/// "Orders" (and "Admin" for an admin), the email and "Sign out" for a
+/// signed-in user; "Sign in" for anyone else. Read from the cart query the header already holds
 /// (the cart says whose it is), and sign-out is a plain form (a post and
 /// a new page, JavaScript or not): the header costs the first load no
 /// query or form of its own.
@@ -23,12 +23,13 @@ pub fn AccountLinks() -> impl IntoView {
     let signed_in = move || {
         cart.get()
             .and_then(Result::ok)
-            .and_then(|cart| cart.account)
+            .and_then(|cart| Some((cart.account?, cart.admin)))
     };
     view! {
         <Suspense fallback=|| ()>
             {move || match signed_in() {
-                Some(email) => Either::Left(view! {
+                Some((email, admin)) => Either::Left(view! {
+                    {admin.then(|| view! { <a href="/admin">"Admin"</a> })}
                     <a href="/orders">"Orders"</a>
                     <span class="muted" data-testid="account-email">{email}</span>
                     <form method="post" action=SignOut::PATH class="sign-out">

@@ -14,7 +14,7 @@ use leptos::server_fn::ServerFn;
 
 use super::admin_products;
 use crate::catalog::{
-    image_url, ProductId, ProductSummary, SetPrice, SetStock, UploadImage, STOCK,
+    image_url, ProductId, ProductSummary, SetPrice, SetStock, UploadImage, MAX_IMAGE_BYTES, STOCK,
 };
 use crate::components::{field_marks, ErrorNotice};
 
@@ -28,6 +28,10 @@ pub fn AdminPage() -> impl IntoView {
     };
     view! {
         <h1>"Products"</h1>
+        <p class="muted">{format!(
+            "Images: PNG, JPEG, WebP or GIF, up to {} KB. Every change shows in the shop at once.",
+            MAX_IMAGE_BYTES / 1024
+        )}</p>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || products.get().map(|result| match result {
                 Ok(products) => Either::Left(view! {

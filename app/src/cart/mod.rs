@@ -104,14 +104,16 @@ impl CartLine {
 }
 
 /// The cart: lines keyed (and ordered) by product id, and the email of
-/// the signed-in account it belongs to (none for a visitor's). The header
-/// shows both from this one query: a query of its own for the account
+/// the signed-in account it belongs to (none for a visitor's), and whether
+/// that account is an admin. The header shows all three from this one query: a query of its own for the account
 /// cost the first load 18 KB of gzip WASM.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cart {
     pub lines: BTreeMap<ProductId, CartLine>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub admin: bool,
 }
 
 impl Cart {
@@ -163,15 +165,19 @@ ferry::tags! {
 /// when they have none yet).
 #[ferry::read(endpoint = "cart/get")]
 pub async fn get_cart() -> Result<Cart, ferry::Error> {
-    let (account, cart) = match crate::accounts::sessions::current_with_cart().await? {
-        Some((account, cart)) => (Some(account.email), Some(cart)),
-        None => (None, crate::session::current_cart()),
+    let (account, admin, cart) = match crate::accounts::sessions::current_with_cart().await? {
+        Some((account, cart)) => (Some(account.email), account.is_admin, Some(cart)),
+        None => (None, false, crate::session::current_cart()),
     };
     let cart = match cart {
         Some(cart) => repo::load_cart(&crate::state::db()?, &cart).await?,
         None => Cart::default(),
     };
-    Ok(Cart { account, ..cart })
+    Ok(Cart {
+        account,
+        admin,
+        ..cart
+    })
 }
 
 /// Adds `quantity` of a product to the visitor's cart; returns the units in it.
@@ -265,6 +271,7 @@ mod tests {
                 (ProductId(2), line(2, 1, 2)),
             ]),
             account: None,
+            admin: false,
         };
         assert_eq!(cart.item_count(), 5);
         assert_eq!(cart.total(), Money::from_cents(5999));

@@ -27,6 +27,7 @@ pub async fn load_cart(db: &Db, cart: &CartId) -> Result<Cart, sqlx::Error> {
     Ok(Cart {
         lines: lines.into_iter().map(|l| (l.product_id, l)).collect(),
         account: None,
+        admin: false,
     })
 }
 

@@ -15,9 +15,7 @@ use leptos::server_fn::codec::MultipartData;
 
 use crate::state::AppState;
 
-/// The largest image accepted, in bytes. It must fit in the request body
-/// limit (`body-limit`, 1 MiB by default) with the form around it.
-pub const MAX_IMAGE_BYTES: usize = 512 * 1024;
+use super::MAX_IMAGE_BYTES;
 
 /// The types accepted, by what their first bytes say: (MIME type, extension).
 const ACCEPTED: [(&str, &str); 4] = [
@@ -42,14 +40,54 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
 }
 
 /// Writes `bytes` into `dir` under a new random name with `extension`, and
-/// returns the name. Written to a hidden temporary file first and renamed,
-/// so a reader never sees half an image.
+/// returns the name. Written to a hidden temporary file, flushed to disk,
+/// then renamed, so a reader (or a restart) never sees half an image; the
+/// temporary file goes if any step fails.
 pub async fn store(dir: &Path, bytes: Vec<u8>, extension: &str) -> std::io::Result<String> {
+    use tokio::io::AsyncWriteExt;
     let name = format!("{}.{extension}", uuid::Uuid::new_v4().simple());
     let temporary = dir.join(format!(".{name}.part"));
-    tokio::fs::write(&temporary, bytes).await?;
-    tokio::fs::rename(&temporary, dir.join(&name)).await?;
-    Ok(name)
+    let written = async {
+        let mut file = tokio::fs::File::create(&temporary).await?;
+        file.write_all(&bytes).await?;
+        file.sync_all().await?;
+        tokio::fs::rename(&temporary, dir.join(&name)).await
+    };
+    match written.await {
+        Ok(()) => Ok(name),
+        Err(err) => {
+            let _ = tokio::fs::remove_file(&temporary).await;
+            Err(err)
+        }
+    }
+}
+
+/// Stores `bytes` as `product`'s image and deletes the image it replaces
+/// (or the new one, if the product does not exist or the database fails).
+/// Spawned by the caller: a request cancelled half-way (a timeout, a closed
+/// connection) would otherwise leave a file nothing names.
+pub async fn attach(
+    db: crate::db::Db,
+    dir: std::path::PathBuf,
+    product: super::ProductId,
+    bytes: Vec<u8>,
+    extension: &'static str,
+) -> Result<(), ferry::Error> {
+    let name = store(&dir, bytes, extension).await.map_err(|err| {
+        ferry::Error::internal(format!("storing an image in {}: {err}", dir.display()))
+    })?;
+    let replaced = super::repo::set_image(&db, product, name.clone()).await;
+    let gone = match &replaced {
+        Ok(Some(old)) => old.clone(),
+        _ => Some(name),
+    };
+    if let Some(gone) = gone {
+        remove(&dir, &gone).await;
+    }
+    match replaced? {
+        Some(_) => Ok(()),
+        None => Err(ferry::Error::not_found(format!("Product {product}"))),
+    }
 }
 
 /// Deletes a stored image; one already gone is not an error.
@@ -85,7 +123,10 @@ impl Upload {
                     let text = field.text().await.map_err(unreadable)?;
                     product = Some(text.trim().parse().map(super::ProductId).map_err(|_| {
                         ferry::Error::BadRequest {
-                            message: format!("product_id must be a whole number, not {text:?}"),
+                            message: format!(
+                                "product_id must be a whole number, not {:?}",
+                                text.chars().take(40).collect::<String>()
+                            ),
                         }
                     })?);
                 }
@@ -161,6 +202,11 @@ async fn serve(State(state): State<AppState>, UrlPath(name): UrlPath<String>) ->
                 (
                     header::X_CONTENT_TYPE_OPTIONS,
                     HeaderValue::from_static("nosniff"),
+                ),
+                // Opened on its own, an image may run nothing.
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static("default-src 'none'; sandbox"),
                 ),
                 (
                     header::CACHE_CONTROL,

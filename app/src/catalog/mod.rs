@@ -139,6 +139,10 @@ pub async fn set_stock(product_id: ProductId, stock: i64) -> Result<(), ferry::E
     }
 }
 
+/// The largest image accepted, in bytes. It must fit in the request body
+/// limit (`body-limit`, 1 MiB by default) with the form around it.
+pub const MAX_IMAGE_BYTES: usize = 512 * 1024;
+
 /// The highest price a product may have.
 pub const MAX_PRICE: Money = Money::from_cents(10_000_000);
 
@@ -178,7 +182,7 @@ pub async fn set_price(product_id: ProductId, price: String) -> Result<(), ferry
 /// Gives a product a new image (an admin's upload, a `multipart/form-data`
 /// form with `product_id` and `image`). The file is accepted only if its
 /// bytes are a PNG, JPEG, WebP or GIF of at most
-/// [`images::MAX_IMAGE_BYTES`]; it is stored under a new name, and the
+/// [`MAX_IMAGE_BYTES`]; it is stored under a new name, and the
 /// image it replaces is deleted.
 #[ferry::mutation(
     endpoint = "catalog/image",
@@ -187,32 +191,22 @@ pub async fn set_price(product_id: ProductId, price: String) -> Result<(), ferry
     guard = crate::accounts::admin
 )]
 pub async fn upload_image(data: MultipartData) -> Result<(), ferry::Error> {
-    let dir = crate::state::app_state()?.uploads_dir;
+    let state = crate::state::app_state()?;
     let upload = images::Upload::read(data).await?;
-    let refused = |message: &str| {
-        ferry::Error::invalid("image", message).with_value("product_id", upload.product)
+    let Some(extension) = images::sniff(&upload.bytes) else {
+        return Err(ferry::Error::invalid("image", images::NOT_AN_IMAGE)
+            .with_value("product_id", upload.product));
     };
-    let extension = images::sniff(&upload.bytes).ok_or_else(|| refused(images::NOT_AN_IMAGE))?;
-    let name = images::store(&dir, upload.bytes, extension)
+    let attach = images::attach(
+        state.db,
+        state.uploads_dir,
+        upload.product,
+        upload.bytes,
+        extension,
+    );
+    tokio::spawn(attach)
         .await
-        .map_err(|err| {
-            ferry::Error::internal(format!("storing an image in {}: {err}", dir.display()))
-        })?;
-    let replaced = repo::set_image(&crate::state::db()?, upload.product, name.clone()).await;
-    let gone = match &replaced {
-        Ok(Some(old)) => old.clone(),
-        _ => Some(name),
-    };
-    if let Some(gone) = gone {
-        images::remove(&dir, &gone).await;
-    }
-    match replaced? {
-        Some(_) => Ok(()),
-        None => Err(ferry::Error::not_found(format!(
-            "Product {}",
-            upload.product
-        ))),
-    }
+        .map_err(|err| ferry::Error::internal(format!("storing an image: {err}")))?
 }
 
 /// How long the server may keep the catalog's reads and pages.
