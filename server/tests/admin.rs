@@ -52,12 +52,6 @@ async fn send_upload(
     app.send(upload(product, file, JSON, Some(cookie))).await
 }
 
-/// The page a plain form's redirect leads to, as the browser loads it.
-async fn follow(app: &TestApp, redirect: &Reply, cookie: &str) -> Reply {
-    let path = redirect.location().trim_start_matches("http://localhost");
-    app.browse(path, Some(cookie)).await
-}
-
 #[tokio::test]
 async fn the_configured_email_is_an_admin_from_sign_up_and_again_at_sign_in() {
     let app = TestApp::new().await;
@@ -187,7 +181,7 @@ async fn a_refused_price_without_javascript_comes_back_beside_its_field() {
         )
         .await;
     assert_eq!(reply.status, StatusCode::FOUND);
-    let page = follow(&app, &reply, &admin).await;
+    let page = app.browse(reply.location_path(), Some(&admin)).await;
     assert_eq!(page.status, StatusCode::OK);
     let field = &page.body[page.body.find(r#"id="price-3-error""#).unwrap()..];
     assert!(
@@ -334,7 +328,7 @@ async fn a_refused_upload_without_javascript_comes_back_beside_its_field() {
         ))
         .await;
     assert_eq!(reply.status, StatusCode::FOUND);
-    let page = follow(&app, &reply, &admin).await;
+    let page = app.browse(reply.location_path(), Some(&admin)).await;
     let field = &page.body[page.body.find(r#"id="image-5-error""#).unwrap()..];
     assert!(field.contains("Choose a PNG, JPEG, WebP or GIF image."));
     assert!(page

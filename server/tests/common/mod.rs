@@ -68,6 +68,12 @@ impl Reply {
     pub fn location(&self) -> &str {
         self.headers[header::LOCATION].to_str().unwrap()
     }
+
+    /// The redirect's target as a path on this site, to request it next
+    /// (Leptos answers a plain form with an absolute URL).
+    pub fn location_path(&self) -> &str {
+        self.location().trim_start_matches("http://localhost")
+    }
 }
 
 impl TestApp {
