@@ -8,9 +8,11 @@
 #!   CLUSTER_BUILD=0 scripts/cluster.sh  uses the release build as it is
 #!
 #! CLUSTER_PORT (default 8080) is nginx's port; CLUSTER_DIR (default
-#! target/cluster) holds the database, the logs, nginx's configuration, and
-#! `processes` (one line per server: pid and address) for scripts that
-#! drive the cluster. Other settings pass through the environment to every
+#! target/cluster) holds the logs, nginx's configuration, `processes` (one
+#! line per server: pid and address) for scripts that drive the cluster,
+#! and `postgres`, the path of the database's own folder. That folder is a
+#! new one under /tmp, which PostgreSQL's user can always enter (unlike a
+#! clone under a 0700 home). Other settings pass through the environment to every
 #! process (APP_RATE_LIMIT_PER_SECOND=0, for instance).
 set -euo pipefail
 
@@ -24,6 +26,8 @@ port=${CLUSTER_PORT:-8080}
 dir=${CLUSTER_DIR:-target/cluster}
 dir=$(mkdir -p "$dir" && cd "$dir" && pwd)
 pids=()
+pg_dir=$(mktemp -u /tmp/cluster-postgres.XXXXXX)
+echo "$pg_dir" >"$dir/postgres"
 
 stop_all() {
   # A second Ctrl-C while the servers drain must not skip the rest.
@@ -32,7 +36,7 @@ stop_all() {
   # The servers drain; nginx stops at once.
   [ ${#pids[@]} -eq 0 ] || kill -TERM "${pids[@]}" 2>/dev/null || true
   wait 2>/dev/null || true
-  scripts/postgres.sh stop "$dir/postgres"
+  scripts/postgres.sh stop "$pg_dir"
   echo "cluster: stopped" >&2
 }
 trap stop_all EXIT
@@ -45,8 +49,7 @@ fi
 binary=$(release_binary)
 [ -x "$binary" ] || { echo "cluster: no release build at $binary" >&2; exit 1; }
 
-scripts/postgres.sh stop "$dir/postgres"
-database=$(scripts/postgres.sh start "$dir/postgres")
+database=$(scripts/postgres.sh start "$pg_dir")
 # Every process signs and reads the same cart cookies.
 session_key=${APP_SESSION_KEY:-$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')}
 

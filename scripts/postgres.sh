@@ -41,7 +41,13 @@ start() {
   local bin port
   bin=$(bin_dir)
   mkdir -p "$dir"
-  [ "$(id -u)" -eq 0 ] && chown postgres "$dir"
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres "$dir"
+    # initdb runs as postgres, who must be able to reach DIR: say so now,
+    # not as initdb's "Permission denied".
+    runuser -u postgres -- test -w "$dir" ||
+      { echo "postgres: the postgres user cannot enter $dir (a parent folder is closed to it); use a folder under /tmp" >&2; exit 1; }
+  fi
   as_owner "$bin/initdb" -D "$dir/data" -A trust -U app --no-sync >"$dir/initdb.log" 2>&1 ||
     { cat "$dir/initdb.log" >&2; exit 1; }
   port=$(free_port)

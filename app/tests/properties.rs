@@ -20,13 +20,23 @@ proptest! {
         }
     }
 
-    /// Adding never yields more than the stock or the per-line limit.
+    /// Adding is accepted exactly when the new total fits both the stock and
+    /// the per-line limit, and then yields that total; otherwise it is a
+    /// field error on `quantity` that changes nothing.
     #[test]
     fn adding_never_exceeds_stock_or_limit(existing in 0u32..200, adding in 1i64..=99, stock in 0u32..500) {
         let adding = Quantity::parse(adding).unwrap();
-        if let Ok(total) = quantity_after_add(existing, adding, stock) {
-            prop_assert!(total <= stock && total <= MAX_QUANTITY);
-            prop_assert_eq!(total, existing + adding.get());
+        let wanted = existing + adding.get();
+        let fits = wanted <= stock && wanted <= MAX_QUANTITY;
+        match quantity_after_add(existing, adding, stock) {
+            Ok(total) => {
+                prop_assert!(fits, "accepted {wanted} with stock {stock}");
+                prop_assert_eq!(total, wanted);
+            }
+            Err(e) => {
+                prop_assert!(!fits, "refused {wanted} with stock {stock}");
+                prop_assert!(e.field("quantity").is_some());
+            }
         }
     }
 

@@ -4,7 +4,7 @@
 // text file named .png, are refused beside their fields.
 import { test, expect } from "./fixtures";
 import { PASSWORD, open } from "./helpers";
-import type { Page } from "@playwright/test";
+import type { Locator, Page } from "@playwright/test";
 
 /** The `admin-email` the test servers run with (playwright.config.ts, cluster-check.sh). */
 const ADMIN = "admin@example.com";
@@ -32,6 +32,16 @@ async function signInAsAdmin(page: Page, javaScriptEnabled: boolean) {
   if (javaScriptEnabled) await page.locator("body[data-hydrated]").waitFor();
 }
 
+/** Clicks `button` and waits until the server has answered its POST to `endpoint` without an error. */
+async function saved(page: Page, endpoint: string, button: Locator) {
+  const answered = page.waitForResponse(
+    (r) => r.request().method() === "POST" && new URL(r.url()).pathname === endpoint,
+  );
+  await button.click();
+  const response = await answered;
+  expect(response.status(), `${endpoint} answered ${response.status()}`).toBeLessThan(400);
+}
+
 test("an admin changes a price and a stock, and the shop shows them", async ({ page, javaScriptEnabled, consoleWatch }) => {
   consoleWatch.allow(422);
   await signInAsAdmin(page, javaScriptEnabled);
@@ -45,11 +55,13 @@ test("an admin changes a price and a stock, and the shop shows them", async ({ p
   await expect(price).toHaveValue("lots");
   const newPrice = javaScriptEnabled ? "12.34" : "23.45";
   await price.fill(newPrice);
-  await row.getByRole("button", { name: "Save" }).first().click();
+  await saved(page, "/api/catalog/set-price", row.getByRole("button", { name: "Save" }).first());
   await expect(price).not.toHaveAttribute("aria-invalid", "true");
-  await expect(price).toHaveValue(newPrice);
   await stock.fill(javaScriptEnabled ? "7" : "8");
-  await row.getByRole("button", { name: "Save" }).last().click();
+  await saved(page, "/api/catalog/set-stock", row.getByRole("button", { name: "Save" }).last());
+  // Read back from the server, not the fields as typed.
+  await open(page, "/admin", javaScriptEnabled);
+  await expect(price).toHaveValue(newPrice);
   await expect(stock).toHaveValue(javaScriptEnabled ? "7" : "8");
   await open(page, "/", javaScriptEnabled);
   const card = page.locator("article", { hasText: "Timetable Calendar" });

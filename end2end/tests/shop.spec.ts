@@ -27,7 +27,12 @@ test("quick add updates the badge without leaving the page", async ({ page, java
 test("quick add stays hidden without JavaScript", async ({ page, javaScriptEnabled }) => {
   test.skip(javaScriptEnabled, "checks the no-JavaScript page");
   await page.goto("/products/7");
-  await expect(page.getByRole("button", { name: "Quick add" })).toBeHidden();
+  // In the page (so it is hidden by the stylesheet, not missing) and not shown.
+  const quickAdd = page.locator("button.quick-add");
+  await expect(quickAdd).toHaveCount(1);
+  await expect(quickAdd).toHaveText("Quick add");
+  await expect(quickAdd).toBeHidden();
+  await expect(page.getByRole("button", { name: "Add to cart" })).toBeVisible();
 });
 
 test("the cart changes quantities and removes lines", async ({ page, javaScriptEnabled }) => {

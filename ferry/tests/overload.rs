@@ -116,7 +116,23 @@ async fn a_request_slower_than_the_timeout_answers_503() {
 
 #[tokio::test]
 async fn without_bounds_every_request_waits_its_turn() {
-    let (router, _ferry) = app(None, None, Arc::new(Semaphore::new(0)));
+    let gate = Arc::new(Semaphore::new(0));
+    let (router, _ferry) = app(None, None, gate.clone());
+    // More at once than the default bound (512), all held.
+    let held: Vec<_> = (0..600)
+        .map(|_| tokio::spawn(router.clone().oneshot(get_request("/wait"))))
+        .collect();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(
+        held.iter().all(|request| !request.is_finished()),
+        "a request was answered (refused?) while all were held"
+    );
+    // And one slower than the default timeout (30 s would be a long test:
+    // a second is slower than the bounded app's 100 ms above).
     let slow = router.clone().oneshot(get_request("/sleep")).await.unwrap();
     assert_eq!(slow.status(), StatusCode::OK);
+    gate.add_permits(held.len());
+    for request in held {
+        assert_eq!(request.await.unwrap().unwrap().status(), StatusCode::OK);
+    }
 }
