@@ -34,3 +34,28 @@ release_binary() {
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
+
+# The site's name: cargo-leptos's `name` in Cargo.toml, which `cargo leptos
+# new` renames with the app.
+site_name() {
+  sed -n 's/^name = "\(.*\)"/\1/p' "${root:-.}/Cargo.toml" | head -n 1
+}
+
+# debug_cargo ARGS...: cargo for a debug build, with what cargo-leptos gives
+# its own debug builds (`cargo leptos watch`, `cargo leptos build`): the
+# `--cfg erase_components` flag, and LEPTOS_OUTPUT_NAME, which leptos_config
+# reads at compile time. Built any other way, the same dependencies would
+# be compiled again for the edit loop. LEPTOS_OUTPUT_NAME may be given.
+debug_cargo() {
+  RUSTFLAGS="--cfg erase_components" LEPTOS_OUTPUT_NAME="${LEPTOS_OUTPUT_NAME:-$(site_name)}" cargo "$@"
+}
+
+# release_for_tests ARGS...: runs ARGS with the release profile the tests
+# build the server with: optimised as in production (opt-level 3) but
+# without whole-program LTO and with 16 codegen units, which builds in a
+# fraction of the time. The WASM keeps its own profile (wasm-release), so
+# its sizes are production's. `bench/run.sh` and `scripts/cluster.sh`
+# build the production profile themselves.
+release_for_tests() {
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 "$@"
+}

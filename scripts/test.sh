@@ -1,10 +1,20 @@
 #!/usr/bin/env bash
 #! Runs every test: set-up, formatting, Rust tests (unit, HTTP, binary, ferry's
-#! doctests), ferry's PostgreSQL tests on a throwaway server, ferry's package and
-#! its docs, the release build, browser tests with JavaScript on and off, the
-#! same browser tests and more through nginx on two processes on PostgreSQL,
-#! the size report, and the edit loop under `cargo leptos watch`.
-#! One target directory serves all of it; each build configuration is built once.
+#! doctests), the same on a throwaway PostgreSQL, ferry's package and its
+#! docs, the release build, browser tests with JavaScript on and off, the
+#! template's two variants, durability, the same browser tests and more
+#! through nginx on two processes on PostgreSQL, the size report, and the
+#! edit loop under `cargo leptos watch`. Ends with each section's seconds.
+#!
+#! Usage: scripts/test.sh           everything (what CI runs)
+#!        scripts/test.sh --quick   the inner loop: formatting, clippy, the
+#!                                  Rust tests on SQLite, and the browser
+#!                                  tests with JavaScript on
+#!
+#! Each configuration is compiled once and shared: every debug build (the
+#! tests, the template's apps, `cargo leptos watch`) is made as cargo-leptos
+#! makes its own (scripts/lib.sh: debug_cargo) in the one target directory,
+#! and the server's release build drops whole-program LTO (release_for_tests).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -12,7 +22,44 @@ cd "$root"
 
 . scripts/lib.sh
 
-section() { printf '\n== %s (%ss)\n' "$*" "$SECONDS"; }
+quick=0
+case "${1:-}" in
+  --quick) quick=1 ;;
+  "") ;;
+  *) echo "usage: $0 [--quick]" >&2; exit 2 ;;
+esac
+
+# Each section's name and seconds, printed as a table when the run ends
+# (passed or not), so every log shows where the time went.
+names=()
+seconds=()
+current=""
+since=$SECONDS
+close_section() {
+  [ -z "$current" ] || { names+=("$current"); seconds+=($((SECONDS - since))); }
+  current=""
+}
+section() {
+  close_section
+  current=$1
+  since=$SECONDS
+  printf '\n== %s\n' "$*"
+}
+summary() {
+  local status=$? i
+  close_section
+  printf '\n%-66s %7s\n' "section" "seconds"
+  for i in "${!names[@]}"; do
+    printf '%-66s %7d\n' "${names[$i]}" "${seconds[$i]}"
+  done
+  printf '%-66s %7d\n' "total$([ "$status" -eq 0 ] || echo " (failed)")" "$SECONDS"
+}
+pg_dir=""
+on_exit() {
+  summary
+  [ -z "$pg_dir" ] || scripts/postgres.sh stop "$pg_dir"
+}
+trap on_exit EXIT
 
 section "set-up"
 # A clean clone's builds (debug, release, WASM, the template's apps) take
@@ -26,33 +73,52 @@ scripts/setup.sh
 section "formatting"
 cargo fmt --all --check
 
+if [ "$quick" = 1 ]; then
+  section "clippy (the server's crates, all targets, and the WASM)"
+  debug_cargo clippy --quiet --workspace --exclude "$(lib_package)" --all-targets -- -D warnings
+  cargo clippy --quiet -p "$(lib_package)" --target wasm32-unknown-unknown -- -D warnings
+fi
+
 section "Rust tests, on SQLite"
 # The frontend crate is the WASM entry; built natively it would pull the
 # hydrate feature into the server's build, so it is left to cargo-leptos.
-cargo test --workspace --exclude "$(lib_package)"
+debug_cargo test --workspace --exclude "$(lib_package)"
 
-section "Rust tests, on PostgreSQL (a throwaway server): the repositories and HTTP tests again, and ferry's revalidation across processes"
-pg_dir=$(mktemp -u /tmp/test-postgres.XXXXXX)
-trap 'scripts/postgres.sh stop "$pg_dir"' EXIT
-pg_url=$(scripts/postgres.sh start "$pg_dir")
-# The same test binaries as above: no rebuild. Each test makes a database
-# of its own on the server.
-APP_TEST_DATABASE_URL=$pg_url cargo test --workspace --exclude "$(lib_package)" --tests
-TEST_POSTGRES_URL=$pg_url cargo test --workspace --exclude "$(lib_package)" --lib -- --ignored postgres::
+if [ "$quick" = 0 ]; then
+  section "Rust tests, on PostgreSQL (a throwaway server): the repositories and HTTP tests again, and ferry's revalidation across processes"
+  pg_dir=$(mktemp -u /tmp/test-postgres.XXXXXX)
+  pg_url=$(scripts/postgres.sh start "$pg_dir")
+  # The same test binaries as above: no rebuild. Each test makes a database
+  # of its own on the server.
+  APP_TEST_DATABASE_URL=$pg_url debug_cargo test --workspace --exclude "$(lib_package)" --tests
+  # The tests that need PostgreSQL itself, ignored on SQLite.
+  APP_TEST_DATABASE_URL=$pg_url TEST_POSTGRES_URL=$pg_url \
+    debug_cargo test --workspace --exclude "$(lib_package)" --lib -- --ignored postgres
+  scripts/postgres.sh stop "$pg_dir"
+  pg_dir=""
 
-section "the ferry crate as published: its package builds alone, its docs have no warnings"
-# ferry-macros goes with it: a proc-macro crate cannot live inside ferry.
-cargo package --quiet --allow-dirty -p ferry-macros -p ferry
-RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps -p ferry --features server,sqlx,sqlite,postgres
+  section "the ferry crate as published: its package builds alone, its docs have no warnings"
+  # ferry-macros goes with it: a proc-macro crate cannot live inside ferry.
+  debug_cargo package --quiet --allow-dirty -p ferry-macros -p ferry
+  RUSTDOCFLAGS="-D warnings" debug_cargo doc --quiet --no-deps -p ferry --features server,sqlx,sqlite,postgres
+fi
 
-section "release build"
-cargo leptos build --release --split
+section "release build (the server without whole-program LTO; the WASM as in production)"
+release_for_tests cargo leptos build --release --split
+
+if [ "$quick" = 1 ]; then
+  section "browser tests, JavaScript on"
+  (cd end2end && npx playwright test --forbid-only --project=js)
+  close_section
+  echo "the quick tests passed"
+  exit 0
+fi
 
 section "server-only code kept out of the browser bundle"
 scripts/check-client-secrets.sh
 
-section "browser tests"
-(cd end2end && npx playwright test)
+section "browser tests, JavaScript on and off"
+(cd end2end && npx playwright test --forbid-only)
 
 if [ -f cargo-generate.toml ]; then
   section "the template: generate both variants and check them"
@@ -67,9 +133,11 @@ scripts/cluster-check.sh
 
 section "sizes"
 bench/sizes.sh
-# Last: its debug build needs the target directory for a few minutes, and
-# it builds its site into target/devloop-site, away from the release one.
+
+# Last: it edits the sources while it runs (and undoes every edit), and it
+# builds its site into target/devloop-site, away from the release one.
 section "the edit loop: cargo leptos watch --hot-reload in Chromium (markup patched and kept, style, logic reload keeping typed values, build error over the page)"
 scripts/devloop-check.sh
 
-section "all tests passed"
+close_section
+echo "all tests passed"
