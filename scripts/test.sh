@@ -39,20 +39,21 @@ close_section() {
   [ -z "$current" ] || { names+=("$current"); seconds+=($((SECONDS - since))); }
   current=""
 }
+# section NAME [WHAT]: NAME in the table, WHAT only in the log.
 section() {
   close_section
   current=$1
   since=$SECONDS
-  printf '\n== %s\n' "$*"
+  printf '\n== %s%s\n' "$1" "${2:+: $2}"
 }
 summary() {
   local status=$? i
   close_section
-  printf '\n%-66s %7s\n' "section" "seconds"
+  printf '\n%-40s %7s\n' "section" "seconds"
   for i in "${!names[@]}"; do
-    printf '%-66s %7d\n' "${names[$i]}" "${seconds[$i]}"
+    printf '%-40s %7d\n' "${names[$i]}" "${seconds[$i]}"
   done
-  printf '%-66s %7d\n' "total$([ "$status" -eq 0 ] || echo " (failed)")" "$SECONDS"
+  printf '%-40s %7d\n' "total$([ "$status" -eq 0 ] || echo " (failed)")" "$SECONDS"
 }
 pg_dir=""
 on_exit() {
@@ -74,18 +75,18 @@ section "formatting"
 cargo fmt --all --check
 
 if [ "$quick" = 1 ]; then
-  section "clippy (the server's crates, all targets, and the WASM)"
+  section "clippy" "the server's crates with all their targets, and the WASM"
   debug_cargo clippy --quiet --workspace --exclude "$(lib_package)" --all-targets -- -D warnings
   cargo clippy --quiet -p "$(lib_package)" --target wasm32-unknown-unknown -- -D warnings
 fi
 
-section "Rust tests, on SQLite"
+section "Rust tests on SQLite"
 # The frontend crate is the WASM entry; built natively it would pull the
 # hydrate feature into the server's build, so it is left to cargo-leptos.
 debug_cargo test --workspace --exclude "$(lib_package)"
 
 if [ "$quick" = 0 ]; then
-  section "Rust tests, on PostgreSQL (a throwaway server): the repositories and HTTP tests again, and ferry's revalidation across processes"
+  section "Rust tests on PostgreSQL" "a throwaway server: the repositories and HTTP tests again, and revalidation across processes"
   pg_dir=$(mktemp -u /tmp/test-postgres.XXXXXX)
   pg_url=$(scripts/postgres.sh start "$pg_dir")
   # The same test binaries as above: no rebuild. Each test makes a database
@@ -97,13 +98,13 @@ if [ "$quick" = 0 ]; then
   scripts/postgres.sh stop "$pg_dir"
   pg_dir=""
 
-  section "the ferry crate as published: its package builds alone, its docs have no warnings"
+  section "ferry's package and docs" "the crate as published builds alone, and its docs have no warnings"
   # ferry-macros goes with it: a proc-macro crate cannot live inside ferry.
   debug_cargo package --quiet --allow-dirty -p ferry-macros -p ferry
   RUSTDOCFLAGS="-D warnings" debug_cargo doc --quiet --no-deps -p ferry --features server,sqlx,sqlite,postgres
 fi
 
-section "release build (the server without whole-program LTO; the WASM as in production)"
+section "release build" "the server without whole-program LTO, the WASM as in production"
 release_for_tests cargo leptos build --release --split
 
 if [ "$quick" = 1 ]; then
@@ -114,21 +115,21 @@ if [ "$quick" = 1 ]; then
   exit 0
 fi
 
-section "server-only code kept out of the browser bundle"
+section "secrets" "server-only code kept out of the browser bundle"
 scripts/check-client-secrets.sh
 
-section "browser tests, JavaScript on and off"
+section "browser tests" "JavaScript on and off"
 (cd end2end && npx playwright test --forbid-only)
 
 if [ -f cargo-generate.toml ]; then
-  section "the template: generate both variants and check them"
+  section "template" "generate both variants and check them"
   scripts/template-check.sh
 fi
 
-section "durability: SIGKILL, then SIGTERM, in a burst of writes"
+section "durability" "SIGKILL, then SIGTERM, in a burst of writes"
 scripts/durability.sh
 
-section "several servers: two processes on PostgreSQL behind nginx (browser tests, revalidation across processes, 2,000 adds, SIGKILL)"
+section "several servers" "two processes on PostgreSQL behind nginx: browser tests, revalidation across processes, 2,000 adds, SIGKILL"
 scripts/cluster-check.sh
 
 section "sizes"
@@ -136,7 +137,7 @@ bench/sizes.sh
 
 # Last: it edits the sources while it runs (and undoes every edit), and it
 # builds its site into target/devloop-site, away from the release one.
-section "the edit loop: cargo leptos watch --hot-reload in Chromium (markup patched and kept, style, logic reload keeping typed values, build error over the page)"
+section "edit loop" "cargo leptos watch --hot-reload in Chromium: markup patched and kept, style, logic reload keeping typed values, build error over the page"
 scripts/devloop-check.sh
 
 close_section
