@@ -16,7 +16,10 @@ pub(crate) mod capture;
 #[cfg(feature = "ssr")]
 pub(crate) mod server;
 
+// The header is written by the browser's side and read by the server's.
+#[cfg(any(feature = "ssr", feature = "hydrate", test))]
 use base64::Engine as _;
+#[cfg(any(feature = "ssr", feature = "hydrate", test))]
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 
@@ -67,6 +70,7 @@ pub(crate) struct ReadKey {
 
 /// A read a live query makes, with the query's tags (joined by commas).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(not(any(feature = "ssr", feature = "hydrate")), allow(dead_code))]
 pub(crate) struct Held {
     #[serde(rename = "t")]
     pub tags: String,
