@@ -26,6 +26,8 @@ port=${CLUSTER_PORT:-8080}
 dir=${CLUSTER_DIR:-target/cluster}
 dir=$(mkdir -p "$dir" && cd "$dir" && pwd)
 pids=()
+# The database a killed run left behind, then this run's.
+[ ! -f "$dir/postgres" ] || scripts/postgres.sh stop "$(cat "$dir/postgres")"
 pg_dir=$(mktemp -u /tmp/cluster-postgres.XXXXXX)
 echo "$pg_dir" >"$dir/postgres"
 

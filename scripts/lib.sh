@@ -45,9 +45,12 @@ site_name() {
 # its own debug builds (`cargo leptos watch`, `cargo leptos build`): the
 # `--cfg erase_components` flag, and LEPTOS_OUTPUT_NAME, which leptos_config
 # reads at compile time. Built any other way, the same dependencies would
-# be compiled again for the edit loop. LEPTOS_OUTPUT_NAME may be given.
+# be compiled again for the edit loop. LEPTOS_OUTPUT_NAME may be given;
+# RUSTFLAGS already set are kept, with the flag after them, as cargo-leptos
+# does.
 debug_cargo() {
-  RUSTFLAGS="--cfg erase_components" LEPTOS_OUTPUT_NAME="${LEPTOS_OUTPUT_NAME:-$(site_name)}" cargo "$@"
+  RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }--cfg erase_components" \
+    LEPTOS_OUTPUT_NAME="${LEPTOS_OUTPUT_NAME:-$(site_name)}" cargo "$@"
 }
 
 # release_for_tests ARGS...: runs ARGS with the release profile the tests

@@ -46,7 +46,7 @@ start() {
     # initdb runs as postgres, who must be able to reach DIR: say so now,
     # not as initdb's "Permission denied".
     runuser -u postgres -- test -w "$dir" ||
-      { rmdir "$dir" 2>/dev/null; echo "postgres: the postgres user cannot enter $dir (a parent folder is closed to it); use a folder under /tmp" >&2; exit 1; }
+      { rmdir "$dir" 2>/dev/null || true; echo "postgres: the postgres user cannot enter $dir (a parent folder is closed to it); use a folder under /tmp" >&2; exit 1; }
   fi
   as_owner "$bin/initdb" -D "$dir/data" -A trust -U app --no-sync >"$dir/initdb.log" 2>&1 ||
     { cat "$dir/initdb.log" >&2; exit 1; }

@@ -8,8 +8,8 @@
 #!
 #! Usage: scripts/test.sh           everything (what CI runs)
 #!        scripts/test.sh --quick   the inner loop: formatting, clippy, the
-#!                                  Rust tests on SQLite, and the browser
-#!                                  tests with JavaScript on
+#!                                  Rust tests on SQLite, the release build
+#!                                  and the browser tests with JavaScript on
 #!
 #! Each configuration is compiled once and shared: every debug build (the
 #! tests, the template's apps, `cargo leptos watch`) is made as cargo-leptos
@@ -47,7 +47,7 @@ section() {
   printf '\n== %s%s\n' "$1" "${2:+: $2}"
 }
 summary() {
-  local status=$? i
+  local status=$1 i
   close_section
   printf '\n%-40s %7s\n' "section" "seconds"
   for i in "${!names[@]}"; do
@@ -57,8 +57,11 @@ summary() {
 }
 pg_dir=""
 on_exit() {
-  summary
+  local status=$?
+  set +e
   [ -z "$pg_dir" ] || scripts/postgres.sh stop "$pg_dir"
+  summary "$status"
+  exit "$status"
 }
 trap on_exit EXIT
 
@@ -74,11 +77,9 @@ scripts/setup.sh
 section "formatting"
 cargo fmt --all --check
 
-if [ "$quick" = 1 ]; then
-  section "clippy" "the server's crates with all their targets, and the WASM"
-  debug_cargo clippy --quiet --workspace --exclude "$(lib_package)" --all-targets -- -D warnings
-  cargo clippy --quiet -p "$(lib_package)" --target wasm32-unknown-unknown -- -D warnings
-fi
+section "clippy" "the server's crates with all their targets, and the WASM; no warnings"
+debug_cargo clippy --quiet --workspace --exclude "$(lib_package)" --all-targets -- -D warnings
+cargo clippy --quiet -p "$(lib_package)" --target wasm32-unknown-unknown -- -D warnings
 
 section "Rust tests on SQLite"
 # The frontend crate is the WASM entry; built natively it would pull the

@@ -139,8 +139,15 @@ mod tests {
         let limiter = Arc::new(Counted(AtomicUsize::new(0)));
         let task = tokio::spawn(forget_idle(
             Arc::downgrade(&limiter),
-            Duration::from_millis(20),
+            Duration::from_millis(200),
         ));
+        // Not at start-up: a full period first.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!(
+            limiter.0.load(Ordering::SeqCst),
+            0,
+            "forgot before a period passed"
+        );
         assert!(
             eventually(|| limiter.0.load(Ordering::SeqCst) >= 2).await,
             "forgot {} times in five seconds",
