@@ -2,9 +2,9 @@
 #! The template: generates both variants from the working tree with
 #! `cargo leptos new`, as a user would, and checks each one: the app's own
 #! names everywhere (no trace of the template's, except the `ferry` toolkit
-#! it depends on); the minimal variant's `cargo leptos build` and its own
-#! Rust tests; then the shop's server crates with their tests, and its WASM,
-#! built.
+#! it depends on); the minimal variant's `cargo leptos build`, its own
+#! Rust tests and clippy (server and WASM); then the shop's server crates
+#! with their tests, and its WASM, built.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -73,6 +73,12 @@ need "minimal should have no shop" test ! -e "$work/acme-mini/app/src/cart" -a !
 need "acme-mini: cargo leptos build made no binary" test -x "$CARGO_TARGET_DIR/debug/acme-mini"
 (cd "$work/acme-mini" && root=$work/acme-mini debug_cargo test --quiet --workspace --exclude acme-mini-frontend 2>&1 |
   grep -E '^test result|FAILED|panicked' | sed 's/^/  /')
+# Its own test command lints with no warnings allowed: what the minimal
+# variant leaves unused would fail there.
+(cd "$work/acme-mini" &&
+  root=$work/acme-mini debug_cargo clippy --quiet --workspace --exclude acme-mini-frontend --all-targets -- -D warnings &&
+  cargo clippy --quiet -p acme-mini-frontend --target wasm32-unknown-unknown -- -D warnings) ||
+  { echo "template: acme-mini has clippy warnings" >&2; exit 1; }
 echo "template: acme-mini (minimal) generated, built and tested in $((SECONDS - started)) s"
 
 started=$SECONDS
