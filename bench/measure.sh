@@ -211,13 +211,20 @@ chart() {
 targets() {
   local missed=0 gzip
   gzip=$(sum_column 2)
-  # at_most NAME VALUE LIMIT / at_least NAME VALUE FLOOR: one target.
-  # A value that is not a plain number (empty, NaN) misses its target.
-  at_most() { awk -v v="$2" -v l="$3" 'BEGIN { exit !(v ~ /^[0-9]+(\.[0-9]+)?$/ && v + 0 <= l + 0) }' || { echo "target missed: $1: $2 (at most $3)"; missed=1; }; }
-  at_least() { awk -v v="$2" -v l="$3" 'BEGIN { exit !(v ~ /^[0-9]+(\.[0-9]+)?$/ && v + 0 >= l + 0) }' || { echo "target missed: $1: $2 (at least $3)"; missed=1; }; }
-  at_least "SSR / requests/s (kept), % of floor" "$(awk -v a="$(field ssr 1)" -v b="$(field floor 1)" 'BEGIN { print 100 * a / b }')" 30
+  # met NAME VALUE most|least LIMIT: one target. A value that is not a
+  # plain number (empty, NaN) misses it.
+  met() {
+    awk -v v="$2" -v side="$3" -v l="$4" \
+      'BEGIN { exit !(v ~ /^[0-9]+(\.[0-9]+)?$/ && (side == "most" ? v + 0 <= l + 0 : v + 0 >= l + 0)) }' ||
+      { echo "target missed: $1: $2 (at $3 $4)"; missed=1; }
+  }
+  at_most() { met "$1" "$2" most "$3"; }
+  at_least() { met "$1" "$2" least "$3"; }
+  # percent_of A B: A as a percentage of B, unrounded.
+  percent_of() { awk -v a="$1" -v b="$2" 'BEGIN { print 100 * a / b }'; }
+  at_least "SSR / requests/s (kept), % of floor" "$(percent_of "$(field ssr 1)" "$(field floor 1)")" 30
   at_most "SSR / server CPU ms/request (kept)" "$(field ssr 4)" 0.3
-  at_least "SSR / requests/s (rendered), % of floor" "$(awk -v a="$(field rendered 1)" -v b="$(field floor 1)" 'BEGIN { print 100 * a / b }')" 30
+  at_least "SSR / requests/s (rendered), % of floor" "$(percent_of "$(field rendered 1)" "$(field floor 1)")" 30
   at_most "SSR / server CPU ms/request (rendered)" "$(field rendered 4)" 0.2
   at_most "$action_name p99 ms" "$(field action 3)" 10
   at_most "$action_name server CPU ms/call" "$(field action 4)" 0.13
@@ -228,7 +235,7 @@ targets() {
   at_most "first-load bytes, gzip" "$gzip" 130000
   [ ! -f "$out/overload-128.txt" ] || at_most "past capacity: failed at 128 clients" "$(field overload-128 5)" 0
   [ ! -f "$out/stall.txt" ] || at_least "stalled connections closed" "$(field stall 1)" "$(field stall 2)"
-  [ ! -f "$out/soak.txt" ] || at_most "soak: resident memory at the end, % of after warm-up" "$(awk -v a="$(field soak 3)" -v b="$(field soak 1)" 'BEGIN { print 100 * a / b }')" 105
+  [ ! -f "$out/soak.txt" ] || at_most "soak: resident memory at the end, % of after warm-up" "$(percent_of "$(field soak 3)" "$(field soak 1)")" 105
   if [ -f "$out/devloop.txt" ]; then
     at_most "dev loop: markup edit visible, s" "$(field devloop 1)" 0.5
     at_most "dev loop: server function edit served, s" "$(field devloop 4)" 3

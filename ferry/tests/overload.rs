@@ -127,8 +127,8 @@ async fn without_bounds_every_request_waits_its_turn() {
         held.iter().all(|request| !request.is_finished()),
         "a request was answered (refused?) while all were held"
     );
-    // And one slower than the default timeout (30 s would be a long test:
-    // a second is slower than the bounded app's 100 ms above).
+    // And a request that takes a second, ten times the timeout the test
+    // above sets, is answered.
     let slow = router.clone().oneshot(get_request("/sleep")).await.unwrap();
     assert_eq!(slow.status(), StatusCode::OK);
     gate.add_permits(held.len());
