@@ -300,12 +300,41 @@ async function coldStarts() {
   return median(times);
 }
 
+// cargo-leptos starts its file watcher only after the first build, once it
+// has walked the whole tree (target/ included): an edit saved before then is
+// never seen, and a watcher that failed to start sees none. Saves a rule no
+// element matches into the stylesheet until cargo-leptos reports the new
+// stylesheet (an unchanged one is not reported), then puts it back.
+async function watcherLive() {
+  const updates = () => (fs.readFileSync(path.join(out, "watch.log"), "utf8").match(/updated style/g) ?? []).length;
+  const started = Date.now();
+  for (const [i, css] of [`${originals.style}\nferry-watch-probe { order: 1; }\n`, originals.style].entries()) {
+    const before = updates();
+    while (updates() === before) {
+      if (Date.now() - started > 60000) throw new Error(`cargo leptos watch saw no saved file in 60 s: its watcher is not running (see ${out}/watch.log)`);
+      fs.writeFileSync(files.style, i === 0 ? css.replace("order: 1", `order: ${Date.now() % 100000}`) : css);
+      await sleep(1000);
+    }
+  }
+  log(`file watcher live ${seconds(Date.now() - started)} s after the first page`);
+}
+
+// What cargo-leptos printed last, for a failure's message.
+function watchLogTail(lines = 40) {
+  try {
+    return fs.readFileSync(path.join(out, "watch.log"), "utf8").split("\n").slice(-lines).join("\n");
+  } catch {
+    return "(no watch.log)";
+  }
+}
+
 async function main() {
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => { restore(); process.exit(130); });
+  fs.rmSync(path.join(out, "watch.log"), { force: true });
   start();
   log("waiting for the first build");
   await until("the first build", 2400, async () => (await html("/counter")).includes('data-testid="count"'));
-  await sleep(3000);
+  await watcherLive();
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
@@ -345,5 +374,6 @@ main().catch(async (err) => {
   restore();
   await stop();
   console.error(err);
+  console.error(`devloop: the last lines cargo leptos watch printed:\n${watchLogTail()}`);
   process.exit(1);
 });
