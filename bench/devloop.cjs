@@ -6,33 +6,55 @@
 //   (the check also edits a view the page does not show: page left alone)
 // - a stylesheet edit until the page's computed style has it;
 // - a logic edit (a server function's body) until the server serves it;
+// - a server-only edit (the counter's SQL) until the server serves it, and
+//   the floor: an edit to server/src/main.rs alone, compiled and linked;
 // - a build error until the page shows it, and its fix until it is gone;
 // - a start of `cargo leptos watch` with nothing to rebuild until the first
 //   page is served.
 // Each is the median of several edits. Every edit is undone on exit.
 //
 // Usage: node bench/devloop.cjs   (env DEVLOOP_PORT, DEVLOOP_EDITS,
-// DEVLOOP_ONLY=logic for the logic edits alone, DEVLOOP_CHECK=1 for the
-// test: each promise once, and the exit status says whether all held)
+// DEVLOOP_ONLY=edits for the server-side edits alone, with no browser: it
+// prints logic s, server-only s, floor s; DEVLOOP_CHECK=1 for the test:
+// each promise once, and the exit status says whether all held)
 // Prints one line: markup-visible s, kept (of n), style s, logic s,
-// error-shown s, error-cleared s, cold-start s, and the same markup edit
-// served by the rebuilt server (what a reload would wait for). Details go
-// to stderr.
+// error-shown s, error-cleared s, cold-start s, the same markup edit
+// served by the rebuilt server (what a reload would wait for), server-only
+// s and floor s. Details go to stderr.
 const fs = require("node:fs");
 const path = require("node:path");
 const { spawn } = require("node:child_process");
-const { chromium } = require(path.join(__dirname, "..", "end2end", "node_modules", "@playwright/test"));
 
 const root = path.join(__dirname, "..");
 const out = path.join(root, "target", "bench");
 const port = Number(process.env.DEVLOOP_PORT ?? 3400);
 const base = `http://127.0.0.1:${port}`;
 const edits = Number(process.env.DEVLOOP_EDITS ?? 5);
+// The counter's read: its SQL, wherever the layout keeps it (a server-only
+// file), for the server-only edit.
+const STORE_SQL = "SELECT value FROM counter WHERE id = 1";
+function findSql(dir) {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      const found = findSql(file);
+      if (found) return found;
+    } else if (entry.name.endsWith(".rs") && fs.readFileSync(file, "utf8").includes(STORE_SQL)) {
+      return file;
+    }
+  }
+  return null;
+}
+const store = ["services", "app/src"].map((d) => path.join(root, d)).filter((d) => fs.existsSync(d))
+  .map(findSql).find(Boolean);
+if (!store) throw new Error(`devloop: no file under app/src or services has ${STORE_SQL}`);
 const files = {
   view: path.join(root, "app/src/counter/views.rs"),
   logic: path.join(root, "app/src/counter/mod.rs"),
   style: path.join(root, "style/main.css"),
   shell: path.join(root, "app/src/shell.rs"),
+  store,
+  main: path.join(root, "server/src/main.rs"),
 };
 const originals = Object.fromEntries(Object.entries(files).map(([k, f]) => [k, fs.readFileSync(f, "utf8")]));
 let watch = null;
@@ -189,30 +211,78 @@ async function styleEdits(page, count = edits) {
   return median(times);
 }
 
-const LOGIC = "Ok(repo::value(&crate::state::db()?).await?)";
+// The counter's read, `get_counter`: its body, one expression of type
+// `Result<i64, _>` whatever the layout calls inside it, edited into
+// `let value = body; Ok(value? + tail)`.
+const LOGIC = /(pub async fn get_counter\(\)[^{]*\{\s*)(.+)(\n\})/;
+const logicEdit = (tail) => originals.logic.replace(LOGIC,
+  (_, head, body, end) => `${head}let value: Result<i64, ferry::Error> = ${body};\n    Ok(value?${tail})${end}`);
+
+// Polls the counter page until its count is in [offset, offset + 1,000,000).
+async function countServed(offset) {
+  const count = (await html("/counter")).match(/data-testid="count"[^>]*>(-?\d+)/);
+  return count && Number(count[1]) >= offset && Number(count[1]) < offset + 1000000;
+}
 
 async function logicEdits() {
-  if (!originals.logic.includes(LOGIC)) throw new Error(`devloop: ${files.logic} no longer has ${LOGIC}`);
+  if (!LOGIC.test(originals.logic)) throw new Error(`devloop: ${files.logic} no longer has get_counter's one-line body`);
   const times = [];
   const runs = Math.max(3, Math.ceil(edits / 2));
   for (let i = 1; i <= runs; i++) {
     const offset = i * 1000000;
     const started = Date.now();
-    fs.writeFileSync(files.logic, originals.logic.replace(LOGIC, `Ok(repo::value(&crate::state::db()?).await? + ${offset})`));
-    times.push(await until("the logic edit served", 600, async () => {
-      const count = (await html("/counter")).match(/data-testid="count"[^>]*>(-?\d+)/);
-      return count && Number(count[1]) >= offset && Number(count[1]) < offset + 1000000;
-    }));
+    fs.writeFileSync(files.logic, logicEdit(` + ${offset}`));
+    times.push(await until("the logic edit served", 600, () => countServed(offset)));
     log(`logic edit ${i}: served in ${seconds(times.at(-1))} s (${breakdown(started)})`);
     await sleep(2000);
   }
+  fs.writeFileSync(files.logic, originals.logic);
+  await until("the restored code served", 600, async () => !/data-testid="count"[^>]*>\d{7}/.test(await html("/counter")));
+  await sleep(2000);
+  return median(times);
+}
+
+// An edit to server-only code (the counter's SQL): served once the server
+// alone is rebuilt.
+async function serverOnlyEdits() {
+  const times = [];
+  const runs = Math.max(3, Math.ceil(edits / 2));
+  for (let i = 1; i <= runs; i++) {
+    const offset = i * 1000000;
+    const started = Date.now();
+    fs.writeFileSync(files.store, originals.store.replace(STORE_SQL, STORE_SQL.replace("value", `value + ${offset}`)));
+    times.push(await until("the server-only edit served", 600, () => countServed(offset)));
+    log(`server-only edit ${i} (${path.relative(root, files.store)}): served in ${seconds(times.at(-1))} s (${breakdown(started)})`);
+    await sleep(2000);
+  }
+  fs.writeFileSync(files.store, originals.store);
+  await until("the restored SQL served", 600, async () => !/data-testid="count"[^>]*>\d{7}/.test(await html("/counter")));
+  await sleep(2000);
+  return median(times);
+}
+
+// The floor: an edit to the binary's own file (server/src/main.rs), served
+// once that one file is compiled again and linked.
+async function floorEdits() {
+  const times = [];
+  const runs = Math.max(3, Math.ceil(edits / 2));
+  for (let i = 1; i <= runs; i++) {
+    const started = Date.now();
+    fs.writeFileSync(files.main, `${originals.main}// devloop floor edit ${started}\n`);
+    await until("the floor edit built", 600, async () => said.some((s) => s.name === "serving" && s.at >= started));
+    await until("the floor edit served", 600, async () => (await html("/counter")).includes('data-testid="count"'));
+    times.push(Date.now() - started);
+    log(`floor edit ${i} (server/src/main.rs): served in ${seconds(times.at(-1))} s (${breakdown(started)})`);
+    await sleep(2000);
+  }
+  fs.writeFileSync(files.main, originals.main);
   return median(times);
 }
 
 async function buildError(browser) {
   const page = await openCounter(browser);
   const started = Date.now();
-  fs.writeFileSync(files.logic, originals.logic.replace(LOGIC, "Ok(repo::value(&crate::state::db()?).await? + \"one\")"));
+  fs.writeFileSync(files.logic, logicEdit(' + "one"'));
   await page.waitForSelector("ferry-build-error", { state: "attached", timeout: 600000 });
   const shown = Date.now() - started;
   const text = await page.evaluate(() => document.querySelector("ferry-build-error").shadowRoot.textContent);
@@ -257,7 +327,7 @@ async function otherViewEdit(page) {
 async function logicReload(browser) {
   const page = await openCounter(browser);
   const offset = 9000000;
-  fs.writeFileSync(files.logic, originals.logic.replace(LOGIC, `Ok(repo::value(&crate::state::db()?).await? + ${offset})`));
+  fs.writeFileSync(files.logic, logicEdit(` + ${offset}`));
   await page.waitForFunction((offset) => window.__benchMark === undefined
     && document.body?.hasAttribute("data-hydrated")
     && Number(document.querySelector('[data-testid="count"]')?.textContent) >= offset, offset, { timeout: 600000, polling: 100 });
@@ -335,6 +405,19 @@ async function main() {
   log("waiting for the first build");
   await until("the first build", 2400, async () => (await html("/counter")).includes('data-testid="count"'));
   await watcherLive();
+  if (process.env.DEVLOOP_ONLY === "edits") {
+    try {
+      const logic = await logicEdits();
+      const serverOnly = await serverOnlyEdits();
+      const floor = await floorEdits();
+      console.log([seconds(logic), seconds(serverOnly), seconds(floor)].join(" "));
+    } finally {
+      restore();
+      await stop();
+    }
+    return;
+  }
+  const { chromium } = require(path.join(root, "end2end", "node_modules", "@playwright/test"));
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
@@ -344,25 +427,20 @@ async function main() {
       process.exitCode = (await check(browser)) ? 0 : 1;
       return;
     }
-    if (process.env.DEVLOOP_ONLY === "logic") {
-      console.log(seconds(await logicEdits()));
-      return;
-    }
     const page = await openCounter(browser);
     const markup = await markupEdits(page);
     const style = await styleEdits(page);
     await page.close();
     const logic = await logicEdits();
-    fs.writeFileSync(files.logic, originals.logic);
-    restore();
-    await until("the restored code served", 600, async () => !/data-testid="count"[^>]*>\d{7}/.test(await html("/counter")));
-    await sleep(2000);
+    const serverOnly = await serverOnlyEdits();
+    const floor = await floorEdits();
     const error = await buildError(browser);
     restore();
     await sleep(3000);
     const cold = await coldStarts();
     console.log([seconds(markup.visible), `${markup.kept}/${edits}`, seconds(style), seconds(logic),
-      seconds(error.shown), seconds(error.cleared), seconds(cold), seconds(markup.served)].join(" "));
+      seconds(error.shown), seconds(error.cleared), seconds(cold), seconds(markup.served),
+      seconds(serverOnly), seconds(floor)].join(" "));
   } finally {
     restore();
     await browser.close();
