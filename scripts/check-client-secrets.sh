@@ -16,7 +16,7 @@ needles=(
   "UPDATE counter SET value"   # SQL from the repositories
   "app/src/db/mod.rs"          # server-only modules
   "app/src/db/postgres.rs"
-  "app/src/counter/repo.rs"
+  "services/counter/src/lib.rs" # server-only crates
   "sqlx"
 )
 if [ -d "$root/app/src/cart" ]; then # the example shop
@@ -24,16 +24,16 @@ if [ -d "$root/app/src/cart" ]; then # the example shop
     "INSERT INTO cart_lines"
     "BEGIN IMMEDIATE"
     "SELECT p.id AS product_id"
-    "app/src/cart/repo.rs"
-    "app/src/orders/repo.rs"
-    "app/src/cart/repo/postgres.rs"
+    "services/shop/src/cart/mod.rs"
+    "services/shop/src/orders/mod.rs"
+    "services/shop/src/cart/postgres.rs"
     "FOR NO KEY UPDATE OF p"     # PostgreSQL's checkout
     "cart_lines"
     "password_hash"              # the accounts' SQL and password hashing
-    "app/src/accounts/repo.rs"
-    "app/src/accounts/password.rs"
+    "services/shop/src/accounts/mod.rs"
+    "services/shop/src/accounts/password.rs"
     "argon2id"
-    "app/src/catalog/images.rs"  # storing and serving uploads
+    "services/shop/src/catalog/images.rs"  # storing and serving uploads
     "UPDATE products SET price_cents"
   )
 fi

@@ -5,16 +5,23 @@ pub mod accounts;
 pub mod admin;
 pub mod cart;
 pub mod catalog;
+pub mod checkout;
 pub mod components;
 pub mod counter;
+pub mod header;
+pub mod ids;
 pub mod money;
 pub mod orders;
 pub mod routes;
 pub mod shell;
 pub mod site;
+pub mod tags;
+pub mod visitor;
 
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod services;
 #[cfg(feature = "ssr")]
 pub mod session;
 #[cfg(feature = "ssr")]
@@ -25,8 +32,9 @@ use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-use cart::views::{provide_cart, SiteHeader};
+use cart::views::provide_cart;
 use catalog::views::CatalogPage;
+use header::SiteHeader;
 pub use shell::shell;
 use shell::NotFound;
 
@@ -60,9 +68,16 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Plain `axum` routes beside the pages and server functions: the JSON API
-/// for other clients, and the uploaded product images.
+/// Every service the areas' server functions ask for, which the server
+/// must provide (it checks at start-up, see `server::services`).
 #[cfg(feature = "ssr")]
-pub fn http_routes() -> axum::Router<state::AppState> {
-    catalog::api::routes().merge(catalog::images::routes())
+pub fn required_services() -> Vec<services::Required> {
+    vec![
+        services::required::<dyn counter::CounterStore>(),
+        services::required::<dyn catalog::CatalogStore>(),
+        services::required::<dyn cart::CartStore>(),
+        services::required::<dyn orders::OrderStore>(),
+        services::required::<dyn accounts::AccountStore>(),
+        services::required::<dyn visitor::SessionStore>(),
+    ]
 }

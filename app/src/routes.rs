@@ -16,8 +16,8 @@ use leptos_router::{lazy_route, Lazy, LazyRoute};
 
 use crate::accounts::views::{SignInPage, SignUpPage};
 use crate::admin::views::AdminPage;
-use crate::cart::views::CartPage;
 use crate::catalog::views::ProductPage;
+use crate::checkout::CartPage;
 use crate::counter::views::CounterPage;
 use crate::orders::views::{OrderPage, OrdersPage};
 

@@ -119,24 +119,18 @@ pub(crate) fn cookie_value(parts: &Parts, name: &str) -> Option<String> {
 }
 
 /// The visitor's cart id, if they have one (reading pages).
-pub fn current_cart() -> Option<CartId> {
-    let key = use_context::<crate::state::AppState>()?.session_key;
-    use_context::<Parts>().and_then(|parts| cart_id_from(&parts, &key))
+pub fn current_cart(key: &SessionKey) -> Option<CartId> {
+    use_context::<Parts>().and_then(|parts| cart_id_from(&parts, key))
 }
 
 /// The visitor's cart id, creating one and setting the cookie if needed
-/// (mutations).
-pub fn ensure_cart(state: &crate::state::AppState) -> CartId {
-    if let Some(id) =
-        use_context::<Parts>().and_then(|parts| cart_id_from(&parts, &state.session_key))
-    {
+/// (mutations); the cookie is `Secure` when `secure`.
+pub fn ensure_cart(key: &SessionKey, secure: bool) -> CartId {
+    if let Some(id) = current_cart(key) {
         return id;
     }
     let id = CartId::generate();
-    append_set_cookie(&set_cookie(
-        &state.session_key.sign(&id),
-        state.secure_cookies,
-    ));
+    append_set_cookie(&set_cookie(&key.sign(&id), secure));
     id
 }
 

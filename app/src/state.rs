@@ -1,9 +1,12 @@
 //! What server functions share on the server, and how they reach it.
 
+use std::sync::Arc;
+
 use axum::extract::FromRef;
 use leptos::prelude::*;
 
 use crate::db::Db;
+use crate::services::Services;
 use crate::session::SessionKey;
 
 /// Shared server state, given to every request through Leptos's context.
@@ -23,12 +26,15 @@ pub struct AppState {
     pub admin_email: Option<String>,
     /// Where uploaded files are written and served from (`uploads-dir`).
     pub uploads_dir: std::path::PathBuf,
+    /// What the areas' server functions need from server-only crates,
+    /// provided by the server binary.
+    pub services: Services,
 }
 
 impl AppState {
-    /// State for a server on `db`, with a random session key (the server
-    /// replaces it with the configured one).
-    pub fn new(leptos_options: LeptosOptions, db: Db) -> Self {
+    /// State for a server on `db` with `services`, and a random session key
+    /// (the server replaces it with the configured one).
+    pub fn new(leptos_options: LeptosOptions, db: Db, services: Services) -> Self {
         Self {
             leptos_options,
             db,
@@ -37,6 +43,7 @@ impl AppState {
             draining: ferry::Draining::default(),
             admin_email: None,
             uploads_dir: std::path::PathBuf::from("uploads"),
+            services,
         }
     }
 }
@@ -45,6 +52,11 @@ impl AppState {
 /// server set-up, reported as an internal error rather than a panic.
 pub fn app_state() -> Result<AppState, ferry::Error> {
     use_context::<AppState>().ok_or_else(|| ferry::Error::internal("AppState missing from context"))
+}
+
+/// The service `T` (a trait an area declares) inside a server function.
+pub fn service<T: ?Sized + Send + Sync + 'static>() -> Result<Arc<T>, ferry::Error> {
+    app_state()?.services.get::<T>()
 }
 
 /// The database inside a server function.

@@ -40,14 +40,18 @@ async fn serve(config: Config) -> Result<(), String> {
     let db = app::db::Db::connect(&config.database_url)
         .await
         .map_err(|e| format!("cannot open the database (database-url): {e}"))?;
-    let mut state = app::state::AppState::new(options.clone(), db.clone());
-    state.secure_cookies = config.cookie_secure;
-    state.session_key = session_key(&config)?;
-    state.admin_email = config.admin_email.clone();
     std::fs::create_dir_all(&config.uploads_dir).map_err(|e| {
         let dir = config.uploads_dir.display();
         format!("cannot create {dir} (uploads-dir): {e}")
     })?;
+    let services = server::services::services(&db, &config.uploads_dir);
+    services
+        .check(&app::required_services())
+        .map_err(|e| format!("{e}: provide it in server/src/services.rs"))?;
+    let mut state = app::state::AppState::new(options.clone(), db.clone(), services);
+    state.secure_cookies = config.cookie_secure;
+    state.session_key = session_key(&config)?;
+    state.admin_email = config.admin_email.clone();
     state.uploads_dir = config.uploads_dir.clone();
     let server = ferry::Server::new(server::settings::serve_settings(&config));
     state.draining = server.draining();

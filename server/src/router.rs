@@ -20,7 +20,7 @@ pub fn router(state: AppState, ferry: &Ferry) -> Router {
     let app = Router::new()
         // Registers every page and every server function; gives each the state.
         .leptos_routes(&state, route_list(), move || shell(options.clone()))
-        .merge(app::http_routes())
+        .merge(crate::services::routes())
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(ready))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))

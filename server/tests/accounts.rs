@@ -166,15 +166,15 @@ async fn forged_malformed_and_expired_sessions_are_no_session() {
     let cookie = app.sign_up("ann.fmaesans%40example.com", None).await;
     let name = app::site::SESSION_COOKIE;
     let expired_id = "cd".repeat(32);
-    let id = app::accounts::sessions::SessionId::parse(&expired_id).unwrap();
-    let account = app::accounts::repo::find_by_email(&app.db, "ann.fmaesans@example.com")
+    let id = app::visitor::sessions::SessionId::parse(&expired_id).unwrap();
+    let account = shop_service::accounts::find_by_email(&app.db, "ann.fmaesans@example.com")
         .await
         .unwrap()
         .unwrap()
         .account
         .id;
     let yesterday = chrono::Utc::now() - chrono::Duration::days(1);
-    app::accounts::repo::create_session(&app.db, &id.hash(), account, yesterday)
+    shop_service::accounts::create_session(&app.db, &id.hash(), account, yesterday)
         .await
         .unwrap();
     let forged = [
@@ -419,9 +419,11 @@ async fn an_admin_guard_answers_401_signed_out_403_to_others_and_lets_an_admin_i
     assert!(kept.body.contains("40 in stock"), "{}", kept.body);
     let shopper = app.sign_up("shopper.admin-test%40example.com", None).await;
     let admin = app.sign_up("boss%40example.com", None).await;
-    assert!(app::accounts::repo::make_admin(&app.db, "boss@example.com")
-        .await
-        .unwrap());
+    assert!(
+        shop_service::accounts::make_admin(&app.db, "boss@example.com")
+            .await
+            .unwrap()
+    );
     let body = "product_id=1&stock=7";
     let signed_out = app.call("/api/catalog/set-stock", body, None).await;
     assert_eq!(signed_out.status, StatusCode::UNAUTHORIZED);
@@ -434,7 +436,7 @@ async fn an_admin_guard_answers_401_signed_out_403_to_others_and_lets_an_admin_i
     let stock = |app: &TestApp| {
         let db = app.db.clone();
         async move {
-            app::catalog::repo::find_product(&db, app::catalog::ProductId(1))
+            shop_service::catalog::find_product(&db, app::catalog::ProductId(1))
                 .await
                 .unwrap()
                 .unwrap()

@@ -27,7 +27,7 @@ async fn admin_and_shopper(app: &TestApp) -> (String, String) {
 }
 
 async fn product(app: &TestApp, id: i64) -> app::catalog::Product {
-    app::catalog::repo::find_product(&app.db, app::catalog::ProductId(id))
+    shop_service::catalog::find_product(&app.db, app::catalog::ProductId(id))
         .await
         .unwrap()
         .unwrap()

@@ -5,10 +5,10 @@
 
 mod common;
 
-use app::catalog::repo::update_stock;
 use app::catalog::ProductId;
 use axum::http::StatusCode;
 use common::TestApp;
+use shop_service::catalog::update_stock;
 
 fn cache_status(reply: &common::Reply) -> Option<&str> {
     reply

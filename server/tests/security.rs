@@ -100,7 +100,11 @@ async fn a_client_over_its_rate_gets_429_with_retry_after() {
         burst: 2,
     });
     let router = server::router::router(
-        app::state::AppState::new(options, app.db.clone()),
+        app::state::AppState::new(
+            options,
+            app.db.clone(),
+            server::services::services(&app.db, app.uploads.path()),
+        ),
         &ferry::Ferry::new(settings),
     );
     let from = |ip: [u8; 4]| {

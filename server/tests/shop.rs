@@ -3,10 +3,10 @@
 
 mod common;
 
-use app::catalog::repo::{find_product, update_stock};
 use app::catalog::ProductId;
 use axum::http::StatusCode;
 use common::TestApp;
+use shop_service::catalog::{find_product, update_stock};
 
 #[tokio::test]
 async fn the_catalog_lists_every_product_with_price_and_stock() {

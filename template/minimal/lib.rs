@@ -1,8 +1,9 @@
 //! The app: the route table, and one module per business area. It starts
 //! with one: `counter/`, a page whose value is a tagged query and whose form
-//! calls a server function. Add an area as a folder beside it (types, rules
-//! and `#[server]` functions in `mod.rs`, components in `views.rs`, SQL in
-//! `repo.rs`) and its routes below.
+//! calls a server function. Add an area as a folder beside it (types, rules,
+//! `#[server]` functions and the trait its server-only code implements in
+//! `mod.rs`, components in `views.rs`), its SQL as a crate under
+//! `services/`, and its routes below.
 
 pub mod components;
 pub mod counter;
@@ -11,6 +12,8 @@ pub mod site;
 
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod services;
 #[cfg(feature = "ssr")]
 pub mod session;
 #[cfg(feature = "ssr")]
@@ -46,10 +49,9 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Plain `axum` routes beside the pages and server functions: none yet.
-/// Return them here (a JSON API for other clients, uploaded files; the
-/// shop template has both).
+/// Every service the areas' server functions ask for, which the server
+/// must provide (it checks at start-up, see `server::services`).
 #[cfg(feature = "ssr")]
-pub fn http_routes() -> axum::Router<state::AppState> {
-    axum::Router::new()
+pub fn required_services() -> Vec<services::Required> {
+    vec![services::required::<dyn counter::CounterStore>()]
 }

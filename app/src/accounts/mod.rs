@@ -1,33 +1,13 @@
-//! Accounts: sign-up, sign-in and sign-out, sessions kept in the database,
-//! and the guards that server functions declare in one line
-//! (`guard = crate::accounts::signed_in`).
+//! Accounts: sign-up, sign-in and sign-out. Who is signed in, and the
+//! guards, are `crate::visitor`'s; the SQL and password hashing are
+//! server-only (`services/shop`), behind [`AccountStore`].
 
 #[cfg(feature = "ssr")]
 pub mod limits;
-#[cfg(feature = "ssr")]
-mod password;
-#[cfg(feature = "ssr")]
-pub mod repo;
-#[cfg(feature = "ssr")]
-pub mod sessions;
 pub mod views;
 
-use serde::{Deserialize, Serialize};
-
-/// An account's number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
-pub struct AccountId(pub i64);
-
-/// The signed-in user, as pages show them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
-pub struct Account {
-    pub id: AccountId,
-    pub email: String,
-    pub is_admin: bool,
-}
+pub use crate::ids::AccountId;
+pub use crate::visitor::Account;
 
 /// The shortest password accepted, in characters (NIST SP 800-63B's floor).
 pub const MIN_PASSWORD: usize = 8;
@@ -133,33 +113,83 @@ pub fn after_sign_in(next: &str) -> &str {
     ferry::local_path(next).unwrap_or("/")
 }
 
+/// A new account's number and cart.
+#[cfg(feature = "ssr")]
+pub struct Created {
+    pub id: AccountId,
+    pub cart: crate::session::CartId,
+}
+
+/// An account whose password matched, with its cart.
+#[cfg(feature = "ssr")]
+pub struct Found {
+    pub account: Account,
+    pub cart: crate::session::CartId,
+}
+
+/// What the accounts' server functions need from the server: declared
+/// here, provided by the server-only `services/shop` crate, which keeps
+/// the SQL and hashes passwords (argon2id).
+#[cfg(feature = "ssr")]
+#[async_trait::async_trait]
+pub trait AccountStore: Send + Sync {
+    /// Makes an account for `email` (normalized) with `password`, and a new
+    /// empty cart; `None` when the email is taken.
+    async fn create(
+        &self,
+        email: &str,
+        password: String,
+        is_admin: bool,
+    ) -> Result<Option<Created>, ferry::Error>;
+    /// The account with `email` (normalized) if `password` is its own; the
+    /// same work whether the email is unknown or the password wrong.
+    async fn check_password(
+        &self,
+        email: &str,
+        password: String,
+    ) -> Result<Option<Found>, ferry::Error>;
+    /// Makes an existing account an admin; whether there was one.
+    async fn make_admin(&self, email: &str) -> Result<bool, ferry::Error>;
+    /// Moves every line of cart `from` into cart `into` (quantities added,
+    /// up to the per-line limit) and empties `from`.
+    async fn merge_cart(
+        &self,
+        from: &crate::session::CartId,
+        into: &crate::session::CartId,
+    ) -> Result<(), ferry::Error>;
+}
+
+#[cfg(feature = "ssr")]
+fn store() -> Result<std::sync::Arc<dyn AccountStore>, ferry::Error> {
+    crate::state::service::<dyn AccountStore>()
+}
+
 /// The signed-in user, if any (for other clients; the header reads the
 /// email from the cart query).
 #[ferry::read(endpoint = "accounts/me")]
 pub async fn current_account() -> Result<Option<Account>, ferry::Error> {
-    sessions::current().await
+    crate::visitor::sessions::current().await
 }
 
 /// Makes an account and signs it in; what the visitor had in their cart
 /// moves into the account's. Then goes to `next`.
-#[ferry::mutation(endpoint = "accounts/sign-up", revalidates = [crate::cart::CART, crate::orders::ORDERS], check = check_sign_up)]
+#[ferry::mutation(endpoint = "accounts/sign-up", revalidates = [crate::tags::CART, crate::tags::ORDERS], check = check_sign_up)]
 pub async fn sign_up(email: String, password: String, next: String) -> Result<(), ferry::Error> {
     let state = crate::state::app_state()?;
     if !limits::limits().attempt_from(client_ip()) {
         return Err(ferry::Error::rate_limited(TOO_MANY_SIGN_INS));
     }
     let normalized = normalize_email(&email);
-    let hash = password::hash(password).await?;
     let is_admin = is_configured_admin(&state, &normalized);
-    let Some(account) = repo::create(&state.db, &normalized, &hash, is_admin).await? else {
+    let Some(account) = store()?.create(&normalized, password, is_admin).await? else {
         return Err(
             ferry::Error::invalid("email", "An account with this email already exists.")
                 .with_value("email", email),
         );
     };
-    sessions::start(&state, account.id).await?;
-    if let Some(visitor) = crate::session::current_cart() {
-        repo::merge_cart(&state.db, &visitor, &account.cart).await?;
+    crate::visitor::sessions::start(&state, account.id).await?;
+    if let Some(visitor) = crate::session::current_cart(&state.session_key) {
+        store()?.merge_cart(&visitor, &account.cart).await?;
     }
     leptos_axum::redirect(after_sign_in(&next));
     Ok(())
@@ -169,37 +199,34 @@ pub async fn sign_up(email: String, password: String, next: String) -> Result<()
 /// account's, and goes to `next`. An unknown email and a wrong password
 /// give the same answer after the same work; too many attempts on the
 /// account or from the address are refused with 429 before any.
-#[ferry::mutation(endpoint = "accounts/sign-in", revalidates = [crate::cart::CART, crate::orders::ORDERS], check = check_sign_in)]
+#[ferry::mutation(endpoint = "accounts/sign-in", revalidates = [crate::tags::CART, crate::tags::ORDERS], check = check_sign_in)]
 pub async fn sign_in(email: String, password: String, next: String) -> Result<(), ferry::Error> {
     let state = crate::state::app_state()?;
     let normalized = normalize_email(&email);
     if !limits::limits().attempt(&normalized, client_ip()) {
         return Err(ferry::Error::rate_limited(TOO_MANY_SIGN_INS));
     }
-    let found = repo::find_by_email(&state.db, &normalized).await?;
-    let stored = found.as_ref().map(|found| found.password_hash.clone());
-    let matches = password::verify(password, stored).await?;
-    let Some(found) = found.filter(|_| matches) else {
+    let Some(found) = store()?.check_password(&normalized, password).await? else {
         return Err(ferry::Error::invalid("password", SIGN_IN_REFUSED).with_value("email", email));
     };
     if !found.account.is_admin && is_configured_admin(&state, &normalized) {
-        repo::make_admin(&state.db, &normalized).await?;
+        store()?.make_admin(&normalized).await?;
     }
     // The cart first: if it fails, nobody is signed in half-way.
-    if let Some(visitor) = crate::session::current_cart() {
-        repo::merge_cart(&state.db, &visitor, &found.cart).await?;
+    if let Some(visitor) = crate::session::current_cart(&state.session_key) {
+        store()?.merge_cart(&visitor, &found.cart).await?;
     }
-    sessions::start(&state, found.account.id).await?;
+    crate::visitor::sessions::start(&state, found.account.id).await?;
     leptos_axum::redirect(after_sign_in(&next));
     Ok(())
 }
 
 /// Ends the session on the server; the browser is a visitor again, with
 /// the (empty) cart it had before signing in.
-#[ferry::mutation(endpoint = "accounts/sign-out", revalidates = [crate::cart::CART, crate::orders::ORDERS])]
+#[ferry::mutation(endpoint = "accounts/sign-out", revalidates = [crate::tags::CART, crate::tags::ORDERS])]
 pub async fn sign_out() -> Result<(), ferry::Error> {
     let state = crate::state::app_state()?;
-    sessions::end(&state).await?;
+    crate::visitor::sessions::end(&state).await?;
     leptos_axum::redirect("/");
     Ok(())
 }
@@ -219,24 +246,6 @@ fn client_ip() -> Option<std::net::IpAddr> {
         .extensions
         .get::<ferry::ClientAddr>()
         .map(|addr| addr.ip)
-}
-
-/// Guard: a signed-in user (401 otherwise). `guard = accounts::signed_in`.
-#[cfg(feature = "ssr")]
-pub async fn signed_in() -> Result<Account, ferry::Error> {
-    sessions::current()
-        .await?
-        .ok_or_else(ferry::Error::unauthorized)
-}
-
-/// Guard: a signed-in admin (401 signed out, 403 signed in as anyone else).
-#[cfg(feature = "ssr")]
-pub async fn admin() -> Result<Account, ferry::Error> {
-    let account = signed_in().await?;
-    match account.is_admin {
-        true => Ok(account),
-        false => Err(ferry::Error::forbidden()),
-    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! The admin's page (`/admin`): every product's price, stock and image,
 //! each change made by a server function that only an admin may call
-//! (`guard = crate::accounts::admin`), so posting to it directly meets the
+//! (`guard = crate::visitor::admin`), so posting to it directly meets the
 //! same check. Which account is an admin is set by `admin-email`.
 
 pub mod views;
@@ -9,7 +9,9 @@ use crate::catalog::ProductSummary;
 
 /// Every product as the admin edits them, read fresh (never kept), for
 /// admins only: 401 signed out, 403 for anyone else.
-#[ferry::read(endpoint = "admin/products", guard = crate::accounts::admin)]
+#[ferry::read(endpoint = "admin/products", guard = crate::visitor::admin)]
 pub async fn admin_products() -> Result<Vec<ProductSummary>, ferry::Error> {
-    Ok(crate::catalog::repo::list_summaries(&crate::state::db()?).await?)
+    crate::state::service::<dyn crate::catalog::CatalogStore>()?
+        .list_summaries()
+        .await
 }

@@ -1,16 +1,15 @@
 //! The visitor's cart: its rules, its shape on the wire, and the server
 //! functions that read and change it.
 
-#[cfg(feature = "ssr")]
-pub mod repo;
 pub mod views;
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::ProductId;
+use crate::ids::ProductId;
 use crate::money::Money;
+pub use crate::tags::CART;
 
 /// Most units of one product a cart may hold.
 pub const MAX_QUANTITY: u32 = 99;
@@ -156,21 +155,56 @@ fn keep_input(product_id: ProductId, quantity: i64) -> impl Fn(ferry::Error) -> 
     }
 }
 
-ferry::tags! {
-    /// The visitor's cart.
-    pub CART = "cart";
+/// What the cart's server functions need from the server: declared here,
+/// provided by the server-only `services/shop` crate (SQL).
+#[cfg(feature = "ssr")]
+#[async_trait::async_trait]
+pub trait CartStore: Send + Sync {
+    /// The cart's lines, with each product's name, price and stock now.
+    async fn load_cart(&self, cart: &crate::session::CartId) -> Result<Cart, ferry::Error>;
+    /// Adds `adding` of `product`, up to the stock and the per-line limit;
+    /// returns the units in the cart.
+    async fn add_line(
+        &self,
+        cart: &crate::session::CartId,
+        product: ProductId,
+        adding: Quantity,
+    ) -> Result<u32, ferry::Error>;
+    /// Sets the line's quantity, within the stock; returns the units in the
+    /// cart.
+    async fn set_line(
+        &self,
+        cart: &crate::session::CartId,
+        product: ProductId,
+        wanted: Quantity,
+    ) -> Result<u32, ferry::Error>;
+    /// Removes the line; returns the units left.
+    async fn delete_line(
+        &self,
+        cart: &crate::session::CartId,
+        product: ProductId,
+    ) -> Result<u32, ferry::Error>;
+}
+
+#[cfg(feature = "ssr")]
+fn store() -> Result<std::sync::Arc<dyn CartStore>, ferry::Error> {
+    crate::state::service::<dyn CartStore>()
 }
 
 /// The visitor's cart, or the signed-in user's with their email (empty
 /// when they have none yet).
 #[ferry::read(endpoint = "cart/get")]
 pub async fn get_cart() -> Result<Cart, ferry::Error> {
-    let (account, admin, cart) = match crate::accounts::sessions::current_with_cart().await? {
+    let (account, admin, cart) = match crate::visitor::sessions::current_with_cart().await? {
         Some((account, cart)) => (Some(account.email), account.is_admin, Some(cart)),
-        None => (None, false, crate::session::current_cart()),
+        None => (
+            None,
+            false,
+            crate::session::current_cart(&crate::state::app_state()?.session_key),
+        ),
     };
     let cart = match cart {
-        Some(cart) => repo::load_cart(&crate::state::db()?, &cart).await?,
+        Some(cart) => store()?.load_cart(&cart).await?,
         None => Cart::default(),
     };
     Ok(Cart {
@@ -187,8 +221,9 @@ pub async fn add_to_cart(product_id: ProductId, quantity: i64) -> Result<u32, fe
     // Checked already (`check_add`); parsed again for its type.
     let adding = Quantity::parse(quantity).map_err(&keep)?;
     let state = crate::state::app_state()?;
-    let cart = crate::accounts::sessions::ensure_cart(&state).await?;
-    let count = repo::add_line(&state.db, &cart, product_id, adding)
+    let cart = crate::visitor::sessions::ensure_cart(&state).await?;
+    let count = store()?
+        .add_line(&cart, product_id, adding)
         .await
         .map_err(keep)?;
     Ok(count)
@@ -201,8 +236,9 @@ pub async fn set_quantity(product_id: ProductId, quantity: i64) -> Result<u32, f
     // Checked already (`check_set`); parsed again for its type.
     let wanted = Quantity::parse(quantity).map_err(&keep)?;
     let state = crate::state::app_state()?;
-    let cart = crate::accounts::sessions::ensure_cart(&state).await?;
-    let count = repo::set_line(&state.db, &cart, product_id, wanted)
+    let cart = crate::visitor::sessions::ensure_cart(&state).await?;
+    let count = store()?
+        .set_line(&cart, product_id, wanted)
         .await
         .map_err(keep)?;
     Ok(count)
@@ -213,8 +249,8 @@ pub async fn set_quantity(product_id: ProductId, quantity: i64) -> Result<u32, f
 #[ferry::mutation(endpoint = "cart/remove", revalidates = [CART])]
 pub async fn remove_line(product_id: ProductId) -> Result<u32, ferry::Error> {
     let state = crate::state::app_state()?;
-    let cart = crate::accounts::sessions::ensure_cart(&state).await?;
-    let count = repo::delete_line(&state.db, &cart, product_id).await?;
+    let cart = crate::visitor::sessions::ensure_cart(&state).await?;
+    let count = store()?.delete_line(&cart, product_id).await?;
     Ok(count)
 }
 

@@ -1,33 +1,18 @@
 //! The catalog: products, their prices and stock, and the server functions
-//! that read them.
+//! that read them. The SQL, the image files and the JSON API are
+//! server-only (`services/shop`), behind [`CatalogStore`].
 
 #[cfg(feature = "ssr")]
-pub mod api;
-#[cfg(feature = "ssr")]
-pub mod images;
-#[cfg(feature = "ssr")]
-pub mod repo;
+pub mod upload;
 pub mod views;
-
-use std::fmt;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+pub use crate::ids::ProductId;
 use crate::money::Money;
+pub use crate::tags::{stock, STOCK};
 use leptos::server_fn::codec::{MultipartData, MultipartFormData};
-
-/// A product's id. A map key in carts, so it orders and hashes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
-pub struct ProductId(pub i64);
-
-impl fmt::Display for ProductId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
 
 /// A product as the shop shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,14 +60,34 @@ pub fn availability(units: u32) -> String {
     }
 }
 
-ferry::tags! {
-    /// Every product's stock; [`stock`] for one product's.
-    pub STOCK = "stock";
+/// What the catalog's server functions need from the server: declared
+/// here, provided by the server-only `services/shop` crate (SQL, and the
+/// image files in `uploads-dir`).
+#[cfg(feature = "ssr")]
+#[async_trait::async_trait]
+pub trait CatalogStore: Send + Sync {
+    /// Every product as the grid shows it, newest first.
+    async fn list_summaries(&self) -> Result<Vec<ProductSummary>, ferry::Error>;
+    /// One product, if it exists.
+    async fn find_product(&self, id: ProductId) -> Result<Option<Product>, ferry::Error>;
+    /// Sets a product's stock; whether it exists.
+    async fn set_stock(&self, id: ProductId, stock: u32) -> Result<bool, ferry::Error>;
+    /// Sets a product's price; whether it exists.
+    async fn set_price(&self, id: ProductId, price: Money) -> Result<bool, ferry::Error>;
+    /// Stores `bytes` (an image whose bytes say it is of type `extension`)
+    /// as `product`'s image, and deletes the image it replaces (or the new
+    /// one, if the product does not exist or the database fails).
+    async fn attach_image(
+        &self,
+        product: ProductId,
+        bytes: Vec<u8>,
+        extension: &'static str,
+    ) -> Result<(), ferry::Error>;
 }
 
-/// The tag of one product's stock (`stock:7`).
-pub fn stock(id: ProductId) -> ferry::Tag {
-    STOCK.child(id)
+#[cfg(feature = "ssr")]
+fn store() -> Result<std::sync::Arc<dyn CatalogStore>, ferry::Error> {
+    crate::state::service::<dyn CatalogStore>()
 }
 
 /// Every product, newest first.
@@ -91,7 +96,7 @@ pub fn stock(id: ProductId) -> ferry::Tag {
 #[ferry::read(endpoint = "catalog/list")]
 pub async fn list_products() -> Result<Vec<ProductSummary>, ferry::Error> {
     ferry::cached("catalog/list", [STOCK], KEEP_FOR, || async {
-        Ok(repo::list_summaries(&crate::state::db()?).await?)
+        store()?.list_summaries().await
     })
     .await
 }
@@ -101,7 +106,8 @@ pub async fn list_products() -> Result<Vec<ProductSummary>, ferry::Error> {
 pub async fn get_product(id: ProductId) -> Result<Product, ferry::Error> {
     let tag = stock(id);
     ferry::cached(tag.as_str(), [tag.clone()], KEEP_FOR, || async {
-        repo::find_product(&crate::state::db()?, id)
+        store()?
+            .find_product(id)
             .await?
             .ok_or_else(|| ferry::Error::not_found(format!("Product {id}")))
     })
@@ -128,12 +134,12 @@ pub fn check_set_stock(call: &SetStock) -> Result<(), ferry::Error> {
     endpoint = "catalog/set-stock",
     revalidates = [STOCK],
     check = check_set_stock,
-    guard = crate::accounts::admin
+    guard = crate::visitor::admin
 )]
 pub async fn set_stock(product_id: ProductId, stock: i64) -> Result<(), ferry::Error> {
     let units =
         u32::try_from(stock).map_err(|_| ferry::Error::invalid("stock", "Out of range."))?;
-    match repo::set_stock(&crate::state::db()?, product_id, units).await? {
+    match store()?.set_stock(product_id, units).await? {
         true => Ok(()),
         false => Err(ferry::Error::not_found(format!("Product {product_id}"))),
     }
@@ -166,14 +172,14 @@ pub fn check_set_price(call: &SetPrice) -> Result<(), ferry::Error> {
 /// placed keep the price they were placed at.
 #[ferry::mutation(
     endpoint = "catalog/set-price",
-    revalidates = [STOCK, crate::cart::CART],
+    revalidates = [STOCK, crate::tags::CART],
     check = check_set_price,
-    guard = crate::accounts::admin
+    guard = crate::visitor::admin
 )]
 pub async fn set_price(product_id: ProductId, price: String) -> Result<(), ferry::Error> {
     let price =
         Money::parse(&price).ok_or_else(|| ferry::Error::invalid("price", "Not a price."))?;
-    match repo::set_price(&crate::state::db()?, product_id, price).await? {
+    match store()?.set_price(product_id, price).await? {
         true => Ok(()),
         false => Err(ferry::Error::not_found(format!("Product {product_id}"))),
     }
@@ -188,22 +194,22 @@ pub async fn set_price(product_id: ProductId, price: String) -> Result<(), ferry
     endpoint = "catalog/image",
     input = MultipartFormData,
     revalidates = [STOCK],
-    guard = crate::accounts::admin
+    guard = crate::visitor::admin
 )]
 pub async fn upload_image(data: MultipartData) -> Result<(), ferry::Error> {
-    let state = crate::state::app_state()?;
-    let upload = images::Upload::read(data).await?;
-    let Some(extension) = images::sniff(&upload.bytes) else {
-        return Err(ferry::Error::invalid("image", images::NOT_AN_IMAGE)
+    let upload = upload::Upload::read(data).await?;
+    let Some(extension) = upload::sniff(&upload.bytes) else {
+        return Err(ferry::Error::invalid("image", upload::NOT_AN_IMAGE)
             .with_value("product_id", upload.product));
     };
-    let attach = images::attach(
-        state.db,
-        state.uploads_dir,
-        upload.product,
-        upload.bytes,
-        extension,
-    );
+    let store = store()?;
+    // Spawned: a request cancelled half-way (a timeout, a closed
+    // connection) would otherwise leave a file that nothing names.
+    let attach = async move {
+        store
+            .attach_image(upload.product, upload.bytes, extension)
+            .await
+    };
     tokio::spawn(attach)
         .await
         .map_err(|err| ferry::Error::internal(format!("storing an image: {err}")))?

@@ -1,9 +1,7 @@
 //! The counter: the smallest thing that exercises the whole loop (SSR,
 //! hydration, a server function called from a form and from a button, a
-//! tagged query, SQLite).
+//! tagged query, SQLite). Its SQL is server-only, in `services/counter`.
 
-#[cfg(feature = "ssr")]
-mod repo;
 pub mod views;
 
 /// How much one call may add: small, so a typo cannot wreck the number.
@@ -33,17 +31,36 @@ ferry::tags! {
     pub COUNTER = "counter";
 }
 
+/// Where the counter is kept: what its server functions need from the
+/// server. Declared here, provided by the server-only `counter-service`
+/// crate (SQL), and given to the app by the server binary, so an edit to
+/// the SQL rebuilds the server alone, never this crate or the WASM.
+#[cfg(feature = "ssr")]
+#[async_trait::async_trait]
+pub trait CounterStore: Send + Sync {
+    /// The current value.
+    async fn value(&self) -> Result<i64, ferry::Error>;
+    /// Adds `by` and returns the new value, with no update lost to a
+    /// concurrent add.
+    async fn add(&self, by: i64) -> Result<i64, ferry::Error>;
+}
+
+/// The counter's store inside a server function.
+#[cfg(feature = "ssr")]
+fn store() -> Result<std::sync::Arc<dyn CounterStore>, ferry::Error> {
+    crate::state::service::<dyn CounterStore>()
+}
+
 /// The counter's current value.
 #[ferry::read(endpoint = "counter/get")]
 pub async fn get_counter() -> Result<i64, ferry::Error> {
-    Ok(repo::value(&crate::state::db()?).await?)
+    store()?.value().await
 }
 
 /// Adds `by` (1 to 100) to the counter and returns the new value.
 #[ferry::mutation(endpoint = "counter/add", revalidates = [COUNTER], check = check_add)]
 pub async fn add_to_counter(by: i64) -> Result<i64, ferry::Error> {
-    let value = repo::add(&crate::state::db()?, by).await?;
-    Ok(value)
+    store()?.add(by).await
 }
 
 #[cfg(test)]

@@ -1,31 +1,18 @@
 //! Orders: checkout turns a cart into an order, and the confirmation page
 //! shows it.
 
-#[cfg(feature = "ssr")]
-pub mod repo;
 pub mod views;
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::cart::{stock_message, CartLine};
-use crate::catalog::ProductId;
+pub use crate::ids::OrderId;
+use crate::ids::ProductId;
 use crate::money::Money;
-
-/// An order's number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
-pub struct OrderId(pub i64);
-
-impl fmt::Display for OrderId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
+pub use crate::tags::ORDERS;
 
 /// Where an order is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,11 +74,6 @@ pub struct OrderSummary {
     pub total: Money,
 }
 
-ferry::tags! {
-    /// Every account's list of orders.
-    pub ORDERS = "orders";
-}
-
 /// The field key for a problem with one cart line at checkout.
 pub fn line_field(product: ProductId) -> String {
     format!("line:{product}")
@@ -111,37 +93,69 @@ pub fn check_stock(lines: &[CartLine]) -> Result<(), ferry::Error> {
     ferry::Error::invalid_fields(short).map_or(Ok(()), Err)
 }
 
+/// What the orders' server functions need from the server: declared here,
+/// provided by the server-only `services/shop` crate (SQL).
+#[cfg(feature = "ssr")]
+#[async_trait::async_trait]
+pub trait OrderStore: Send + Sync {
+    /// Turns the cart into an order for `account` in one transaction: the
+    /// lines at today's prices, the stock taken, the cart emptied. Refused
+    /// ([`check_stock`]) when the cart is empty or a line exceeds the stock.
+    async fn place_order(
+        &self,
+        cart: &crate::session::CartId,
+        account: crate::ids::AccountId,
+    ) -> Result<OrderId, ferry::Error>;
+    /// The order, if it is `account`'s.
+    async fn find_order(
+        &self,
+        account: crate::ids::AccountId,
+        id: OrderId,
+    ) -> Result<Option<Order>, ferry::Error>;
+    /// `account`'s orders, newest first.
+    async fn list_orders(
+        &self,
+        account: crate::ids::AccountId,
+    ) -> Result<Vec<OrderSummary>, ferry::Error>;
+}
+
+#[cfg(feature = "ssr")]
+fn store() -> Result<std::sync::Arc<dyn OrderStore>, ferry::Error> {
+    crate::state::service::<dyn OrderStore>()
+}
+
 /// Places an order for everything in the signed-in user's cart and sends
 /// them to its confirmation page.
 #[ferry::mutation(
     endpoint = "orders/checkout",
-    revalidates = [crate::cart::CART, crate::catalog::STOCK, ORDERS],
-    guard = crate::accounts::signed_in
+    revalidates = [crate::tags::CART, crate::tags::STOCK, ORDERS],
+    guard = crate::visitor::signed_in
 )]
 pub async fn checkout() -> Result<OrderId, ferry::Error> {
-    let (account, cart) = crate::accounts::sessions::current_with_cart()
+    let (account, cart) = crate::visitor::sessions::current_with_cart()
         .await?
         .ok_or_else(ferry::Error::unauthorized)?;
-    let order = repo::place_order(&crate::state::db()?, &cart, account.id).await?;
+    let order = store()?.place_order(&cart, account.id).await?;
     leptos_axum::redirect(&format!("/orders/{order}"));
     Ok(order)
 }
 
 /// One of the signed-in user's orders. Anyone else's is "not found", so
 /// order numbers reveal nothing.
-#[ferry::read(endpoint = "orders/get", guard = crate::accounts::signed_in)]
+#[ferry::read(endpoint = "orders/get", guard = crate::visitor::signed_in)]
 pub async fn get_order(id: OrderId) -> Result<Order, ferry::Error> {
-    let account = crate::accounts::signed_in().await?;
-    repo::find_order(&crate::state::db()?, account.id, id)
+    let account = crate::visitor::signed_in().await?;
+    store()?
+        .find_order(account.id, id)
         .await?
         .ok_or_else(|| ferry::Error::not_found(format!("Order {id}")))
 }
 
 /// The signed-in user's orders, newest first.
-#[ferry::read(endpoint = "orders/mine", guard = crate::accounts::signed_in)]
+#[ferry::read(endpoint = "orders/mine", guard = crate::visitor::signed_in)]
 pub async fn my_orders() -> Result<Vec<OrderSummary>, ferry::Error> {
-    let account = crate::accounts::signed_in().await?;
-    Ok(repo::list_orders(&crate::state::db()?, account.id).await?)
+    let account = crate::visitor::signed_in().await?;
+    store()?.list_orders(account.id).await
 }
 
 #[cfg(test)]

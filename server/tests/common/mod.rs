@@ -102,8 +102,12 @@ impl TestApp {
             .output_name("site")
             .env(env.clone())
             .build();
-        let mut state = app::state::AppState::new(options, db.clone());
         let uploads = tempfile::tempdir().expect("a temporary uploads directory");
+        let services = server::services::services(&db, uploads.path());
+        services
+            .check(&app::required_services())
+            .expect("every service the app needs (server/src/services.rs)");
+        let mut state = app::state::AppState::new(options, db.clone(), services);
         state.uploads_dir = uploads.path().to_owned();
         state.admin_email = Some(ADMIN_EMAIL.to_owned());
         // As the binary sets it up, but with no rate limit: every

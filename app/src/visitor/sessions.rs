@@ -10,9 +10,39 @@ use cookie::time::Duration;
 use leptos::prelude::*;
 use sha2::{Digest, Sha256};
 
-use super::{repo, Account, AccountId};
+use super::Account;
+use crate::ids::AccountId;
 use crate::session::CartId;
 use crate::state::AppState;
+
+/// A stored session: whose, their cart, and until when.
+pub struct Session {
+    pub account: Account,
+    pub cart: CartId,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Where sessions are kept, by their id's hash (never the id itself):
+/// declared here, provided by a server-only crate (`services/shop`).
+#[async_trait::async_trait]
+pub trait SessionStore: Send + Sync {
+    /// The session whose id hashes to `id_hash`, expired or not.
+    async fn find_session(&self, id_hash: &str) -> Result<Option<Session>, ferry::Error>;
+    /// Stores a session for `account` until `expires_at`; the account's
+    /// expired sessions go.
+    async fn create_session(
+        &self,
+        id_hash: &str,
+        account: AccountId,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), ferry::Error>;
+    /// Deletes the session, if it is there.
+    async fn delete_session(&self, id_hash: &str) -> Result<(), ferry::Error>;
+}
+
+fn store() -> Result<std::sync::Arc<dyn SessionStore>, ferry::Error> {
+    crate::state::service::<dyn SessionStore>()
+}
 
 /// The cookie's name.
 pub const COOKIE_NAME: &str = crate::site::SESSION_COOKIE;
@@ -74,8 +104,7 @@ pub async fn current_with_cart() -> Result<Option<(Account, CartId)>, ferry::Err
     let Some(id) = use_context::<Parts>().and_then(|parts| id_from(&parts)) else {
         return Ok(None);
     };
-    let db = crate::state::db()?;
-    let found = repo::find_session(&db, &id.hash()).await?;
+    let found = store()?.find_session(&id.hash()).await?;
     Ok(found
         .filter(|session| session.expires_at > Utc::now())
         .map(|session| (session.account, session.cart)))
@@ -91,7 +120,9 @@ pub async fn current() -> Result<Option<Account>, ferry::Error> {
 pub async fn current_cart() -> Result<Option<CartId>, ferry::Error> {
     match current_with_cart().await? {
         Some((_, cart)) => Ok(Some(cart)),
-        None => Ok(crate::session::current_cart()),
+        None => Ok(crate::session::current_cart(
+            &crate::state::app_state()?.session_key,
+        )),
     }
 }
 
@@ -100,7 +131,10 @@ pub async fn current_cart() -> Result<Option<CartId>, ferry::Error> {
 pub async fn ensure_cart(state: &AppState) -> Result<CartId, ferry::Error> {
     match current_with_cart().await? {
         Some((_, cart)) => Ok(cart),
-        None => Ok(crate::session::ensure_cart(state)),
+        None => Ok(crate::session::ensure_cart(
+            &state.session_key,
+            state.secure_cookies,
+        )),
     }
 }
 
@@ -108,11 +142,13 @@ pub async fn ensure_cart(state: &AppState) -> Result<CartId, ferry::Error> {
 /// carried, stores a new one and sets its cookie.
 pub async fn start(state: &AppState, account: AccountId) -> Result<(), ferry::Error> {
     if let Some(old) = use_context::<Parts>().and_then(|parts| id_from(&parts)) {
-        repo::delete_session(&state.db, &old.hash()).await?;
+        store()?.delete_session(&old.hash()).await?;
     }
     let id = SessionId::generate();
     let expires_at: DateTime<Utc> = Utc::now() + chrono::Duration::days(LIFETIME_DAYS);
-    repo::create_session(&state.db, &id.hash(), account, expires_at).await?;
+    store()?
+        .create_session(&id.hash(), account, expires_at)
+        .await?;
     crate::session::append_set_cookie(&set_cookie(id.as_str(), state.secure_cookies));
     Ok(())
 }
@@ -121,7 +157,7 @@ pub async fn start(state: &AppState, account: AccountId) -> Result<(), ferry::Er
 /// cookie. Without a session, only the cookie is expired.
 pub async fn end(state: &AppState) -> Result<(), ferry::Error> {
     if let Some(id) = use_context::<Parts>().and_then(|parts| id_from(&parts)) {
-        repo::delete_session(&state.db, &id.hash()).await?;
+        store()?.delete_session(&id.hash()).await?;
     }
     crate::session::append_set_cookie(&expired_cookie(state.secure_cookies));
     Ok(())

@@ -7,8 +7,8 @@
 use sqlx::{PgPool, Postgres, Transaction};
 
 use super::LineBefore;
-use crate::catalog::ProductId;
-use crate::session::CartId;
+use app::ids::ProductId;
+use app::session::CartId;
 
 /// Takes the cart's lock until the transaction ends (checkout takes it
 /// too). Advisory: a lock on a number derived from the cart's id, since a

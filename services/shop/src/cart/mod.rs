@@ -9,10 +9,10 @@ pub(crate) mod postgres;
 use ferry::sqlite::rusqlite::{params, Connection, OptionalExtension};
 use ferry::sqlite::Writer;
 
-use super::{quantity_after_add, quantity_in_stock, Cart, CartLine, Quantity};
-use crate::catalog::ProductId;
-use crate::db::{with_pool, Db};
-use crate::session::CartId;
+use app::cart::{quantity_after_add, quantity_in_stock, Cart, CartLine, Quantity};
+use app::db::{with_pool, Db};
+use app::ids::ProductId;
+use app::session::CartId;
 
 /// The cart's lines with their products' current names, prices and stock.
 pub async fn load_cart(db: &Db, cart: &CartId) -> Result<Cart, sqlx::Error> {
@@ -165,20 +165,15 @@ fn upsert_line(
         "INSERT INTO cart_lines (cart_id, product_id, quantity, added_at) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = excluded.quantity",
     )?
-    .execute(params![
-        cart.as_str(),
-        product.0,
-        quantity,
-        crate::db::now()
-    ])?;
+    .execute(params![cart.as_str(), product.0, quantity, app::db::now()])?;
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::repo::update_stock;
-    use crate::db;
+    use crate::catalog::update_stock;
+    use app::db;
 
     fn qty(n: i64) -> Quantity {
         Quantity::parse(n).unwrap()
@@ -268,14 +263,14 @@ mod tests {
                 tokio::spawn(async move { add_line(&db, &cart, ProductId(2), qty(1)).await })
             })
             .collect();
-        let account = crate::accounts::repo::test_account(&db).await;
-        let order = crate::orders::repo::place_order(&db, &cart, account)
+        let account = crate::accounts::test_account(&db).await;
+        let order = crate::orders::place_order(&db, &cart, account)
             .await
             .unwrap();
         for add in adds {
             add.await.unwrap().unwrap();
         }
-        let ordered = crate::orders::repo::find_order(&db, account, order)
+        let ordered = crate::orders::find_order(&db, account, order)
             .await
             .unwrap()
             .unwrap()

@@ -1,8 +1,8 @@
 //! The public JSON API for clients other than the app's own pages:
 //! `GET /api/v1/products` and `GET /api/v1/products/{id}`.
 
-use super::{repo, Product, ProductId};
-use crate::db::Db;
+use app::catalog::{Product, ProductId};
+use app::db::Db;
 use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -19,7 +19,7 @@ where
 }
 
 async fn list(State(db): State<Db>) -> Result<Json<Vec<Product>>, ferry::Error> {
-    Ok(Json(repo::list_products(&db).await?))
+    Ok(Json(super::list_products(&db).await?))
 }
 
 /// The id is taken as text so a malformed one gets the API's own JSON error.
@@ -30,7 +30,7 @@ async fn show(State(db): State<Db>, Path(id): Path<String>) -> Result<Json<Produ
         .map_err(|_| ferry::Error::BadRequest {
             message: format!("product id must be a whole number, not {id:?}"),
         })?;
-    let product = repo::find_product(&db, id).await?;
+    let product = super::find_product(&db, id).await?;
     product
         .map(Json)
         .ok_or_else(|| ferry::Error::not_found(format!("Product {id}")))

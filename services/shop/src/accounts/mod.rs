@@ -2,31 +2,21 @@
 //! SQLite's writer (`ferry::sqlite::Writer`) or in PostgreSQL directly,
 //! with the same statements (`$1`, `$2`, … read the same in both).
 
+pub mod password;
+
 use chrono::{DateTime, Utc};
 use ferry::sqlite::rusqlite::params;
 
-use super::{Account, AccountId};
-use crate::db::{with_pool, Db};
-use crate::session::CartId;
+use app::accounts::{Account, AccountId, Created};
+use app::db::{with_pool, Db};
+use app::session::CartId;
+use app::visitor::Session;
 
 /// An account found by its email, with what signing in needs.
-pub struct Found {
+pub struct Stored {
     pub account: Account,
     pub password_hash: String,
     pub cart: CartId,
-}
-
-/// A new account's number and cart.
-pub struct Created {
-    pub id: AccountId,
-    pub cart: CartId,
-}
-
-/// A stored session: whose, their cart, and until when.
-pub struct Session {
-    pub account: Account,
-    pub cart: CartId,
-    pub expires_at: DateTime<Utc>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -39,14 +29,14 @@ struct AccountRow {
 }
 
 /// The account with this (normalized) email, if there is one.
-pub async fn find_by_email(db: &Db, email: &str) -> Result<Option<Found>, sqlx::Error> {
+pub async fn find_by_email(db: &Db, email: &str) -> Result<Option<Stored>, sqlx::Error> {
     const SQL: &str =
         "SELECT id, email, is_admin, cart_id, password_hash FROM accounts WHERE email = $1";
     let row: Option<AccountRow> = with_pool!(db, |pool| sqlx::query_as(SQL)
         .bind(email)
         .fetch_optional(pool)
         .await)?;
-    Ok(row.map(|row| Found {
+    Ok(row.map(|row| Stored {
         account: Account {
             id: row.id,
             email: row.email,
@@ -80,7 +70,7 @@ pub async fn create(
                         hash,
                         is_admin,
                         cart.as_str(),
-                        crate::db::now()
+                        app::db::now()
                     ])?;
                     Ok::<_, ferry::Error>(match rows.next()? {
                         Some(row) => Some(AccountId(row.get(0)?)),
@@ -162,7 +152,7 @@ pub async fn create_session(
             writer
                 .write(move |db| {
                     db.prepare_cached(PURGE)?
-                        .execute(params![account.0, crate::db::now()])?;
+                        .execute(params![account.0, app::db::now()])?;
                     db.prepare_cached(INSERT)?
                         .execute(params![id_hash, account.0, expires_at])?;
                     Ok(())
@@ -243,8 +233,8 @@ pub async fn merge_cart(db: &Db, from: &CartId, into: &CartId) -> Result<(), fer
             } else {
                 (into, from)
             };
-            crate::cart::repo::postgres::lock_cart(&mut tx, first).await?;
-            crate::cart::repo::postgres::lock_cart(&mut tx, second).await?;
+            crate::cart::postgres::lock_cart(&mut tx, first).await?;
+            crate::cart::postgres::lock_cart(&mut tx, second).await?;
             sqlx::query(POSTGRES)
                 .bind(into)
                 .bind(from)
@@ -257,7 +247,7 @@ pub async fn merge_cart(db: &Db, from: &CartId, into: &CartId) -> Result<(), fer
 }
 
 /// An account for a test, with an email of its own and no usable password.
-#[cfg(any(test, feature = "testing"))]
+#[cfg(test)]
 pub async fn test_account(db: &Db) -> AccountId {
     let email = format!("{}@example.com", CartId::generate().as_str());
     create(db, &email, "no password", false)
@@ -275,13 +265,13 @@ fn rfc3339(time: DateTime<Utc>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cart::repo::{add_line, load_cart};
-    use crate::cart::Quantity;
-    use crate::catalog::ProductId;
+    use crate::cart::{add_line, load_cart};
+    use app::cart::Quantity;
+    use app::ids::ProductId;
 
     #[tokio::test]
     async fn an_email_makes_one_account_only() {
-        let (db, _fresh) = crate::db::fresh().await;
+        let (db, _fresh) = app::db::fresh().await;
         let first = create(&db, "ann@example.com", "h1", false).await.unwrap();
         assert!(first.is_some());
         let again = create(&db, "ann@example.com", "h2", false).await.unwrap();
@@ -309,7 +299,7 @@ mod tests {
 
     #[tokio::test]
     async fn sessions_are_found_by_hash_and_deleted() {
-        let (db, _fresh) = crate::db::fresh().await;
+        let (db, _fresh) = app::db::fresh().await;
         let account = create(&db, "ann@example.com", "h", false)
             .await
             .unwrap()
@@ -329,7 +319,7 @@ mod tests {
 
     #[tokio::test]
     async fn expired_sessions_go_at_the_next_sign_in() {
-        let (db, _fresh) = crate::db::fresh().await;
+        let (db, _fresh) = app::db::fresh().await;
         let account = create(&db, "ann@example.com", "h", false)
             .await
             .unwrap()
@@ -346,7 +336,7 @@ mod tests {
 
     #[tokio::test]
     async fn merging_carts_adds_quantities_up_to_the_limit_and_loses_nothing() {
-        let (db, _fresh) = crate::db::fresh().await;
+        let (db, _fresh) = app::db::fresh().await;
         let (visitor, account) = (CartId::generate(), CartId::generate());
         let add = |cart: CartId, product: i64, n: i64| {
             let db = db.clone();

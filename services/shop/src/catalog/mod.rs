@@ -1,8 +1,11 @@
 //! The catalog's SQL, the same for both databases.
 
-use super::{Product, ProductId, ProductSummary};
-use crate::db::{with_pool, Db};
-use crate::money::Money;
+pub mod api;
+pub mod images;
+
+use app::catalog::{Product, ProductId, ProductSummary};
+use app::db::{with_pool, Db};
+use app::money::Money;
 
 const COLUMNS: &str = "id, name, description, price_cents, stock, created_at, image";
 
@@ -138,7 +141,7 @@ pub async fn set_image(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db;
+    use app::db;
 
     #[tokio::test]
     async fn the_seeded_catalog_lists_newest_first() {

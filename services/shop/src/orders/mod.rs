@@ -8,13 +8,13 @@ mod postgres;
 use chrono::{DateTime, Utc};
 use ferry::sqlite::rusqlite::{params, Connection};
 
-use super::{check_stock, Order, OrderId, OrderLine, OrderStatus, OrderSummary};
-use crate::accounts::AccountId;
-use crate::cart::CartLine;
-use crate::catalog::ProductId;
-use crate::db::{with_pool, Db};
-use crate::money::Money;
-use crate::session::CartId;
+use app::cart::CartLine;
+use app::db::{with_pool, Db};
+use app::ids::AccountId;
+use app::ids::ProductId;
+use app::money::Money;
+use app::orders::{check_stock, Order, OrderId, OrderLine, OrderStatus, OrderSummary};
+use app::session::CartId;
 
 /// Turns the cart into `account`'s order: re-checks stock, takes it,
 /// writes the order and its lines, and empties the cart, all or nothing.
@@ -96,7 +96,7 @@ fn insert_order(
                 cart.as_str(),
                 account.0,
                 PLACED,
-                crate::db::now(),
+                app::db::now(),
                 total.cents()
             ],
             |row| row.get(0),
@@ -150,11 +150,11 @@ pub async fn list_orders(db: &Db, account: AccountId) -> Result<Vec<OrderSummary
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::accounts::repo::test_account;
-    use crate::cart::repo::{add_line, load_cart};
-    use crate::cart::Quantity;
-    use crate::catalog::repo::{find_product, update_stock};
-    use crate::db;
+    use crate::accounts::test_account;
+    use crate::cart::{add_line, load_cart};
+    use crate::catalog::{find_product, update_stock};
+    use app::cart::Quantity;
+    use app::db;
 
     async fn stock(db: &Db, id: i64) -> u32 {
         find_product(db, ProductId(id))

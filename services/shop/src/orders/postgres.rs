@@ -6,11 +6,11 @@
 
 use sqlx::PgPool;
 
-use super::super::{check_stock, OrderId};
-use crate::accounts::AccountId;
-use crate::cart::CartLine;
-use crate::money::Money;
-use crate::session::CartId;
+use app::cart::CartLine;
+use app::ids::AccountId;
+use app::money::Money;
+use app::orders::{check_stock, OrderId};
+use app::session::CartId;
 
 /// Turns the cart into an order, all or nothing.
 pub(super) async fn place_order(
@@ -19,7 +19,7 @@ pub(super) async fn place_order(
     account: AccountId,
 ) -> Result<OrderId, ferry::Error> {
     let mut tx = pool.begin().await?;
-    crate::cart::repo::postgres::lock_cart(&mut tx, cart).await?;
+    crate::cart::postgres::lock_cart(&mut tx, cart).await?;
     // After waiting for a lock, PostgreSQL returns the row as the last
     // writer committed it: the stock checked is the stock taken. NO KEY:
     // the stock is not a key, so adds to other carts (whose lines hold a

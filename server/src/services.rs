@@ -1,0 +1,37 @@
+//! Where the app meets its server-only crates: the binary (and the tests)
+//! build each area's services and hand them to the app, which only
+//! declares what it needs (`app::required_services`), and merge their
+//! plain `axum` routes into the router.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use app::accounts::AccountStore;
+use app::cart::CartStore;
+use app::catalog::CatalogStore;
+use app::counter::CounterStore;
+use app::db::Db;
+use app::orders::OrderStore;
+use app::services::Services;
+use app::state::AppState;
+use app::visitor::SessionStore;
+use counter_service::SqlCounter;
+use shop_service::Shop;
+
+/// Every service the app needs, on `db`, with uploaded files in
+/// `uploads_dir`.
+pub fn services(db: &Db, uploads_dir: &Path) -> Services {
+    let shop = Arc::new(Shop::new(db.clone(), uploads_dir.to_owned()));
+    Services::new()
+        .provide::<dyn CounterStore>(Arc::new(SqlCounter::new(db.clone())))
+        .provide::<dyn CatalogStore>(shop.clone())
+        .provide::<dyn CartStore>(shop.clone())
+        .provide::<dyn OrderStore>(shop.clone())
+        .provide::<dyn AccountStore>(shop.clone())
+        .provide::<dyn SessionStore>(shop)
+}
+
+/// The services' plain `axum` routes: the shop's JSON API and images.
+pub fn routes() -> axum::Router<AppState> {
+    shop_service::routes()
+}
