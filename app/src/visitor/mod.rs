@@ -23,7 +23,7 @@ pub struct Account {
 #[cfg(feature = "ssr")]
 pub use sessions::{Session, SessionStore};
 
-/// Guard: a signed-in user (401 otherwise). `guard = accounts::signed_in`.
+/// Guard: a signed-in user (401 otherwise). `guard = crate::visitor::signed_in`.
 #[cfg(feature = "ssr")]
 pub async fn signed_in() -> Result<Account, ferry::Error> {
     sessions::current()
