@@ -62,3 +62,22 @@ debug_cargo() {
 release_for_tests() {
   CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 "$@"
 }
+
+# generate_app WORK NAME: generates an app called NAME into WORK/NAME from
+# this repository's working tree (its tracked and new files, not ignored
+# ones: no target/ or node_modules), as `cargo leptos new` does for a user.
+# No terminal is attached, so prompts take their defaults unless
+# CARGO_GENERATE_VALUE_* answers them (CARGO_GENERATE_VALUE_VARIANT=minimal).
+# WORK must be outside this workspace: cargo-generate adds an app generated
+# inside a workspace to its members.
+generate_app() {
+  local work=$1 name=$2
+  if [ ! -d "$work/source" ]; then
+    mkdir -p "$work/source"
+    (cd "$root" && git ls-files -z --cached --others --exclude-standard |
+      while IFS= read -r -d '' file; do [ -e "$file" ] && printf '%s\0' "$file"; done |
+      xargs -0 cp --parents -t "$work/source")
+  fi
+  (cd "$work" && cargo leptos new --path "$work/source" --name "$name" </dev/null 2>&1 | sed 's/^/  /')
+  [ -f "$work/$name/Cargo.toml" ] || { echo "$name was not generated" >&2; return 1; }
+}

@@ -20,19 +20,11 @@ work="${TMPDIR:-/tmp}/template-check"
 export CARGO_TARGET_DIR="$root/target"
 # Each app is built once: incremental caches would only take disk (gigabytes).
 export CARGO_INCREMENTAL=0
-rm -rf "$work" && mkdir -p "$work/source"
+rm -rf "$work" && mkdir -p "$work"
 
-# The working tree as git sees it (tracked and new files, not ignored ones):
-# a template source without target/ or node_modules.
-(cd "$root" && git ls-files -z --cached --others --exclude-standard |
-  while IFS= read -r -d '' file; do [ -e "$file" ] && printf '%s\0' "$file"; done |
-  xargs -0 cp --parents -t "$work/source")
-
-# Generates an app with no terminal attached (piped output), so prompts take
-# their defaults unless CARGO_GENERATE_VALUE_* answers them.
+# Generates an app (scripts/lib.sh), or stops.
 generate() {
-  (cd "$work" && cargo leptos new --path "$work/source" --name "$1" </dev/null 2>&1 | sed 's/^/  /')
-  [ -f "$work/$1/Cargo.toml" ] || { echo "template: $1 was not generated" >&2; exit 1; }
+  generate_app "$work" "$1" || { echo "template: $1 was not generated" >&2; exit 1; }
 }
 
 # Stops with a message when a check fails.
@@ -66,6 +58,8 @@ echo "template: CARGO_GENERATE_VALUE_VARIANT=minimal"
 CARGO_GENERATE_VALUE_VARIANT=minimal generate acme-mini
 check_names acme-mini
 need "minimal should have no shop" test ! -e "$work/acme-mini/app/src/cart" -a ! -e "$work/acme-mini/migrations/0001_products.sql"
+need "minimal should drop the shop's crate whole" test ! -e "$work/acme-mini/services/shop" -a -e "$work/acme-mini/services/counter"
+need "minimal should name no shop crate" bash -c "! grep -rq shop-service '$work/acme-mini/Cargo.toml' '$work/acme-mini/server'"
 # Built as `cargo leptos watch` builds it (server and WASM), then its own
 # Rust tests, which build every other target.
 (cd "$work/acme-mini" && cargo leptos build >"$work/acme-mini-build.log" 2>&1) ||
