@@ -378,7 +378,7 @@ async function coldStarts() {
 async function watcherLive() {
   const updates = () => (fs.readFileSync(path.join(out, "watch.log"), "utf8").match(/updated style/g) ?? []).length;
   const started = Date.now();
-  for (const [i, css] of [`${originals.style}\nferry-watch-probe { order: 1; }\n`, originals.style].entries()) {
+  for (const [i, css] of [`${originals.style}\ndevloop-watch-probe { order: 1; }\n`, originals.style].entries()) {
     const before = updates();
     while (updates() === before) {
       if (Date.now() - started > 60000) throw new Error(`cargo leptos watch saw no saved file in 60 s: its watcher is not running (see ${out}/watch.log)`);
