@@ -262,13 +262,18 @@ async function serverOnlyEdits() {
 }
 
 // The floor: an edit to the binary's own file (server/src/main.rs), served
-// once that one file is compiled again and linked.
+// once that one file is compiled again and linked. A string the binary
+// holds changes (a comment would leave the binary as it was, and
+// cargo-leptos restarts the server only for a new one).
+const FLOOR = '"listening on http://{}"';
+
 async function floorEdits() {
+  if (!originals.main.includes(FLOOR)) throw new Error(`devloop: ${files.main} no longer has ${FLOOR}`);
   const times = [];
   const runs = Math.max(3, Math.ceil(edits / 2));
   for (let i = 1; i <= runs; i++) {
     const started = Date.now();
-    fs.writeFileSync(files.main, `${originals.main}// devloop floor edit ${started}\n`);
+    fs.writeFileSync(files.main, originals.main.replace(FLOOR, `"listening (edit ${started}) on http://{}"`));
     await until("the floor edit built", 600, async () => said.some((s) => s.name === "serving" && s.at >= started));
     await until("the floor edit served", 600, async () => (await html("/counter")).includes('data-testid="count"'));
     times.push(Date.now() - started);
