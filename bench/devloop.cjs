@@ -13,7 +13,8 @@
 //   page is served.
 // Each is the median of several edits. Every edit is undone on exit.
 //
-// Usage: node bench/devloop.cjs   (env DEVLOOP_PORT, DEVLOOP_EDITS,
+// Usage: node bench/devloop.cjs   (env DEVLOOP_PORT, DEVLOOP_RELOAD_PORT
+// (a free one by default), DEVLOOP_EDITS,
 // DEVLOOP_ONLY=edits for the server-side edits alone, with no browser: it
 // prints logic s, server-only s, floor s; DEVLOOP_CHECK=1 for the test:
 // each promise once, and the exit status says whether all held)
@@ -24,11 +25,27 @@
 const fs = require("node:fs");
 const path = require("node:path");
 const { spawn } = require("node:child_process");
+const net = require("node:net");
 
 const root = path.join(__dirname, "..");
 const out = path.join(root, "target", "bench");
 const port = Number(process.env.DEVLOOP_PORT ?? 3400);
 const base = `http://127.0.0.1:${port}`;
+// cargo-leptos's live-reload port: one of its own, found free (the port
+// after the site's may be taken, by any connection's local end). Set by
+// main before the first start.
+let reloadPort = null;
+
+// A local TCP port nobody listens on now.
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port: free } = server.address();
+      server.close(() => resolve(free));
+    });
+  });
+}
 const edits = Number(process.env.DEVLOOP_EDITS ?? 5);
 // The counter's read: its SQL, wherever the layout keeps it (a server-only
 // file), for the server-only edit.
@@ -82,7 +99,7 @@ function start() {
     env: {
       ...process.env,
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-      LEPTOS_RELOAD_PORT: String(port + 1),
+      LEPTOS_RELOAD_PORT: String(reloadPort),
       // Its own site folder: the release build's target/site stays as it is.
       LEPTOS_SITE_ROOT: "target/devloop-site",
       DATABASE_URL: `sqlite://${out}/devloop.db?mode=rwc`,
@@ -381,7 +398,16 @@ async function coldStarts() {
 // element matches into the stylesheet until cargo-leptos reports the new
 // stylesheet (an unchanged one is not reported), then puts it back.
 async function watcherLive() {
-  const updates = () => (fs.readFileSync(path.join(out, "watch.log"), "utf8").match(/updated style/g) ?? []).length;
+  const said = () => fs.readFileSync(path.join(out, "watch.log"), "utf8");
+  // cargo-leptos goes on without its live-reload server when it cannot
+  // listen: no page would ever hear of an edit.
+  const reloadDead = () => {
+    if (/Unable to bind TcpListener|Reload TCP port .* already in use/.test(said())) {
+      throw new Error(`cargo leptos watch could not listen on its reload port ${reloadPort} (see ${out}/watch.log)`);
+    }
+  };
+  reloadDead();
+  const updates = () => (said().match(/updated style/g) ?? []).length;
   const started = Date.now();
   for (const [i, css] of [`${originals.style}\ndevloop-watch-probe { order: 1; }\n`, originals.style].entries()) {
     const before = updates();
@@ -391,6 +417,7 @@ async function watcherLive() {
       await sleep(1000);
     }
   }
+  reloadDead();
   log(`file watcher live ${seconds(Date.now() - started)} s after the first page`);
 }
 
@@ -406,6 +433,7 @@ function watchLogTail(lines = 40) {
 async function main() {
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => { restore(); process.exit(130); });
   fs.rmSync(path.join(out, "watch.log"), { force: true });
+  reloadPort = Number(process.env.DEVLOOP_RELOAD_PORT ?? (await freePort()));
   start();
   log("waiting for the first build");
   await until("the first build", 2400, async () => (await html("/counter")).includes('data-testid="count"'));
