@@ -54,12 +54,9 @@ pub fn app_state() -> Result<AppState, ferry::Error> {
     use_context::<AppState>().ok_or_else(|| ferry::Error::internal("AppState missing from context"))
 }
 
-/// The service `T` (a trait an area declares) inside a server function.
+/// The service `T` (a trait an area declares) inside a server function:
+/// how a server function reaches the database, through the server-only
+/// crate that provides `T` (there is no other way, on purpose).
 pub fn service<T: ?Sized + Send + Sync + 'static>() -> Result<Arc<T>, ferry::Error> {
     app_state()?.services.get::<T>()
-}
-
-/// The database inside a server function.
-pub fn db() -> Result<Db, ferry::Error> {
-    Ok(app_state()?.db)
 }
