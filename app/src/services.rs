@@ -9,10 +9,11 @@ use std::any::{type_name, Any, TypeId};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// The server-only services, one per trait.
+/// The server-only services, one per trait. Cloned with the app state for
+/// every request, so a clone shares the map.
 #[derive(Clone, Default)]
 pub struct Services {
-    by_type: HashMap<TypeId, Arc<dyn Any + Send + Sync>>,
+    by_type: Arc<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
 }
 
 impl Services {
@@ -24,7 +25,7 @@ impl Services {
     /// Provides `service` as the app's `T` (a trait an area declares),
     /// replacing any provided before.
     pub fn provide<T: ?Sized + Send + Sync + 'static>(mut self, service: Arc<T>) -> Self {
-        self.by_type.insert(TypeId::of::<T>(), Arc::new(service));
+        Arc::make_mut(&mut self.by_type).insert(TypeId::of::<T>(), Arc::new(service));
         self
     }
 
@@ -48,12 +49,15 @@ impl Services {
             .collect()
     }
 
-    /// An error naming each of the `required` services not provided, for
-    /// the server to stop on at start-up.
-    pub fn check(&self, required: &[Required]) -> Result<(), String> {
+    /// These services if they provide every one `required`, else an error
+    /// naming each missing one, for the server to stop on at start-up.
+    pub fn checked(self, required: &[Required]) -> Result<Self, String> {
         match self.missing(required)[..] {
-            [] => Ok(()),
-            ref missing => Err(format!("no {} was provided", missing.join(", no "))),
+            [] => Ok(self),
+            ref missing => Err(format!(
+                "no {} was provided: provide it in server/src/services.rs",
+                missing.join(", no ")
+            )),
         }
     }
 }
@@ -94,7 +98,7 @@ mod tests {
         let services = Services::new().provide::<dyn Greeter>(Arc::new(English));
         assert_eq!(services.get::<dyn Greeter>().unwrap().greet(), "hello");
         assert!(services.missing(&[required::<dyn Greeter>()]).is_empty());
-        assert_eq!(services.check(&[required::<dyn Greeter>()]), Ok(()));
+        assert!(services.checked(&[required::<dyn Greeter>()]).is_ok());
     }
 
     #[test]
@@ -108,9 +112,12 @@ mod tests {
         let missing = services.missing(&[required::<dyn Greeter>()]);
         assert_eq!(missing.len(), 1);
         assert!(missing[0].ends_with("Greeter"), "{missing:?}");
-        let stop = services.check(&[required::<dyn Greeter>()]).unwrap_err();
+        let stop = services
+            .checked(&[required::<dyn Greeter>()])
+            .err()
+            .expect("nothing provided");
         assert!(
-            stop.starts_with("no ") && stop.ends_with("Greeter was provided"),
+            stop.starts_with("no ") && stop.contains("Greeter was provided"),
             "{stop}"
         );
     }

@@ -58,5 +58,7 @@ pub fn app_state() -> Result<AppState, ferry::Error> {
 /// how a server function reaches the database, through the server-only
 /// crate that provides `T` (there is no other way, on purpose).
 pub fn service<T: ?Sized + Send + Sync + 'static>() -> Result<Arc<T>, ferry::Error> {
-    app_state()?.services.get::<T>()
+    // Read in place: no clone of the whole state on each call.
+    with_context::<AppState, _>(|state| state.services.get::<T>())
+        .ok_or_else(|| ferry::Error::internal("AppState missing from context"))?
 }

@@ -44,10 +44,7 @@ async fn serve(config: Config) -> Result<(), String> {
         let dir = config.uploads_dir.display();
         format!("cannot create {dir} (uploads-dir): {e}")
     })?;
-    let services = server::services::services(&db, &config.uploads_dir);
-    services
-        .check(&app::required_services())
-        .map_err(|e| format!("{e}: provide it in server/src/services.rs"))?;
+    let services = server::services::services(&db, &config.uploads_dir)?;
     let mut state = app::state::AppState::new(options.clone(), db.clone(), services);
     state.secure_cookies = config.cookie_secure;
     state.session_key = session_key(&config)?;

@@ -19,8 +19,9 @@ use counter_service::SqlCounter;
 use shop_service::Shop;
 
 /// Every service the app needs, on `db`, with uploaded files in
-/// `uploads_dir`.
-pub fn services(db: &Db, uploads_dir: &Path) -> Services {
+/// `uploads_dir`; or an error naming each one the app needs and this does
+/// not provide (the server stops on it at start-up).
+pub fn services(db: &Db, uploads_dir: &Path) -> Result<Services, String> {
     let shop = Arc::new(Shop::new(db.clone(), uploads_dir.to_owned()));
     Services::new()
         .provide::<dyn CounterStore>(Arc::new(SqlCounter::new(db.clone())))
@@ -29,6 +30,7 @@ pub fn services(db: &Db, uploads_dir: &Path) -> Services {
         .provide::<dyn OrderStore>(shop.clone())
         .provide::<dyn AccountStore>(shop.clone())
         .provide::<dyn SessionStore>(shop)
+        .checked(&app::required_services())
 }
 
 /// The services' plain `axum` routes: the shop's JSON API and images.

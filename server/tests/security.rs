@@ -103,7 +103,7 @@ async fn a_client_over_its_rate_gets_429_with_retry_after() {
         app::state::AppState::new(
             options,
             app.db.clone(),
-            server::services::services(&app.db, app.uploads.path()),
+            server::services::services(&app.db, app.uploads.path()).unwrap(),
         ),
         &ferry::Ferry::new(settings),
     );

@@ -13,10 +13,13 @@ use app::services::Services;
 use app::state::AppState;
 use counter_service::SqlCounter;
 
-/// Every service the app needs, on `db`; uploaded files would go in
-/// `_uploads_dir` (none yet).
-pub fn services(db: &Db, _uploads_dir: &Path) -> Services {
-    Services::new().provide::<dyn CounterStore>(Arc::new(SqlCounter::new(db.clone())))
+/// Every service the app needs, on `db` (uploaded files would go in
+/// `_uploads_dir`: none yet); or an error naming each one the app needs and
+/// this does not provide (the server stops on it at start-up).
+pub fn services(db: &Db, _uploads_dir: &Path) -> Result<Services, String> {
+    Services::new()
+        .provide::<dyn CounterStore>(Arc::new(SqlCounter::new(db.clone())))
+        .checked(&app::required_services())
 }
 
 /// The services' plain `axum` routes (a JSON API, uploaded files): none yet.
