@@ -241,41 +241,37 @@ async function countServed(offset) {
   return count && Number(count[1]) >= offset && Number(count[1]) < offset + 1000000;
 }
 
-async function logicEdits() {
-  if (!LOGIC.test(originals.logic)) throw new Error(`devloop: ${files.logic} no longer has get_counter's one-line body`);
+// Saves `edited(offset)` into `file` a few times, each until the counter
+// page shows the offset (served by the rebuilt server), then puts the file
+// back. The median, in milliseconds.
+async function countEdits(what, file, original, edited) {
   const times = [];
   const runs = Math.max(3, Math.ceil(edits / 2));
   for (let i = 1; i <= runs; i++) {
     const offset = i * 1000000;
     const started = Date.now();
-    fs.writeFileSync(files.logic, logicEdit(` + ${offset}`));
-    times.push(await until("the logic edit served", 600, () => countServed(offset)));
-    log(`logic edit ${i}: served in ${seconds(times.at(-1))} s (${breakdown(started)})`);
+    fs.writeFileSync(file, edited(offset));
+    times.push(await until(`the ${what} served`, 600, () => countServed(offset)));
+    log(`${what} ${i} (${path.relative(root, file)}): served in ${seconds(times.at(-1))} s (${breakdown(started)})`);
     await sleep(2000);
   }
-  fs.writeFileSync(files.logic, originals.logic);
-  await until("the restored code served", 600, async () => !/data-testid="count"[^>]*>\d{7}/.test(await html("/counter")));
+  fs.writeFileSync(file, original);
+  await until(`the ${what}'s file restored`, 600, async () => !/data-testid="count"[^>]*>\d{7}/.test(await html("/counter")));
   await sleep(2000);
   return median(times);
 }
 
+// A logic edit: the body of a server function.
+async function logicEdits() {
+  if (!LOGIC.test(originals.logic)) throw new Error(`devloop: ${files.logic} no longer has get_counter's one-line body`);
+  return countEdits("logic edit", files.logic, originals.logic, (offset) => logicEdit(` + ${offset}`));
+}
+
 // An edit to server-only code (the counter's SQL): served once the server
 // alone is rebuilt.
-async function serverOnlyEdits() {
-  const times = [];
-  const runs = Math.max(3, Math.ceil(edits / 2));
-  for (let i = 1; i <= runs; i++) {
-    const offset = i * 1000000;
-    const started = Date.now();
-    fs.writeFileSync(files.store, originals.store.replace(STORE_SQL, STORE_SQL.replace("value", `value + ${offset}`)));
-    times.push(await until("the server-only edit served", 600, () => countServed(offset)));
-    log(`server-only edit ${i} (${path.relative(root, files.store)}): served in ${seconds(times.at(-1))} s (${breakdown(started)})`);
-    await sleep(2000);
-  }
-  fs.writeFileSync(files.store, originals.store);
-  await until("the restored SQL served", 600, async () => !/data-testid="count"[^>]*>\d{7}/.test(await html("/counter")));
-  await sleep(2000);
-  return median(times);
+function serverOnlyEdits() {
+  return countEdits("server-only edit", files.store, originals.store,
+    (offset) => originals.store.replace(STORE_SQL, STORE_SQL.replace("value", `value + ${offset}`)));
 }
 
 // The floor: an edit to the binary's own file (server/src/main.rs), served
