@@ -62,12 +62,12 @@ function findSql(dir) {
   }
   return null;
 }
-const store = ["services", "app/src"].map((d) => path.join(root, d)).filter((d) => fs.existsSync(d))
+const store = ["services", "app"].map((d) => path.join(root, d)).filter((d) => fs.existsSync(d))
   .map(findSql).find(Boolean);
-if (!store) throw new Error(`devloop: no file under app/src or services has ${STORE_SQL}`);
+if (!store) throw new Error(`devloop: no file under app or services has ${STORE_SQL}`);
 const files = {
-  view: path.join(root, "app/src/counter/views.rs"),
-  logic: path.join(root, "app/src/counter/mod.rs"),
+  view: path.join(root, "app/counter/src/views.rs"),
+  logic: path.join(root, "app/counter/src/lib.rs"),
   style: path.join(root, "style/main.css"),
   shell: path.join(root, "app/src/shell.rs"),
   store,
@@ -304,7 +304,7 @@ async function buildError(browser) {
   await page.waitForSelector("ferry-build-error", { state: "attached", timeout: 600000 });
   const shown = Date.now() - started;
   const text = await page.evaluate(() => document.querySelector("ferry-build-error").shadowRoot.textContent);
-  if (!text.includes("app/src/counter/mod.rs")) throw new Error(`the error overlay does not name the file: ${text}`);
+  if (!text.includes("app/counter/src/lib.rs")) throw new Error(`the error overlay does not name the file: ${text}`);
   log(`build error: shown in ${seconds(shown)} s`);
   const fixed = Date.now();
   fs.writeFileSync(files.logic, originals.logic);

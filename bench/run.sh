@@ -84,7 +84,7 @@ load ssr "$server" "http://$addr/"
 load rendered "$server" "http://$addr/" -H "Cookie: bench=1"
 load floor "$floor" "http://$floor_addr/"
 # The shop's add-to-cart, or the counter's add in an app without the shop.
-if [ -d app/src/cart ]; then
+if [ -d app/cart ]; then
   action=/api/cart/add action_body="product_id=3&quantity=1" action_name=add-to-cart
 else
   action=/api/counter/add action_body="by=1" action_name="counter add"
@@ -100,7 +100,7 @@ echo "bench: the $action server function, ${duration} s" >&2
 load action "$server" "http://$addr$action" -s "$out/action.lua"
 # The same call as ferry's browser client makes it on a page that shows the
 # cart: it lists the cart's read, and the response carries its fresh answer.
-if [ -d app/src/cart ]; then
+if [ -d app/cart ]; then
   held='[{"t":"cart","m":"POST","p":"/api/cart/get","b":"","c":"application/x-www-form-urlencoded"}]'
 else
   held='[{"t":"counter","m":"POST","p":"/api/counter/get","b":"","c":"application/x-www-form-urlencoded"}]'
@@ -117,7 +117,7 @@ response_bytes() {
 echo "$(response_bytes) $(response_bytes -H "x-ferry-queries: $held")" >"$out/response-bytes.txt"
 
 echo "bench: 2,000 calls to $action at once" >&2
-if [ -d app/src/cart ]; then
+if [ -d app/cart ]; then
   read -r answered units < <(cart_burst)
 else
   read -r answered units < <(counter_burst)

@@ -14,12 +14,12 @@ client=("$root"/target/site/pkg/*.wasm "$root"/target/site/pkg/*.js)
 needles=(
   ".db?mode=rwc"               # the default database URL
   "UPDATE counter SET value"   # SQL from the repositories
-  "app/src/db/mod.rs"          # server-only modules
-  "app/src/db/postgres.rs"
+  "app/core/src/db/mod.rs"     # server-only modules
+  "app/core/src/db/postgres.rs"
   "services/counter/src/lib.rs" # server-only crates
   "sqlx"
 )
-if [ -d "$root/app/src/cart" ]; then # the example shop
+if [ -d "$root/app/cart" ]; then # the example shop
   needles+=(
     "INSERT INTO cart_lines"
     "BEGIN IMMEDIATE"

@@ -61,7 +61,7 @@ stock_of_3() {
   echo "$stock"
 }
 
-if [ -d app/src/cart ]; then
+if [ -d app/cart ]; then
   say "a checkout on A, then / on B for a visitor without cookies"
   stock_of_3 "$addr_b" >/dev/null
   before=$(stock_of_3 "$addr_b")

@@ -41,14 +41,14 @@ check_names() {
   stray=$(cd "$work/$app" && grep -rnI -i ferry . --exclude-dir=ferry --exclude-dir=.git --exclude=Cargo.lock |
     grep -vE 'ferry::|ferry(\.workspace| = \{|/(ssr|hydrate|sqlx|server))|"ferry"|`ferry`|ferry/|ferry_(server_fn|http|db)_|x-ferry-|ferry\.[a-z]|[Ff]erry'"'"'s|ferry-macros|ferry-dev|ferry-build-error|-p ferry|ferry crate|ferry: &Ferry|\(ferry,|&ferry\)' || true)
   [ -z "$stray" ] || { echo "template: $app still mentions the template:" >&2; echo "$stray" >&2; exit 1; }
-  if grep -rnE '\{%|\{\{ ' "$work/$app"/{Cargo.toml,server/Cargo.toml,Leptos.toml,app/src/site.rs,server/tests/binary.rs,README.md}; then
+  if grep -rnE '\{%|\{\{ ' "$work/$app"/{Cargo.toml,server/Cargo.toml,Leptos.toml,app/Cargo.toml,app/core/src/site.rs,server/tests/binary.rs,README.md}; then
     echo "template: unrendered tags in $app" >&2; exit 1
   fi
   need "$app: the site is not named $app" grep -q "^name = \"$app\"" "$work/$app/Cargo.toml"
   need "$app: the binary is not named $app" grep -q "^bin-target = \"$app\"" "$work/$app/Cargo.toml"
   need "$app: cargo-leptos would not find the binary" grep -q "^bin-exe-name = \"$app\"" "$work/$app/Cargo.toml"
-  need "$app: the cookie is not ${crate}_cart" grep -q "CART_COOKIE: &str = \"${crate}_cart\"" "$work/$app/app/src/site.rs"
-  need "$app: the database is not $crate.db" grep -q "sqlite://$crate.db" "$work/$app/app/src/site.rs"
+  need "$app: the cookie is not ${crate}_cart" grep -q "CART_COOKIE: &str = \"${crate}_cart\"" "$work/$app/app/core/src/site.rs"
+  need "$app: the database is not $crate.db" grep -q "sqlite://$crate.db" "$work/$app/app/core/src/site.rs"
   need "$app: the packages are not named for the app" grep -q "^name = \"$app-server\"" "$work/$app/server/Cargo.toml"
   need "$app: the template's own files were copied" test ! -e "$work/$app/cargo-generate.toml" -a ! -e "$work/$app/template"
 }
@@ -57,7 +57,9 @@ started=$SECONDS
 echo "template: CARGO_GENERATE_VALUE_VARIANT=minimal"
 CARGO_GENERATE_VALUE_VARIANT=minimal generate acme-mini
 check_names acme-mini
-need "minimal should have no shop" test ! -e "$work/acme-mini/app/src/cart" -a ! -e "$work/acme-mini/migrations/0001_products.sql"
+need "minimal should have no shop" test ! -e "$work/acme-mini/app/cart" -a ! -e "$work/acme-mini/migrations/0001_products.sql"
+need "minimal should drop the shop's area crates whole" bash -c "cd '$work/acme-mini/app' && test ! -e shop-core -a ! -e catalog -a ! -e orders -a ! -e accounts -a ! -e admin -a -e core -a -e counter"
+need "minimal should name no shop area" bash -c "! grep -qE 'shop-core|catalog' '$work/acme-mini/Cargo.toml' '$work/acme-mini/app/Cargo.toml'"
 need "minimal should drop the shop's crate whole" test ! -e "$work/acme-mini/services/shop" -a -e "$work/acme-mini/services/counter"
 need "minimal should name no shop crate" bash -c "! grep -rq shop-service '$work/acme-mini/Cargo.toml' '$work/acme-mini/server'"
 # Built as `cargo leptos watch` builds it (server and WASM), then its own
@@ -79,7 +81,7 @@ started=$SECONDS
 echo "template: the default answers (no terminal, no CARGO_GENERATE_VALUE_VARIANT)"
 (unset CARGO_GENERATE_VALUE_VARIANT; generate acme-shop)
 check_names acme-shop
-need "the default should keep the shop" test -d "$work/acme-shop/app/src/cart"
+need "the default should keep the shop" test -d "$work/acme-shop/app/cart"
 need "the README should be the app's" grep -q "^# Acme Shop" "$work/acme-shop/README.md"
 # Built, not only type-checked: the server's crates with every test target,
 # as this repository's tests built them (their dependencies are reused),

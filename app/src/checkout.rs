@@ -6,13 +6,13 @@ use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos::tachys::view::keyed::keyed;
 
-use crate::cart::views::use_cart;
-use crate::cart::{Cart, CartLine, RemoveLine, SetQuantity};
-use crate::components::{field_marks, ErrorNotice};
-use crate::ids::ProductId;
-use crate::orders::line_field;
-use crate::orders::views::CheckoutForm;
-use crate::orders::Checkout;
+use app_core::components::{field_marks, ErrorNotice};
+use cart::views::use_cart;
+use cart::{Cart, CartLine, RemoveLine, SetQuantity};
+use orders::line_field;
+use orders::views::CheckoutForm;
+use orders::Checkout;
+use shop_core::ids::ProductId;
 
 /// `/cart`: lines, quantities, totals and the checkout button.
 #[component]

@@ -3,15 +3,15 @@
 
 use leptos::prelude::*;
 
-use crate::accounts::views::AccountLinks;
-use crate::cart::views::CartBadge;
+use accounts::views::AccountLinks;
+use cart::views::CartBadge;
 
 /// The shop's name, the account's links and the cart badge.
 #[component]
 pub fn SiteHeader() -> impl IntoView {
     view! {
         <header class="site-header">
-            <a class="brand" href="/">{crate::site::TITLE}</a>
+            <a class="brand" href="/">{app_core::site::TITLE}</a>
             <nav class="account">
                 <AccountLinks />
             </nav>

@@ -1,31 +1,25 @@
-//! The app: the route table, and one module per business area.
+//! The app: the route table and the pages that compose several areas.
+//! Each area is a crate of its own (`app/<area>`), below this one.
 #![recursion_limit = "256"]
 
-pub mod accounts;
-pub mod admin;
-pub mod cart;
-pub mod catalog;
 pub mod checkout;
-pub mod components;
-pub mod counter;
 pub mod header;
-pub mod ids;
-pub mod money;
-pub mod orders;
 pub mod routes;
 pub mod shell;
-pub mod site;
-pub mod tags;
-pub mod visitor;
 
+// The crates below, under the names the server and its tests use
+// (`app::cart::CartStore`): one place to reach every area from above.
+pub use accounts;
+pub use admin;
+pub use cart;
+pub use catalog;
+pub use counter;
+pub use orders;
+pub use shop_core::{ids, money, tags, visitor};
+
+pub use app_core::{components, site};
 #[cfg(feature = "ssr")]
-pub mod db;
-#[cfg(feature = "ssr")]
-pub mod services;
-#[cfg(feature = "ssr")]
-pub mod session;
-#[cfg(feature = "ssr")]
-pub mod state;
+pub use app_core::{db, services, session, state};
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};

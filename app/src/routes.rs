@@ -14,12 +14,12 @@ use leptos::prelude::*;
 #[cfg(any(feature = "ssr", split))]
 use leptos_router::{lazy_route, Lazy, LazyRoute};
 
-use crate::accounts::views::{SignInPage, SignUpPage};
-use crate::admin::views::AdminPage;
-use crate::catalog::views::ProductPage;
 use crate::checkout::CartPage;
-use crate::counter::views::CounterPage;
-use crate::orders::views::{OrderPage, OrdersPage};
+use accounts::views::{SignInPage, SignUpPage};
+use admin::views::AdminPage;
+use catalog::views::ProductPage;
+use counter::views::CounterPage;
+use orders::views::{OrderPage, OrdersPage};
 
 /// Declares `$name()`, the view of a route: lazily loaded where the build
 /// allows it, the page component itself where it does not.

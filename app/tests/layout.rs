@@ -1,8 +1,8 @@
-//! The app's layout, held: its modules depend on one another one way (no
-//! circle, so each area can be read, and split into a crate, from the
-//! bottom up), and it never depends on a server-only crate under
-//! `services/` (so their code stays out of the WASM, and an edit there
-//! rebuilds only the server).
+//! The app's layout, held: its crates (this one, and one per area under
+//! `app/`) depend on one another one way (cargo refuses a circle of crates;
+//! this checks the modules inside each, and that the cores name no area),
+//! and none depends on a server-only crate under `services/` (so their
+//! code stays out of the WASM, and an edit there rebuilds only the server).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -60,9 +60,65 @@ fn named(code: &str) -> BTreeSet<String> {
     found
 }
 
-/// Which top-level modules each one names.
-fn graph() -> BTreeMap<String, BTreeSet<String>> {
-    let src = Path::new(APP).join("src");
+/// The folders of the app's crates: this one and each `app/<area>`.
+fn app_crates() -> Vec<PathBuf> {
+    let mut crates = vec![PathBuf::from(APP)];
+    for entry in fs::read_dir(APP).expect("the app folder") {
+        let path = entry.expect("a readable entry").path();
+        if path.join("Cargo.toml").is_file() {
+            crates.push(path);
+        }
+    }
+    crates
+}
+
+/// A crate's manifest, parsed.
+fn manifest(dir: &Path) -> toml::Table {
+    fs::read_to_string(dir.join("Cargo.toml"))
+        .expect("a readable manifest")
+        .parse()
+        .expect("a valid manifest")
+}
+
+/// The package names of the app's crates.
+fn app_packages() -> BTreeSet<String> {
+    app_crates()
+        .iter()
+        .map(|dir| {
+            manifest(dir)["package"]["name"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect()
+}
+
+/// Each dependency of the crate at `dir` (any section), as its package name
+/// and path.
+fn dependencies(dir: &Path) -> Vec<(String, String, String)> {
+    let manifest = manifest(dir);
+    let mut found = Vec::new();
+    for section in ["dependencies", "dev-dependencies", "build-dependencies"] {
+        for (name, spec) in manifest
+            .get(section)
+            .and_then(|s| s.as_table())
+            .into_iter()
+            .flatten()
+        {
+            let package = spec.get("package").and_then(|p| p.as_str()).unwrap_or(name);
+            let path = spec
+                .get("path")
+                .and_then(|p| p.as_str())
+                .unwrap_or_default();
+            found.push((section.to_owned(), package.to_owned(), path.to_owned()));
+        }
+    }
+    found
+}
+
+/// Which top-level modules of the crate at `dir` each one names.
+fn graph(dir: &Path) -> BTreeMap<String, BTreeSet<String>> {
+    let src = dir.join("src");
     let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for file in rust_files(&src) {
         let Some(module) = module_of(file.strip_prefix(&src).unwrap()) else {
@@ -107,19 +163,42 @@ fn circle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
 }
 
 #[test]
-fn the_app_modules_depend_one_way() {
-    let graph = graph();
+fn the_modules_of_each_app_crate_depend_one_way() {
+    let crates = app_crates();
     assert!(
-        graph.contains_key("counter"),
-        "the layout was not read: {graph:?}"
+        crates.iter().any(|dir| dir.ends_with("counter")),
+        "the layout was not read: {crates:?}"
     );
-    if let Some(circle) = circle(&graph) {
-        panic!(
-            "app/src's modules form a circle: {}. Move what both need below \
-             them (ids, tags, visitor), or what needs both above them (like \
-             header.rs and checkout.rs).",
-            circle.join(" -> ")
-        );
+    for dir in crates {
+        let graph = graph(&dir);
+        assert!(!graph.is_empty(), "no modules read in {}", dir.display());
+        if let Some(circle) = circle(&graph) {
+            panic!(
+                "{}'s modules form a circle: {}. Move what both need below \
+                 them, or what needs both above them (like app/src/header.rs \
+                 and checkout.rs).",
+                dir.display(),
+                circle.join(" -> ")
+            );
+        }
+    }
+}
+
+#[test]
+fn the_cores_name_no_area() {
+    let app = app_packages();
+    for (core, allowed) in [("core", &[][..]), ("shop-core", &["app-core"][..])] {
+        let dir = Path::new(APP).join(core);
+        if !dir.is_dir() {
+            continue; // the minimal app has no shop
+        }
+        for (section, package, _) in dependencies(&dir) {
+            assert!(
+                !app.contains(&package) || allowed.contains(&package.as_str()),
+                "app/{core}/Cargo.toml's [{section}] names {package}: the cores \
+                 sit below every area, so an edit in one rebuilds no other"
+            );
+        }
     }
 }
 
@@ -157,27 +236,14 @@ fn server_only_packages() -> BTreeSet<String> {
 fn the_app_never_depends_on_a_server_only_crate() {
     let server_only = server_only_packages();
     assert!(server_only.contains("counter-service"), "{server_only:?}");
-    let manifest: toml::Table = fs::read_to_string(Path::new(APP).join("Cargo.toml"))
-        .unwrap()
-        .parse()
-        .unwrap();
-    for section in ["dependencies", "dev-dependencies", "build-dependencies"] {
-        for (name, spec) in manifest
-            .get(section)
-            .and_then(|s| s.as_table())
-            .into_iter()
-            .flatten()
-        {
-            let package = spec.get("package").and_then(|p| p.as_str()).unwrap_or(name);
-            let path = spec
-                .get("path")
-                .and_then(|p| p.as_str())
-                .unwrap_or_default();
+    for dir in app_crates() {
+        for (section, package, path) in dependencies(&dir) {
             assert!(
-                !server_only.contains(package) && !path.contains("services/"),
-                "app/Cargo.toml's [{section}] names {name}, a server-only crate: \
+                !server_only.contains(&package) && !path.contains("services/"),
+                "{}/Cargo.toml's [{section}] names {package}, a server-only crate: \
                  declare a trait in the app and provide it from the server instead \
-                 (services/README.md)"
+                 (services/README.md)",
+                dir.display()
             );
         }
     }

@@ -1,23 +1,21 @@
-//! The app: the route table, and one module per business area. It starts
-//! with one: `counter/`, a page whose value is a tagged query and whose form
-//! calls a server function. Add an area as a folder beside it (types, rules,
-//! `#[server]` functions and the trait its server-only code implements in
-//! `mod.rs`, components in `views.rs`), its SQL as a crate under
-//! `services/`, and its routes below.
+//! The app: the route table, and the pages that compose its areas. Each
+//! area is a crate of its own under `app/`, below this one. It starts with
+//! one: `app/counter`, a page whose value is a tagged query and whose form
+//! calls a server function, on `app/core` (the app's names, the database,
+//! the state server functions share). Add an area as a crate beside it
+//! (types, rules, `#[server]` functions and the trait its server-only code
+//! implements in `lib.rs`, components in `views.rs`), its SQL as a crate
+//! under `services/`, and its routes below.
 
-pub mod components;
-pub mod counter;
 pub mod shell;
-pub mod site;
 
+// The crates below, under the names the server and its tests use
+// (`app::counter::CounterStore`).
+pub use counter;
+
+pub use app_core::{components, site};
 #[cfg(feature = "ssr")]
-pub mod db;
-#[cfg(feature = "ssr")]
-pub mod services;
-#[cfg(feature = "ssr")]
-pub mod session;
-#[cfg(feature = "ssr")]
-pub mod state;
+pub use app_core::{db, services, session, state};
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};

@@ -1,7 +1,7 @@
 //! The counter's SQL: one row, read and changed in single statements.
 
-use app::counter::CounterStore;
-use app::db::{with_pool, Db};
+use app_core::db::{with_pool, Db};
+use counter::CounterStore;
 
 /// The counter kept in the app's database.
 pub struct SqlCounter {
@@ -48,7 +48,7 @@ mod tests {
 
     #[tokio::test]
     async fn concurrent_adds_all_count() {
-        let (db, _fresh) = app::db::fresh().await;
+        let (db, _fresh) = app_core::db::fresh().await;
         let counter = Arc::new(SqlCounter::new(db));
         assert_eq!(counter.value().await.unwrap(), 0);
         let adds = (0..20).map(|_| {

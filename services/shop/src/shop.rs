@@ -3,17 +3,17 @@
 
 use std::path::PathBuf;
 
-use app::accounts::{AccountStore, Created, Found};
-use app::cart::{Cart, CartStore, Quantity};
-use app::catalog::{CatalogStore, Product, ProductSummary};
-use app::db::Db;
-use app::ids::{AccountId, OrderId, ProductId};
-use app::money::Money;
-use app::orders::{Order, OrderStore, OrderSummary};
-use app::session::CartId;
-use app::visitor::{Session, SessionStore};
+use ::accounts::{AccountStore, Created, Found};
+use ::cart::{Cart, CartStore, Quantity};
+use ::catalog::{CatalogStore, Product, ProductSummary};
+use ::orders::{Order, OrderStore, OrderSummary};
+use app_core::db::Db;
+use app_core::session::CartId;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use shop_core::ids::{AccountId, OrderId, ProductId};
+use shop_core::money::Money;
+use shop_core::visitor::{Session, SessionStore};
 
 use crate::{accounts, cart, catalog, orders};
 

@@ -7,10 +7,10 @@ pub mod password;
 use chrono::{DateTime, Utc};
 use ferry::sqlite::rusqlite::params;
 
-use app::accounts::{Account, AccountId, Created};
-use app::db::{with_pool, Db};
-use app::session::CartId;
-use app::visitor::Session;
+use ::accounts::{Account, AccountId, Created};
+use app_core::db::{with_pool, Db};
+use app_core::session::CartId;
+use shop_core::visitor::Session;
 
 /// An account found by its email, with what signing in needs.
 pub struct Stored {
@@ -70,7 +70,7 @@ pub async fn create(
                         hash,
                         is_admin,
                         cart.as_str(),
-                        app::db::now()
+                        app_core::db::now()
                     ])?;
                     Ok::<_, ferry::Error>(match rows.next()? {
                         Some(row) => Some(AccountId(row.get(0)?)),
@@ -152,7 +152,7 @@ pub async fn create_session(
             writer
                 .write(move |db| {
                     db.prepare_cached(PURGE)?
-                        .execute(params![account.0, app::db::now()])?;
+                        .execute(params![account.0, app_core::db::now()])?;
                     db.prepare_cached(INSERT)?
                         .execute(params![id_hash, account.0, expires_at])?;
                     Ok(())
@@ -266,12 +266,12 @@ fn rfc3339(time: DateTime<Utc>) -> String {
 mod tests {
     use super::*;
     use crate::cart::{add_line, load_cart};
-    use app::cart::Quantity;
-    use app::ids::ProductId;
+    use ::cart::Quantity;
+    use shop_core::ids::ProductId;
 
     #[tokio::test]
     async fn an_email_makes_one_account_only() {
-        let (db, _fresh) = app::db::fresh().await;
+        let (db, _fresh) = app_core::db::fresh().await;
         let first = create(&db, "ann@example.com", "h1", false).await.unwrap();
         assert!(first.is_some());
         let again = create(&db, "ann@example.com", "h2", false).await.unwrap();
@@ -299,7 +299,7 @@ mod tests {
 
     #[tokio::test]
     async fn sessions_are_found_by_hash_and_deleted() {
-        let (db, _fresh) = app::db::fresh().await;
+        let (db, _fresh) = app_core::db::fresh().await;
         let account = create(&db, "ann@example.com", "h", false)
             .await
             .unwrap()
@@ -319,7 +319,7 @@ mod tests {
 
     #[tokio::test]
     async fn expired_sessions_go_at_the_next_sign_in() {
-        let (db, _fresh) = app::db::fresh().await;
+        let (db, _fresh) = app_core::db::fresh().await;
         let account = create(&db, "ann@example.com", "h", false)
             .await
             .unwrap()
@@ -336,7 +336,7 @@ mod tests {
 
     #[tokio::test]
     async fn merging_carts_adds_quantities_up_to_the_limit_and_loses_nothing() {
-        let (db, _fresh) = app::db::fresh().await;
+        let (db, _fresh) = app_core::db::fresh().await;
         let (visitor, account) = (CartId::generate(), CartId::generate());
         let add = |cart: CartId, product: i64, n: i64| {
             let db = db.clone();

@@ -50,7 +50,7 @@ fn decoy() -> Result<&'static str, ferry::Error> {
     if let Some(decoy) = DECOY.get() {
         return Ok(decoy);
     }
-    let made = hash_now(&app::session::random_secret())?;
+    let made = hash_now(&app_core::session::random_secret())?;
     Ok(DECOY.get_or_init(|| made))
 }
 

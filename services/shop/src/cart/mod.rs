@@ -9,10 +9,10 @@ pub(crate) mod postgres;
 use ferry::sqlite::rusqlite::{params, Connection, OptionalExtension};
 use ferry::sqlite::Writer;
 
-use app::cart::{quantity_after_add, quantity_in_stock, Cart, CartLine, Quantity};
-use app::db::{with_pool, Db};
-use app::ids::ProductId;
-use app::session::CartId;
+use ::cart::{quantity_after_add, quantity_in_stock, Cart, CartLine, Quantity};
+use app_core::db::{with_pool, Db};
+use app_core::session::CartId;
+use shop_core::ids::ProductId;
 
 /// The cart's lines with their products' current names, prices and stock.
 pub async fn load_cart(db: &Db, cart: &CartId) -> Result<Cart, sqlx::Error> {
@@ -165,7 +165,12 @@ fn upsert_line(
         "INSERT INTO cart_lines (cart_id, product_id, quantity, added_at) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = excluded.quantity",
     )?
-    .execute(params![cart.as_str(), product.0, quantity, app::db::now()])?;
+    .execute(params![
+        cart.as_str(),
+        product.0,
+        quantity,
+        app_core::db::now()
+    ])?;
     Ok(())
 }
 
@@ -173,7 +178,7 @@ fn upsert_line(
 mod tests {
     use super::*;
     use crate::catalog::update_stock;
-    use app::db;
+    use app_core::db;
 
     fn qty(n: i64) -> Quantity {
         Quantity::parse(n).unwrap()

@@ -7,8 +7,8 @@
 use sqlx::{PgPool, Postgres, Transaction};
 
 use super::LineBefore;
-use app::ids::ProductId;
-use app::session::CartId;
+use app_core::session::CartId;
+use shop_core::ids::ProductId;
 
 /// Takes the cart's lock until the transaction ends (checkout takes it
 /// too). Advisory: a lock on a number derived from the cart's id, since a

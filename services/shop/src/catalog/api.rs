@@ -1,8 +1,8 @@
 //! The public JSON API for clients other than the app's own pages:
 //! `GET /api/v1/products` and `GET /api/v1/products/{id}`.
 
-use app::catalog::{Product, ProductId};
-use app::db::Db;
+use ::catalog::{Product, ProductId};
+use app_core::db::Db;
 use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};

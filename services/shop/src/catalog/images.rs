@@ -1,13 +1,13 @@
 //! Product images on disk: stored under a name the server makes up, and
 //! served at `/images/<name>` with the type their bytes showed (the upload
-//! was checked by `app::catalog::upload`).
+//! was checked by `catalog::upload`).
 
 use std::path::Path;
 
-use app::catalog::upload::ACCEPTED;
-use app::catalog::ProductId;
-use app::db::Db;
-use app::state::AppState;
+use ::catalog::upload::ACCEPTED;
+use ::catalog::ProductId;
+use app_core::db::Db;
+use app_core::state::AppState;
 use axum::extract::{Path as UrlPath, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -137,7 +137,7 @@ mod tests {
     use super::*;
 
     /// What an upload's bytes are does not matter here: they were checked
-    /// before (`app::catalog::upload`), and are stored as they are.
+    /// before (`catalog::upload`), and are stored as they are.
     const IMAGE: &[u8] = b"an image's bytes";
 
     #[test]

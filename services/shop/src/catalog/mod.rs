@@ -3,9 +3,9 @@
 pub mod api;
 pub mod images;
 
-use app::catalog::{Product, ProductId, ProductSummary};
-use app::db::{with_pool, Db};
-use app::money::Money;
+use ::catalog::{Product, ProductId, ProductSummary};
+use app_core::db::{with_pool, Db};
+use shop_core::money::Money;
 
 const COLUMNS: &str = "id, name, description, price_cents, stock, created_at, image";
 
@@ -141,7 +141,7 @@ pub async fn set_image(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use app::db;
+    use app_core::db;
 
     #[tokio::test]
     async fn the_seeded_catalog_lists_newest_first() {

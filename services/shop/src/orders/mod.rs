@@ -8,13 +8,13 @@ mod postgres;
 use chrono::{DateTime, Utc};
 use ferry::sqlite::rusqlite::{params, Connection};
 
-use app::cart::CartLine;
-use app::db::{with_pool, Db};
-use app::ids::AccountId;
-use app::ids::ProductId;
-use app::money::Money;
-use app::orders::{check_stock, Order, OrderId, OrderLine, OrderStatus, OrderSummary};
-use app::session::CartId;
+use ::cart::CartLine;
+use ::orders::{check_stock, Order, OrderId, OrderLine, OrderStatus, OrderSummary};
+use app_core::db::{with_pool, Db};
+use app_core::session::CartId;
+use shop_core::ids::AccountId;
+use shop_core::ids::ProductId;
+use shop_core::money::Money;
 
 /// Turns the cart into `account`'s order: re-checks stock, takes it,
 /// writes the order and its lines, and empties the cart, all or nothing.
@@ -96,7 +96,7 @@ fn insert_order(
                 cart.as_str(),
                 account.0,
                 PLACED,
-                app::db::now(),
+                app_core::db::now(),
                 total.cents()
             ],
             |row| row.get(0),
@@ -153,8 +153,8 @@ mod tests {
     use crate::accounts::test_account;
     use crate::cart::{add_line, load_cart};
     use crate::catalog::{find_product, update_stock};
-    use app::cart::Quantity;
-    use app::db;
+    use ::cart::Quantity;
+    use app_core::db;
 
     async fn stock(db: &Db, id: i64) -> u32 {
         find_product(db, ProductId(id))

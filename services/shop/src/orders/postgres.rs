@@ -6,11 +6,11 @@
 
 use sqlx::PgPool;
 
-use app::cart::CartLine;
-use app::ids::AccountId;
-use app::money::Money;
-use app::orders::{check_stock, OrderId};
-use app::session::CartId;
+use ::cart::CartLine;
+use ::orders::{check_stock, OrderId};
+use app_core::session::CartId;
+use shop_core::ids::AccountId;
+use shop_core::money::Money;
 
 /// Turns the cart into an order, all or nothing.
 pub(super) async fn place_order(

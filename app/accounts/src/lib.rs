@@ -1,13 +1,13 @@
 //! Accounts: sign-up, sign-in and sign-out. Who is signed in, and the
-//! guards, are `crate::visitor`'s; the SQL and password hashing are
+//! guards, are `shop_core::visitor`'s; the SQL and password hashing are
 //! server-only (`services/shop`), behind [`AccountStore`].
 
 #[cfg(feature = "ssr")]
 pub mod limits;
 pub mod views;
 
-pub use crate::ids::AccountId;
-pub use crate::visitor::Account;
+pub use shop_core::ids::AccountId;
+pub use shop_core::visitor::Account;
 
 /// The shortest password accepted, in characters (NIST SP 800-63B's floor).
 pub const MIN_PASSWORD: usize = 8;
@@ -117,14 +117,14 @@ pub fn after_sign_in(next: &str) -> &str {
 #[cfg(feature = "ssr")]
 pub struct Created {
     pub id: AccountId,
-    pub cart: crate::session::CartId,
+    pub cart: app_core::session::CartId,
 }
 
 /// An account whose password matched, with its cart.
 #[cfg(feature = "ssr")]
 pub struct Found {
     pub account: Account,
-    pub cart: crate::session::CartId,
+    pub cart: app_core::session::CartId,
 }
 
 /// What the accounts' server functions need from the server: declared
@@ -154,28 +154,28 @@ pub trait AccountStore: Send + Sync {
     /// up to the per-line limit) and empties `from`.
     async fn merge_cart(
         &self,
-        from: &crate::session::CartId,
-        into: &crate::session::CartId,
+        from: &app_core::session::CartId,
+        into: &app_core::session::CartId,
     ) -> Result<(), ferry::Error>;
 }
 
 #[cfg(feature = "ssr")]
 fn store() -> Result<std::sync::Arc<dyn AccountStore>, ferry::Error> {
-    crate::state::service::<dyn AccountStore>()
+    app_core::state::service::<dyn AccountStore>()
 }
 
 /// The signed-in user, if any (for other clients; the header reads the
 /// email from the cart query).
 #[ferry::read(endpoint = "accounts/me")]
 pub async fn current_account() -> Result<Option<Account>, ferry::Error> {
-    crate::visitor::sessions::current().await
+    shop_core::visitor::sessions::current().await
 }
 
 /// Makes an account and signs it in; what the visitor had in their cart
 /// moves into the account's. Then goes to `next`.
-#[ferry::mutation(endpoint = "accounts/sign-up", revalidates = [crate::tags::CART, crate::tags::ORDERS], check = check_sign_up)]
+#[ferry::mutation(endpoint = "accounts/sign-up", revalidates = [shop_core::tags::CART, shop_core::tags::ORDERS], check = check_sign_up)]
 pub async fn sign_up(email: String, password: String, next: String) -> Result<(), ferry::Error> {
-    let state = crate::state::app_state()?;
+    let state = app_core::state::app_state()?;
     if !limits::limits().attempt_from(client_ip()) {
         return Err(ferry::Error::rate_limited(TOO_MANY_SIGN_INS));
     }
@@ -187,8 +187,8 @@ pub async fn sign_up(email: String, password: String, next: String) -> Result<()
                 .with_value("email", email),
         );
     };
-    crate::visitor::sessions::start(&state, account.id).await?;
-    if let Some(visitor) = crate::session::current_cart(&state.session_key) {
+    shop_core::visitor::sessions::start(&state, account.id).await?;
+    if let Some(visitor) = app_core::session::current_cart(&state.session_key) {
         store()?.merge_cart(&visitor, &account.cart).await?;
     }
     leptos_axum::redirect(after_sign_in(&next));
@@ -199,9 +199,9 @@ pub async fn sign_up(email: String, password: String, next: String) -> Result<()
 /// account's, and goes to `next`. An unknown email and a wrong password
 /// give the same answer after the same work; too many attempts on the
 /// account or from the address are refused with 429 before any.
-#[ferry::mutation(endpoint = "accounts/sign-in", revalidates = [crate::tags::CART, crate::tags::ORDERS], check = check_sign_in)]
+#[ferry::mutation(endpoint = "accounts/sign-in", revalidates = [shop_core::tags::CART, shop_core::tags::ORDERS], check = check_sign_in)]
 pub async fn sign_in(email: String, password: String, next: String) -> Result<(), ferry::Error> {
-    let state = crate::state::app_state()?;
+    let state = app_core::state::app_state()?;
     let normalized = normalize_email(&email);
     if !limits::limits().attempt(&normalized, client_ip()) {
         return Err(ferry::Error::rate_limited(TOO_MANY_SIGN_INS));
@@ -213,27 +213,27 @@ pub async fn sign_in(email: String, password: String, next: String) -> Result<()
         store()?.make_admin(&normalized).await?;
     }
     // The cart first: if it fails, nobody is signed in half-way.
-    if let Some(visitor) = crate::session::current_cart(&state.session_key) {
+    if let Some(visitor) = app_core::session::current_cart(&state.session_key) {
         store()?.merge_cart(&visitor, &found.cart).await?;
     }
-    crate::visitor::sessions::start(&state, found.account.id).await?;
+    shop_core::visitor::sessions::start(&state, found.account.id).await?;
     leptos_axum::redirect(after_sign_in(&next));
     Ok(())
 }
 
 /// Ends the session on the server; the browser is a visitor again, with
 /// the (empty) cart it had before signing in.
-#[ferry::mutation(endpoint = "accounts/sign-out", revalidates = [crate::tags::CART, crate::tags::ORDERS])]
+#[ferry::mutation(endpoint = "accounts/sign-out", revalidates = [shop_core::tags::CART, shop_core::tags::ORDERS])]
 pub async fn sign_out() -> Result<(), ferry::Error> {
-    let state = crate::state::app_state()?;
-    crate::visitor::sessions::end(&state).await?;
+    let state = app_core::state::app_state()?;
+    shop_core::visitor::sessions::end(&state).await?;
     leptos_axum::redirect("/");
     Ok(())
 }
 
 /// Whether `email` (normalized) is the one `admin-email` names.
 #[cfg(feature = "ssr")]
-fn is_configured_admin(state: &crate::state::AppState, email: &str) -> bool {
+fn is_configured_admin(state: &app_core::state::AppState, email: &str) -> bool {
     state.admin_email.as_deref() == Some(email)
 }
 

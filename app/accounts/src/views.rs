@@ -10,7 +10,7 @@ use leptos_router::location::Url;
 use leptos::server_fn::ServerFn;
 
 use super::{SignIn, SignOut, SignUp, MIN_PASSWORD};
-use crate::components::field_marks;
+use app_core::components::field_marks;
 
 /// "Orders" (and "Admin" for an admin), the email and "Sign out" for a
 /// signed-in user; "Sign in" for anyone else. Read from the cart query the header already holds
@@ -19,7 +19,7 @@ use crate::components::field_marks;
 /// query or form of its own.
 #[component]
 pub fn AccountLinks() -> impl IntoView {
-    let cart = crate::cart::views::use_cart();
+    let cart = cart::views::use_cart();
     let signed_in = move || {
         cart.get()
             .and_then(Result::ok)

@@ -1,17 +1,17 @@
 //! The admin's page (`/admin`): every product's price, stock and image,
 //! each change made by a server function that only an admin may call
-//! (`guard = crate::visitor::admin`), so posting to it directly meets the
+//! (`guard = shop_core::visitor::admin`), so posting to it directly meets the
 //! same check. Which account is an admin is set by `admin-email`.
 
 pub mod views;
 
-use crate::catalog::ProductSummary;
+use catalog::ProductSummary;
 
 /// Every product as the admin edits them, read fresh (never kept), for
 /// admins only: 401 signed out, 403 for anyone else.
-#[ferry::read(endpoint = "admin/products", guard = crate::visitor::admin)]
+#[ferry::read(endpoint = "admin/products", guard = shop_core::visitor::admin)]
 pub async fn admin_products() -> Result<Vec<ProductSummary>, ferry::Error> {
-    crate::state::service::<dyn crate::catalog::CatalogStore>()?
+    app_core::state::service::<dyn catalog::CatalogStore>()?
         .list_summaries()
         .await
 }

@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::ProductId;
-use crate::money::Money;
-pub use crate::tags::CART;
+use shop_core::ids::ProductId;
+use shop_core::money::Money;
+pub use shop_core::tags::CART;
 
 /// Most units of one product a cart may hold.
 pub const MAX_QUANTITY: u32 = 99;
@@ -161,12 +161,12 @@ fn keep_input(product_id: ProductId, quantity: i64) -> impl Fn(ferry::Error) -> 
 #[async_trait::async_trait]
 pub trait CartStore: Send + Sync {
     /// The cart's lines, with each product's name, price and stock now.
-    async fn load_cart(&self, cart: &crate::session::CartId) -> Result<Cart, ferry::Error>;
+    async fn load_cart(&self, cart: &app_core::session::CartId) -> Result<Cart, ferry::Error>;
     /// Adds `adding` of `product`, up to the stock and the per-line limit;
     /// returns the units in the cart.
     async fn add_line(
         &self,
-        cart: &crate::session::CartId,
+        cart: &app_core::session::CartId,
         product: ProductId,
         adding: Quantity,
     ) -> Result<u32, ferry::Error>;
@@ -174,33 +174,33 @@ pub trait CartStore: Send + Sync {
     /// cart.
     async fn set_line(
         &self,
-        cart: &crate::session::CartId,
+        cart: &app_core::session::CartId,
         product: ProductId,
         wanted: Quantity,
     ) -> Result<u32, ferry::Error>;
     /// Removes the line; returns the units left.
     async fn delete_line(
         &self,
-        cart: &crate::session::CartId,
+        cart: &app_core::session::CartId,
         product: ProductId,
     ) -> Result<u32, ferry::Error>;
 }
 
 #[cfg(feature = "ssr")]
 fn store() -> Result<std::sync::Arc<dyn CartStore>, ferry::Error> {
-    crate::state::service::<dyn CartStore>()
+    app_core::state::service::<dyn CartStore>()
 }
 
 /// The visitor's cart, or the signed-in user's with their email (empty
 /// when they have none yet).
 #[ferry::read(endpoint = "cart/get")]
 pub async fn get_cart() -> Result<Cart, ferry::Error> {
-    let (account, admin, cart) = match crate::visitor::sessions::current_with_cart().await? {
+    let (account, admin, cart) = match shop_core::visitor::sessions::current_with_cart().await? {
         Some((account, cart)) => (Some(account.email), account.is_admin, Some(cart)),
         None => (
             None,
             false,
-            crate::session::current_cart(&crate::state::app_state()?.session_key),
+            app_core::session::current_cart(&app_core::state::app_state()?.session_key),
         ),
     };
     let cart = match cart {
@@ -220,8 +220,8 @@ pub async fn add_to_cart(product_id: ProductId, quantity: i64) -> Result<u32, fe
     let keep = keep_input(product_id, quantity);
     // Checked already (`check_add`); parsed again for its type.
     let adding = Quantity::parse(quantity).map_err(&keep)?;
-    let state = crate::state::app_state()?;
-    let cart = crate::visitor::sessions::ensure_cart(&state).await?;
+    let state = app_core::state::app_state()?;
+    let cart = shop_core::visitor::sessions::ensure_cart(&state).await?;
     let count = store()?
         .add_line(&cart, product_id, adding)
         .await
@@ -235,8 +235,8 @@ pub async fn set_quantity(product_id: ProductId, quantity: i64) -> Result<u32, f
     let keep = keep_input(product_id, quantity);
     // Checked already (`check_set`); parsed again for its type.
     let wanted = Quantity::parse(quantity).map_err(&keep)?;
-    let state = crate::state::app_state()?;
-    let cart = crate::visitor::sessions::ensure_cart(&state).await?;
+    let state = app_core::state::app_state()?;
+    let cart = shop_core::visitor::sessions::ensure_cart(&state).await?;
     let count = store()?
         .set_line(&cart, product_id, wanted)
         .await
@@ -248,8 +248,8 @@ pub async fn set_quantity(product_id: ProductId, quantity: i64) -> Result<u32, f
 /// unknown product is); returns the units left.
 #[ferry::mutation(endpoint = "cart/remove", revalidates = [CART])]
 pub async fn remove_line(product_id: ProductId) -> Result<u32, ferry::Error> {
-    let state = crate::state::app_state()?;
-    let cart = crate::visitor::sessions::ensure_cart(&state).await?;
+    let state = app_core::state::app_state()?;
+    let cart = shop_core::visitor::sessions::ensure_cart(&state).await?;
     let count = store()?.delete_line(&cart, product_id).await?;
     Ok(count)
 }

@@ -12,10 +12,10 @@ use super::{
     availability, get_product, image_url, list_products, Product, ProductId, ProductSummary,
     KEEP_FOR,
 };
-use crate::cart::views::{expect_added, use_cart, CartQuery};
-use crate::cart::{add_to_cart, AddToCart, CartLine};
-use crate::components::field_marks;
-use crate::components::{use_id_param, ErrorNotice};
+use app_core::components::field_marks;
+use app_core::components::{use_id_param, ErrorNotice};
+use cart::views::{expect_added, use_cart, CartQuery};
+use cart::{add_to_cart, AddToCart, CartLine};
 
 /// `/`: every product. A query tagged `stock`: checkout declares it.
 #[component]
@@ -143,7 +143,7 @@ fn ProductDetails(
 }
 
 /// A product as a cart line of none, for the cart a call expects.
-fn shelf_line(id: ProductId, name: &str, price: crate::money::Money, stock: u32) -> CartLine {
+fn shelf_line(id: ProductId, name: &str, price: shop_core::money::Money, stock: u32) -> CartLine {
     CartLine {
         product_id: id,
         name: name.to_owned(),

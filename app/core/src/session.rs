@@ -106,7 +106,7 @@ pub fn cart_id_from(parts: &Parts, key: &SessionKey) -> Option<CartId> {
 }
 
 /// The value of the request's cookie called `name`, if it sent one.
-pub(crate) fn cookie_value(parts: &Parts, name: &str) -> Option<String> {
+pub fn cookie_value(parts: &Parts, name: &str) -> Option<String> {
     parts
         .headers
         .get_all(COOKIE)
@@ -135,7 +135,7 @@ pub fn ensure_cart(key: &SessionKey, secure: bool) -> CartId {
 }
 
 /// Adds a `Set-Cookie` header to the response being built.
-pub(crate) fn append_set_cookie(cookie: &str) {
+pub fn append_set_cookie(cookie: &str) {
     if let (Some(response), Ok(value)) = (
         use_context::<ResponseOptions>(),
         HeaderValue::from_str(cookie),
@@ -157,7 +157,7 @@ fn set_cookie(signed: &str, secure: bool) -> String {
 /// A `Set-Cookie` value for the whole site: HttpOnly (no script reads it),
 /// SameSite=Lax (not sent on cross-site posts), Secure when the site is
 /// served over https; gone after `max_age` (at once with zero).
-pub(crate) fn private_cookie(name: &str, value: &str, max_age: Duration, secure: bool) -> String {
+pub fn private_cookie(name: &str, value: &str, max_age: Duration, secure: bool) -> String {
     Cookie::build((name, value))
         .path("/")
         .max_age(max_age)

@@ -13,10 +13,10 @@ use leptos::server_fn::error::ServerFnUrlError;
 use leptos::server_fn::ServerFn;
 
 use super::admin_products;
-use crate::catalog::{
+use app_core::components::{field_marks, ErrorNotice};
+use catalog::{
     image_url, ProductId, ProductSummary, SetPrice, SetStock, UploadImage, MAX_IMAGE_BYTES, STOCK,
 };
-use crate::components::{field_marks, ErrorNotice};
 
 /// `/admin`: admins only (signed out, it sends to sign in and back).
 #[component]

@@ -48,7 +48,7 @@ pub trait CounterStore: Send + Sync {
 /// The counter's store inside a server function.
 #[cfg(feature = "ssr")]
 fn store() -> Result<std::sync::Arc<dyn CounterStore>, ferry::Error> {
-    crate::state::service::<dyn CounterStore>()
+    app_core::state::service::<dyn CounterStore>()
 }
 
 /// The counter's current value.

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::{add_to_counter, get_counter, AddToCounter};
-use crate::components::field_marks;
+use app_core::components::field_marks;
 
 /// Shows the counter and both ways to change it. The value is a query
 /// tagged `counter`; `add_to_counter` declares that tag, so the value

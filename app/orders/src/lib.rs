@@ -8,11 +8,11 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::cart::{stock_message, CartLine};
-pub use crate::ids::OrderId;
-use crate::ids::ProductId;
-use crate::money::Money;
-pub use crate::tags::ORDERS;
+use cart::{stock_message, CartLine};
+pub use shop_core::ids::OrderId;
+use shop_core::ids::ProductId;
+use shop_core::money::Money;
+pub use shop_core::tags::ORDERS;
 
 /// Where an order is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,36 +103,36 @@ pub trait OrderStore: Send + Sync {
     /// ([`check_stock`]) when the cart is empty or a line exceeds the stock.
     async fn place_order(
         &self,
-        cart: &crate::session::CartId,
-        account: crate::ids::AccountId,
+        cart: &app_core::session::CartId,
+        account: shop_core::ids::AccountId,
     ) -> Result<OrderId, ferry::Error>;
     /// The order, if it is `account`'s.
     async fn find_order(
         &self,
-        account: crate::ids::AccountId,
+        account: shop_core::ids::AccountId,
         id: OrderId,
     ) -> Result<Option<Order>, ferry::Error>;
     /// `account`'s orders, newest first.
     async fn list_orders(
         &self,
-        account: crate::ids::AccountId,
+        account: shop_core::ids::AccountId,
     ) -> Result<Vec<OrderSummary>, ferry::Error>;
 }
 
 #[cfg(feature = "ssr")]
 fn store() -> Result<std::sync::Arc<dyn OrderStore>, ferry::Error> {
-    crate::state::service::<dyn OrderStore>()
+    app_core::state::service::<dyn OrderStore>()
 }
 
 /// Places an order for everything in the signed-in user's cart and sends
 /// them to its confirmation page.
 #[ferry::mutation(
     endpoint = "orders/checkout",
-    revalidates = [crate::tags::CART, crate::tags::STOCK, ORDERS],
-    guard = crate::visitor::signed_in
+    revalidates = [shop_core::tags::CART, shop_core::tags::STOCK, ORDERS],
+    guard = shop_core::visitor::signed_in
 )]
 pub async fn checkout() -> Result<OrderId, ferry::Error> {
-    let (account, cart) = crate::visitor::sessions::current_with_cart()
+    let (account, cart) = shop_core::visitor::sessions::current_with_cart()
         .await?
         .ok_or_else(ferry::Error::unauthorized)?;
     let order = store()?.place_order(&cart, account.id).await?;
@@ -142,9 +142,9 @@ pub async fn checkout() -> Result<OrderId, ferry::Error> {
 
 /// One of the signed-in user's orders. Anyone else's is "not found", so
 /// order numbers reveal nothing.
-#[ferry::read(endpoint = "orders/get", guard = crate::visitor::signed_in)]
+#[ferry::read(endpoint = "orders/get", guard = shop_core::visitor::signed_in)]
 pub async fn get_order(id: OrderId) -> Result<Order, ferry::Error> {
-    let account = crate::visitor::signed_in().await?;
+    let account = shop_core::visitor::signed_in().await?;
     store()?
         .find_order(account.id, id)
         .await?
@@ -152,9 +152,9 @@ pub async fn get_order(id: OrderId) -> Result<Order, ferry::Error> {
 }
 
 /// The signed-in user's orders, newest first.
-#[ferry::read(endpoint = "orders/mine", guard = crate::visitor::signed_in)]
+#[ferry::read(endpoint = "orders/mine", guard = shop_core::visitor::signed_in)]
 pub async fn my_orders() -> Result<Vec<OrderSummary>, ferry::Error> {
-    let account = crate::visitor::signed_in().await?;
+    let account = shop_core::visitor::signed_in().await?;
     store()?.list_orders(account.id).await
 }
 

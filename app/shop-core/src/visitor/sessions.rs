@@ -12,8 +12,8 @@ use sha2::{Digest, Sha256};
 
 use super::Account;
 use crate::ids::AccountId;
-use crate::session::CartId;
-use crate::state::AppState;
+use app_core::session::CartId;
+use app_core::state::AppState;
 
 /// A stored session: whose, their cart, and until when.
 pub struct Session {
@@ -41,11 +41,11 @@ pub trait SessionStore: Send + Sync {
 }
 
 fn store() -> Result<std::sync::Arc<dyn SessionStore>, ferry::Error> {
-    crate::state::service::<dyn SessionStore>()
+    app_core::state::service::<dyn SessionStore>()
 }
 
 /// The cookie's name.
-pub const COOKIE_NAME: &str = crate::site::SESSION_COOKIE;
+pub const COOKIE_NAME: &str = app_core::site::SESSION_COOKIE;
 
 /// How long a session lasts from sign-in: 14 days.
 pub const LIFETIME_DAYS: i64 = 14;
@@ -96,7 +96,7 @@ fn hex(bytes: &[u8]) -> String {
 
 /// The session id in the request's cookies, if it has a well-formed one.
 pub fn id_from(parts: &Parts) -> Option<SessionId> {
-    SessionId::parse(&crate::session::cookie_value(parts, COOKIE_NAME)?)
+    SessionId::parse(&app_core::session::cookie_value(parts, COOKIE_NAME)?)
 }
 
 /// The signed-in account and its cart, if the request has a live session.
@@ -120,8 +120,8 @@ pub async fn current() -> Result<Option<Account>, ferry::Error> {
 pub async fn current_cart() -> Result<Option<CartId>, ferry::Error> {
     match current_with_cart().await? {
         Some((_, cart)) => Ok(Some(cart)),
-        None => Ok(crate::session::current_cart(
-            &crate::state::app_state()?.session_key,
+        None => Ok(app_core::session::current_cart(
+            &app_core::state::app_state()?.session_key,
         )),
     }
 }
@@ -131,7 +131,7 @@ pub async fn current_cart() -> Result<Option<CartId>, ferry::Error> {
 pub async fn ensure_cart(state: &AppState) -> Result<CartId, ferry::Error> {
     match current_with_cart().await? {
         Some((_, cart)) => Ok(cart),
-        None => Ok(crate::session::ensure_cart(
+        None => Ok(app_core::session::ensure_cart(
             &state.session_key,
             state.secure_cookies,
         )),
@@ -149,7 +149,7 @@ pub async fn start(state: &AppState, account: AccountId) -> Result<(), ferry::Er
     store()?
         .create_session(&id.hash(), account, expires_at)
         .await?;
-    crate::session::append_set_cookie(&set_cookie(id.as_str(), state.secure_cookies));
+    app_core::session::append_set_cookie(&set_cookie(id.as_str(), state.secure_cookies));
     Ok(())
 }
 
@@ -159,17 +159,17 @@ pub async fn end(state: &AppState) -> Result<(), ferry::Error> {
     if let Some(id) = use_context::<Parts>().and_then(|parts| id_from(&parts)) {
         store()?.delete_session(&id.hash()).await?;
     }
-    crate::session::append_set_cookie(&expired_cookie(state.secure_cookies));
+    app_core::session::append_set_cookie(&expired_cookie(state.secure_cookies));
     Ok(())
 }
 
 /// The `Set-Cookie` value: private to the site, and gone when the session is.
 fn set_cookie(id: &str, secure: bool) -> String {
-    crate::session::private_cookie(COOKIE_NAME, id, Duration::days(LIFETIME_DAYS), secure)
+    app_core::session::private_cookie(COOKIE_NAME, id, Duration::days(LIFETIME_DAYS), secure)
 }
 
 fn expired_cookie(secure: bool) -> String {
-    crate::session::private_cookie(COOKIE_NAME, "", Duration::ZERO, secure)
+    app_core::session::private_cookie(COOKIE_NAME, "", Duration::ZERO, secure)
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
 
 /// The numbered migrations in `migrations/postgres/`, embedded in the binary.
-pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
 
 /// Connects to the database at `url` and brings its schema up to date
 /// (PostgreSQL's migration lock keeps two processes from migrating at once).

@@ -9,10 +9,10 @@ pub mod views;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-pub use crate::ids::ProductId;
-use crate::money::Money;
-pub use crate::tags::{stock, STOCK};
 use leptos::server_fn::codec::{MultipartData, MultipartFormData};
+pub use shop_core::ids::ProductId;
+use shop_core::money::Money;
+pub use shop_core::tags::{stock, STOCK};
 
 /// A product as the shop shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,7 +87,7 @@ pub trait CatalogStore: Send + Sync {
 
 #[cfg(feature = "ssr")]
 fn store() -> Result<std::sync::Arc<dyn CatalogStore>, ferry::Error> {
-    crate::state::service::<dyn CatalogStore>()
+    app_core::state::service::<dyn CatalogStore>()
 }
 
 /// Every product, newest first.
@@ -134,7 +134,7 @@ pub fn check_set_stock(call: &SetStock) -> Result<(), ferry::Error> {
     endpoint = "catalog/set-stock",
     revalidates = [STOCK],
     check = check_set_stock,
-    guard = crate::visitor::admin
+    guard = shop_core::visitor::admin
 )]
 pub async fn set_stock(product_id: ProductId, stock: i64) -> Result<(), ferry::Error> {
     let units =
@@ -172,9 +172,9 @@ pub fn check_set_price(call: &SetPrice) -> Result<(), ferry::Error> {
 /// placed keep the price they were placed at.
 #[ferry::mutation(
     endpoint = "catalog/set-price",
-    revalidates = [STOCK, crate::tags::CART],
+    revalidates = [STOCK, shop_core::tags::CART],
     check = check_set_price,
-    guard = crate::visitor::admin
+    guard = shop_core::visitor::admin
 )]
 pub async fn set_price(product_id: ProductId, price: String) -> Result<(), ferry::Error> {
     let price =
@@ -194,7 +194,7 @@ pub async fn set_price(product_id: ProductId, price: String) -> Result<(), ferry
     endpoint = "catalog/image",
     input = MultipartFormData,
     revalidates = [STOCK],
-    guard = crate::visitor::admin
+    guard = shop_core::visitor::admin
 )]
 pub async fn upload_image(data: MultipartData) -> Result<(), ferry::Error> {
     let upload = upload::Upload::read(data).await?;

@@ -6,7 +6,7 @@ use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 
 use super::{get_order, my_orders, Checkout, Order, OrderId, OrderSummary, ORDERS};
-use crate::components::{use_id_param, ErrorNotice};
+use app_core::components::{use_id_param, ErrorNotice};
 
 /// "Place order", with the cart-wide message (an empty cart, a failure).
 #[component]
