@@ -179,13 +179,15 @@ impl Ferry {
         // A client over its rate is refused before any other work, but still
         // counted, logged and given a request id.
         #[cfg(feature = "ratelimit")]
-        let router = match self.settings.rate_limit.and_then(crate::ratelimit::layer) {
-            Some(limit) => router.layer(limit),
-            None => router,
+        let (router, keyed) = match self.settings.rate_limit.and_then(crate::ratelimit::layer) {
+            Some(limit) => (router.layer(limit), true),
+            None => (router, false),
         };
+        #[cfg(not(feature = "ratelimit"))]
+        let keyed = false;
         // Who the client is, for the rate limit and the same-origin check.
         let router = router.layer(from_fn_with_state(
-            self.settings.trusted_proxies.clone(),
+            crate::client_addr::Clients::new(self.settings.trusted_proxies.clone(), keyed),
             crate::client_addr::record,
         ));
         // Inside the logs and metrics, so a refused or timed-out request is

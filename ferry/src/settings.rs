@@ -97,14 +97,24 @@ impl Default for Settings {
 impl Settings {
     /// The defaults for Leptos's environment: [`Settings::default`] in
     /// production, plus endpoint suggestions and `/metrics` on the site in
-    /// development.
+    /// development. Development takes a debug build as well as `DEV`:
+    /// Leptos reads an unset `LEPTOS_ENV` as `DEV`, and a release binary
+    /// started without it must not list its endpoints or serve its metrics
+    /// to anyone (it logs once that it stays in production).
     ///
     /// ```
     /// let settings = ferry::Settings::for_env(leptos::config::Env::PROD);
     /// assert!(!settings.development);
     /// ```
     pub fn for_env(env: Env) -> Self {
-        let development = env == Env::DEV;
+        let development = is_development(&env, cfg!(debug_assertions));
+        if env == Env::DEV && !development {
+            tracing::warn!(
+                "ferry: LEPTOS_ENV is DEV (or unset) but this is a release build: \
+                 development behaviour (endpoint suggestions, /metrics on the site) \
+                 stays off. Set LEPTOS_ENV=PROD to say so."
+            );
+        }
         Self {
             development,
             #[cfg(feature = "metrics")]
@@ -116,5 +126,27 @@ impl Settings {
     /// The prefix with one leading slash and no trailing one.
     pub(crate) fn normalized_prefix(&self) -> String {
         format!("/{}", self.prefix.trim_matches('/'))
+    }
+}
+
+/// Whether `env` in a build with (`debug`) or without debug assertions is
+/// development.
+fn is_development(env: &Env, debug: bool) -> bool {
+    *env == Env::DEV && debug
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn development_takes_a_debug_build_and_dev() {
+        assert!(is_development(&Env::DEV, true));
+        assert!(
+            !is_development(&Env::DEV, false),
+            "a release build with LEPTOS_ENV unset"
+        );
+        assert!(!is_development(&Env::PROD, true));
+        assert!(!is_development(&Env::PROD, false));
     }
 }

@@ -286,3 +286,85 @@ async fn forwarded_for_from_an_untrusted_peer_is_ignored() {
     let second = app.send(forwarded(stranger, Some("203.0.113.2"))).await;
     assert_eq!(second.status, StatusCode::TOO_MANY_REQUESTS);
 }
+
+/// Everything logged while `run` runs, as text.
+async fn logged<F: std::future::Future<Output = ()>>(run: F) -> String {
+    #[derive(Clone, Default)]
+    struct Sink(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+    impl std::io::Write for Sink {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let sink = Sink::default();
+    let writer = sink.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    // The test's runtime has one thread: every request runs on this one.
+    let _guard = tracing::subscriber::set_default(subscriber);
+    run.await;
+    String::from_utf8(sink.0.lock().unwrap().clone()).unwrap()
+}
+
+#[tokio::test]
+async fn a_rate_limit_with_no_client_address_says_so_once() {
+    let app = TestApp::with(|s| {
+        s.rate_limit = Some(ferry::ratelimit::RateLimit {
+            per_second: 50,
+            burst: 100,
+        })
+    });
+    let logs = logged(async {
+        for _ in 0..3 {
+            // In-process: no connect info, as with a plain `axum::serve(listener, app)`.
+            assert_eq!(app.get("/api/v1/notes").await.status, StatusCode::OK);
+        }
+    })
+    .await;
+    assert_eq!(
+        logs.matches("no client address").count(),
+        1,
+        "one line, not one per request: {logs}"
+    );
+    assert!(
+        logs.contains("into_make_service_with_connect_info"),
+        "{logs}"
+    );
+
+    // With connect info, nothing to say.
+    let served = TestApp::with(|s| {
+        s.rate_limit = Some(ferry::ratelimit::RateLimit {
+            per_second: 50,
+            burst: 100,
+        })
+    });
+    let quiet = logged(async {
+        served.send(forwarded([192, 0, 2, 1], None)).await;
+    })
+    .await;
+    assert!(!quiet.contains("no client address"), "{quiet}");
+}
+
+#[tokio::test]
+async fn forwarded_for_from_a_peer_not_listed_as_a_proxy_is_logged_once() {
+    let app = TestApp::with(|s| {
+        s.trusted_proxies = std::sync::Arc::new(vec![[127, 0, 0, 1].into()]);
+    });
+    let unlisted = [10, 0, 0, 7];
+    let logs = logged(async {
+        app.send(forwarded(unlisted, Some("203.0.113.1"))).await;
+        app.send(forwarded(unlisted, Some("203.0.113.2"))).await;
+        // The listed proxy's forwarding is what it is for.
+        app.send(forwarded([127, 0, 0, 1], Some("203.0.113.3")))
+            .await;
+    })
+    .await;
+    assert_eq!(logs.matches("not in trusted-proxies").count(), 1, "{logs}");
+    assert!(logs.contains("10.0.0.7"), "names the peer: {logs}");
+}
