@@ -6,18 +6,28 @@
 //! before the body. It is part of the function's body, so posting to the
 //! endpoint directly meets it too. A guard refuses with
 //! [`Error::unauthorized`] (no signed-in user: 401) or [`Error::forbidden`]
-//! (the wrong user: 403); what it returns otherwise is dropped, so a body
-//! that needs the user asks for it again (a guard that caches its answer
-//! in the request makes that free).
+//! (the wrong user: 403). What it returns otherwise reaches the body with
+//! `guard(pattern) = f`, so the body does not ask again; with `guard = f`
+//! it is dropped.
 //!
 //! ```
-//! async fn signed_in() -> Result<(), ferry::Error> {
+//! #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+//! pub struct User {
+//!     pub name: String,
+//! }
+//!
+//! async fn signed_in() -> Result<User, ferry::Error> {
 //!     Err(ferry::Error::unauthorized()) // look the session up here
 //! }
 //!
-//! #[ferry::read(endpoint = "notes/mine", guard = signed_in)]
+//! #[ferry::read(endpoint = "notes/mine", guard(user) = signed_in)]
 //! pub async fn my_notes() -> Result<Vec<String>, ferry::Error> {
-//!     Ok(Vec::new())
+//!     Ok(vec![format!("{}'s first note", user.name)])
+//! }
+//!
+//! #[ferry::read(endpoint = "notes/count", guard = signed_in)]
+//! pub async fn count_notes() -> Result<usize, ferry::Error> {
+//!     Ok(0) // signed in, but who does not matter here
 //! }
 //! ```
 //!

@@ -368,3 +368,17 @@ async fn forwarded_for_from_a_peer_not_listed_as_a_proxy_is_logged_once() {
     assert_eq!(logs.matches("not in trusted-proxies").count(), 1, "{logs}");
     assert!(logs.contains("10.0.0.7"), "names the peer: {logs}");
 }
+
+#[tokio::test]
+async fn a_guard_hands_its_value_to_the_body() {
+    let app = TestApp::with(|_| ());
+    let refused = app.call("/api/notes/add_signed", "text=hi").await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "{}", refused.body);
+    let mut request = post("/api/notes/add_signed", "text=hi");
+    request
+        .headers_mut()
+        .insert(header::COOKIE, "visitor=ann".parse().unwrap());
+    let added = app.send(request).await;
+    assert_eq!(added.status, StatusCode::OK, "{}", added.body);
+    assert_eq!(app.call("/api/notes/list", "").await.body, r#"["ann: hi"]"#);
+}

@@ -129,12 +129,9 @@ fn store() -> Result<std::sync::Arc<dyn OrderStore>, ferry::Error> {
 #[ferry::mutation(
     endpoint = "orders/checkout",
     revalidates = [shop_core::tags::CART, shop_core::tags::STOCK, ORDERS],
-    guard = shop_core::visitor::signed_in
+    guard((account, cart)) = shop_core::visitor::signed_in_with_cart
 )]
 pub async fn checkout() -> Result<OrderId, ferry::Error> {
-    let (account, cart) = shop_core::visitor::sessions::current_with_cart()
-        .await?
-        .ok_or_else(ferry::Error::unauthorized)?;
     let order = store()?.place_order(&cart, account.id).await?;
     leptos_axum::redirect(&format!("/orders/{order}"));
     Ok(order)
@@ -142,9 +139,8 @@ pub async fn checkout() -> Result<OrderId, ferry::Error> {
 
 /// One of the signed-in user's orders. Anyone else's is "not found", so
 /// order numbers reveal nothing.
-#[ferry::read(endpoint = "orders/get", guard = shop_core::visitor::signed_in)]
+#[ferry::read(endpoint = "orders/get", guard(account) = shop_core::visitor::signed_in)]
 pub async fn get_order(id: OrderId) -> Result<Order, ferry::Error> {
-    let account = shop_core::visitor::signed_in().await?;
     store()?
         .find_order(account.id, id)
         .await?
@@ -152,9 +148,8 @@ pub async fn get_order(id: OrderId) -> Result<Order, ferry::Error> {
 }
 
 /// The signed-in user's orders, newest first.
-#[ferry::read(endpoint = "orders/mine", guard = shop_core::visitor::signed_in)]
+#[ferry::read(endpoint = "orders/mine", guard(account) = shop_core::visitor::signed_in)]
 pub async fn my_orders() -> Result<Vec<OrderSummary>, ferry::Error> {
-    let account = shop_core::visitor::signed_in().await?;
     store()?.list_orders(account.id).await
 }
 

@@ -26,6 +26,8 @@ pub struct Args {
     /// `guard = path::to_async_fn`: who may call, checked on the server
     /// before anything else.
     pub guard: Option<Box<Expr>>,
+    /// `guard(pattern) = f`: where the guard's value goes, for the body.
+    pub guard_binding: Option<Box<syn::Pat>>,
     /// `input = MultipartFormData`: registered so that the server refuses
     /// a body it cannot read as multipart with 400.
     pub multipart: bool,
@@ -39,9 +41,15 @@ impl Args {
             struct_name: None,
             check: None,
             guard: None,
+            guard_binding: None,
             multipart: false,
         };
         for segment in split_on_commas(attr) {
+            if let Some((binding, value)) = bound_guard(&segment)? {
+                args.guard_binding = Some(binding);
+                args.guard = Some(function(value, "guard")?);
+                continue;
+            }
             match key_of(&segment).as_deref() {
                 Some("client") => {
                     let message = "ferry chooses the client from the kind of call: \
@@ -89,6 +97,26 @@ fn function(segment: TokenStream, key: &str) -> syn::Result<Box<Expr>> {
         return Err(spanned(segment, &format!("`{key} = ` needs a function")));
     }
     Ok(Box::new(syn::parse2(value)?))
+}
+
+/// `guard(pattern) = f`: the pattern the guard's value is bound to, and the
+/// segment from `=` on (so it reads as `guard = f`). `None` for any other
+/// segment.
+fn bound_guard(segment: &TokenStream) -> syn::Result<Option<(Box<syn::Pat>, TokenStream)>> {
+    let mut tokens = segment.clone().into_iter();
+    let (Some(TokenTree::Ident(key)), Some(TokenTree::Group(group))) =
+        (tokens.next(), tokens.next())
+    else {
+        return Ok(None);
+    };
+    if key != "guard" || group.delimiter() != proc_macro2::Delimiter::Parenthesis {
+        return Ok(None);
+    }
+    let pattern = syn::parse::Parser::parse2(syn::Pat::parse_single, group.stream())?;
+    let rest: TokenStream = std::iter::once(TokenTree::Ident(key))
+        .chain(tokens)
+        .collect();
+    Ok(Some((Box::new(pattern), rest)))
 }
 
 /// `revalidates = all` or `revalidates = <expression>`.

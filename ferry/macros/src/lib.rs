@@ -117,15 +117,23 @@ fn checks(
 }
 
 /// The statements that run `guard = f` first: `f().await`, and its error,
-/// if any, is the call's answer.
+/// if any, is the call's answer. With `guard(pattern) = f`, its value is
+/// bound to `pattern` for the body, which need not ask again.
 fn guard(args: &Args) -> Vec<syn::Stmt> {
     let Some(guard) = &args.guard else {
         return Vec::new();
     };
+    let binding = match &args.guard_binding {
+        Some(pattern) => quote!(#pattern),
+        None => quote!(_),
+    };
     syn::parse_quote! {
-        if let ::core::result::Result::Err(__ferry_refused) = (#guard)().await {
-            return ::core::result::Result::Err(::core::convert::From::from(__ferry_refused));
-        }
+        let #binding = match (#guard)().await {
+            ::core::result::Result::Ok(__ferry_allowed) => __ferry_allowed,
+            ::core::result::Result::Err(__ferry_refused) => {
+                return ::core::result::Result::Err(::core::convert::From::from(__ferry_refused));
+            }
+        };
     }
 }
 
@@ -209,7 +217,8 @@ fn register_multipart(args: &Args, name: &syn::Ident) -> Tokens {
 /// browser before sending and the server runs before the body. `guard = f`
 /// names an async `fn() -> Result<T, ferry::Error>` (signed in, an admin)
 /// that the server runs before anything else; its error is the call's
-/// answer (see `ferry::guard`). Takes every argument of Leptos's
+/// answer, and with `guard(account) = f` its value is `account` in the body
+/// (see `ferry::guard`). Takes every argument of Leptos's
 /// `#[server]` but `client`.
 #[proc_macro_attribute]
 pub fn mutation(attr: TokenStream, item: TokenStream) -> TokenStream {

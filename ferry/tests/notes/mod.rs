@@ -104,6 +104,18 @@ pub async fn visitor() -> Result<Option<String>, ferry::Error> {
     Ok(name.map(str::to_owned))
 }
 
+/// Guard: the visitor's name, or 401 if they never said it.
+pub async fn named_visitor() -> Result<String, ferry::Error> {
+    visitor().await?.ok_or_else(ferry::Error::unauthorized)
+}
+
+/// Adds a note signed by the visitor, whose name the guard found: the body
+/// does not look it up again.
+#[ferry::mutation(endpoint = "notes/add_signed", revalidates = [NOTE], guard(name) = named_visitor)]
+pub async fn add_signed(text: String) -> Result<usize, ferry::Error> {
+    add_note(format!("{name}: {text}")).await
+}
+
 /// One note, by its number (from 1).
 #[ferry::read(endpoint = "notes/get")]
 pub async fn get_note(n: usize) -> Result<String, ferry::Error> {

@@ -1,6 +1,6 @@
 //! Who is asking: the signed-in account and the cart a request works on,
 //! and the guards server functions declare in one line
-//! (`guard = crate::visitor::signed_in`). Below every area that needs them
+//! (`guard(account) = shop_core::visitor::signed_in`). Below every area that needs them
 //! (the cart, orders, the catalog's admin calls); signing up, in and out
 //! is the accounts area's, above.
 
@@ -23,10 +23,20 @@ pub struct Account {
 #[cfg(feature = "ssr")]
 pub use sessions::{Session, SessionStore};
 
-/// Guard: a signed-in user (401 otherwise). `guard = crate::visitor::signed_in`.
+/// Guard: a signed-in user (401 otherwise).
+/// `guard(account) = shop_core::visitor::signed_in` hands it to the body.
 #[cfg(feature = "ssr")]
 pub async fn signed_in() -> Result<Account, ferry::Error> {
     sessions::current()
+        .await?
+        .ok_or_else(ferry::Error::unauthorized)
+}
+
+/// Guard: a signed-in user and their cart (401 otherwise), from one
+/// session lookup. `guard((account, cart)) = shop_core::visitor::signed_in_with_cart`.
+#[cfg(feature = "ssr")]
+pub async fn signed_in_with_cart() -> Result<(Account, app_core::session::CartId), ferry::Error> {
+    sessions::current_with_cart()
         .await?
         .ok_or_else(ferry::Error::unauthorized)
 }
