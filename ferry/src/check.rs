@@ -31,10 +31,25 @@ use crate::Error;
 /// assert_eq!(refused.field("seats"), Some("Choose 1 to 99."));
 /// ```
 ///
-/// On the server, a refusal keeps the arguments as the error's values, to
-/// refill the form the page renders again without JavaScript; since they
-/// travel in the redirect's URL, arguments named like a password, secret
-/// or token and texts over 1 KiB are left out.
+/// On the server, a refusal keeps the arguments named in `keep = [...]` as
+/// the error's values, to refill the form the page renders again without
+/// JavaScript. They travel in the redirect's URL (and so in access logs and
+/// `Referer` headers), so nothing is kept unless the function says so, a
+/// name that looks like a secret (password, secret, token, pin, cvc, card)
+/// does not compile in `keep`, and texts over 1 KiB are left out.
+///
+/// ```
+/// # fn check_sign_up(_: &SignUp) -> Result<(), ferry::Error> { Ok(()) }
+/// #[ferry::mutation(
+///     endpoint = "doc/sign-up",
+///     revalidates = [],
+///     check = check_sign_up,
+///     keep = [email] // refilled after a refusal; the password never is
+/// )]
+/// pub async fn sign_up(email: String, password: String) -> Result<(), ferry::Error> {
+///     Ok(())
+/// }
+/// ```
 ///
 /// A plain `#[server]` function used with [`Form`](crate::Form) needs
 /// `impl ferry::Check for TheStruct {}`: the default accepts everything.
@@ -46,18 +61,21 @@ pub trait Check {
     }
 }
 
-/// A refusal with the arguments kept as its values (`Error::with_value`),
-/// so a form rendered again without JavaScript shows what was sent. The
-/// values travel in the redirect's URL, so secrets (an argument whose name
-/// says password, secret or token) and long texts (over
-/// [`MAX_KEPT_BYTES`]) are not kept: the user types them again.
-pub(crate) fn with_arguments<A: serde::Serialize>(error: Error, arguments: &A) -> Error {
+/// A refusal with the arguments named in `keep` as its values
+/// (`Error::with_value`), so a form rendered again without JavaScript shows
+/// what was sent. Texts over [`MAX_KEPT_BYTES`] are not kept: the user
+/// types them again.
+pub(crate) fn with_arguments<A: serde::Serialize>(
+    error: Error,
+    arguments: &A,
+    keep: &[&str],
+) -> Error {
     let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(arguments) else {
         return error;
     };
     fields
         .into_iter()
-        .filter(|(name, _)| !is_secret(name))
+        .filter(|(name, _)| keep.contains(&name.as_str()))
         .fold(error, |error, (name, value)| match value {
             serde_json::Value::String(text) if text.len() <= MAX_KEPT_BYTES => {
                 error.with_value(name, text)
@@ -70,14 +88,6 @@ pub(crate) fn with_arguments<A: serde::Serialize>(error: Error, arguments: &A) -
 
 /// The longest text a refusal keeps to refill its form.
 pub(crate) const MAX_KEPT_BYTES: usize = 1024;
-
-/// Whether an argument's name says it holds a secret.
-fn is_secret(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    ["password", "secret", "token"]
-        .iter()
-        .any(|word| name.contains(word))
-}
 
 #[cfg(test)]
 mod tests {
@@ -97,34 +107,34 @@ mod tests {
             name: "a <b>".into(),
             tags: vec!["x".into()],
         };
-        let error = with_arguments(Error::invalid("name", "Too short."), &args);
+        let keep = ["id", "name", "tags"];
+        let error = with_arguments(Error::invalid("name", "Too short."), &args, &keep);
         assert_eq!(error.value("id"), Some("7"));
         assert_eq!(error.value("name"), Some("a <b>"));
         assert_eq!(error.value("tags"), None);
-        let other = with_arguments(Error::not_found("x"), &args);
+        let other = with_arguments(Error::not_found("x"), &args, &keep);
         assert_eq!(other, Error::not_found("x"));
     }
 
     #[derive(serde::Serialize)]
     struct SignUp {
         email: String,
-        new_password: String,
-        api_token: String,
+        pin: String,
         bio: String,
     }
 
     #[test]
-    fn secrets_and_long_texts_are_not_kept() {
+    fn only_the_kept_arguments_are_kept_and_long_texts_never() {
         let args = SignUp {
             email: "a@b.c".into(),
-            new_password: "hunter2".into(),
-            api_token: "t".into(),
+            pin: "1234".into(),
             bio: "x".repeat(MAX_KEPT_BYTES + 1),
         };
-        let error = with_arguments(Error::invalid("email", "Taken."), &args);
+        let error = with_arguments(Error::invalid("email", "Taken."), &args, &["email", "bio"]);
         assert_eq!(error.value("email"), Some("a@b.c"));
-        assert_eq!(error.value("new_password"), None);
-        assert_eq!(error.value("api_token"), None);
-        assert_eq!(error.value("bio"), None);
+        assert_eq!(error.value("pin"), None, "not named in keep");
+        assert_eq!(error.value("bio"), None, "too long for a URL");
+        let none = with_arguments(Error::invalid("email", "Taken."), &args, &[]);
+        assert_eq!(none.value("email"), None, "nothing is kept by default");
     }
 }

@@ -98,6 +98,24 @@
 //! }
 //! ```
 //!
+//! ```compile_fail
+//! // A secret kept to refill a form: it would travel in the redirect's URL.
+//! # fn rules(_: &Pay) -> Result<(), ferry::Error> { Ok(()) }
+//! #[ferry::mutation(endpoint = "notes/pay", revalidates = [], check = rules, keep = [card_pin])]
+//! pub async fn pay(card_pin: String) -> Result<(), ferry::Error> {
+//!     Ok(())
+//! }
+//! ```
+//!
+//! ```compile_fail
+//! // `keep` naming an argument the function does not take.
+//! # fn rules(_: &Rename) -> Result<(), ferry::Error> { Ok(()) }
+//! #[ferry::mutation(endpoint = "notes/rename", revalidates = [], check = rules, keep = [titel])]
+//! pub async fn rename(title: String) -> Result<(), ferry::Error> {
+//!     Ok(())
+//! }
+//! ```
+//!
 //! Features: `hydrate` for the browser build, `ssr` for the server (with
 //! `cache`, `metrics`, `ratelimit` and `logging` each adding one part, and
 //! `server` all four), `sqlx` for `?` on sqlx errors, and `sqlite` for

@@ -73,8 +73,12 @@ pub fn capturing() -> bool {
     false
 }
 
-/// A `check =` refusal on the server, with the arguments kept to refill
-/// the form.
-pub fn refused<A: serde::Serialize>(error: crate::Error, arguments: &A) -> crate::Error {
-    crate::check::with_arguments(error, arguments)
+/// A `check =` refusal on the server, with the arguments named in `keep =`
+/// kept to refill the form.
+pub fn refused<A: serde::Serialize>(
+    error: crate::Error,
+    arguments: &A,
+    keep: &[&str],
+) -> crate::Error {
+    crate::check::with_arguments(error, arguments, keep)
 }

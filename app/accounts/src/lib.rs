@@ -173,7 +173,7 @@ pub async fn current_account() -> Result<Option<Account>, ferry::Error> {
 
 /// Makes an account and signs it in; what the visitor had in their cart
 /// moves into the account's. Then goes to `next`.
-#[ferry::mutation(endpoint = "accounts/sign-up", revalidates = [shop_core::tags::CART, shop_core::tags::ORDERS], check = check_sign_up)]
+#[ferry::mutation(endpoint = "accounts/sign-up", revalidates = [shop_core::tags::CART, shop_core::tags::ORDERS], check = check_sign_up, keep = [email, next])]
 pub async fn sign_up(email: String, password: String, next: String) -> Result<(), ferry::Error> {
     let state = app_core::state::app_state()?;
     if !limits::limits().attempt_from(client_ip()) {
@@ -199,7 +199,7 @@ pub async fn sign_up(email: String, password: String, next: String) -> Result<()
 /// account's, and goes to `next`. An unknown email and a wrong password
 /// give the same answer after the same work; too many attempts on the
 /// account or from the address are refused with 429 before any.
-#[ferry::mutation(endpoint = "accounts/sign-in", revalidates = [shop_core::tags::CART, shop_core::tags::ORDERS], check = check_sign_in)]
+#[ferry::mutation(endpoint = "accounts/sign-in", revalidates = [shop_core::tags::CART, shop_core::tags::ORDERS], check = check_sign_in, keep = [email, next])]
 pub async fn sign_in(email: String, password: String, next: String) -> Result<(), ferry::Error> {
     let state = app_core::state::app_state()?;
     let normalized = normalize_email(&email);

@@ -215,7 +215,7 @@ pub async fn get_cart() -> Result<Cart, ferry::Error> {
 }
 
 /// Adds `quantity` of a product to the visitor's cart; returns the units in it.
-#[ferry::mutation(endpoint = "cart/add", revalidates = [CART], check = check_add)]
+#[ferry::mutation(endpoint = "cart/add", revalidates = [CART], check = check_add, keep = [product_id, quantity])]
 pub async fn add_to_cart(product_id: ProductId, quantity: i64) -> Result<u32, ferry::Error> {
     let keep = keep_input(product_id, quantity);
     // Checked already (`check_add`); parsed again for its type.
@@ -230,7 +230,7 @@ pub async fn add_to_cart(product_id: ProductId, quantity: i64) -> Result<u32, fe
 }
 
 /// Sets a line's quantity; returns the units in the cart.
-#[ferry::mutation(endpoint = "cart/set", revalidates = [CART], check = check_set)]
+#[ferry::mutation(endpoint = "cart/set", revalidates = [CART], check = check_set, keep = [product_id, quantity])]
 pub async fn set_quantity(product_id: ProductId, quantity: i64) -> Result<u32, ferry::Error> {
     let keep = keep_input(product_id, quantity);
     // Checked already (`check_set`); parsed again for its type.

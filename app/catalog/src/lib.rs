@@ -134,6 +134,7 @@ pub fn check_set_stock(call: &SetStock) -> Result<(), ferry::Error> {
     endpoint = "catalog/set-stock",
     revalidates = [STOCK],
     check = check_set_stock,
+    keep = [product_id, stock],
     guard = shop_core::visitor::admin
 )]
 pub async fn set_stock(product_id: ProductId, stock: i64) -> Result<(), ferry::Error> {
@@ -174,6 +175,7 @@ pub fn check_set_price(call: &SetPrice) -> Result<(), ferry::Error> {
     endpoint = "catalog/set-price",
     revalidates = [STOCK, shop_core::tags::CART],
     check = check_set_price,
+    keep = [product_id, price],
     guard = shop_core::visitor::admin
 )]
 pub async fn set_price(product_id: ProductId, price: String) -> Result<(), ferry::Error> {

@@ -58,7 +58,7 @@ pub async fn get_counter() -> Result<i64, ferry::Error> {
 }
 
 /// Adds `by` (1 to 100) to the counter and returns the new value.
-#[ferry::mutation(endpoint = "counter/add", revalidates = [COUNTER], check = check_add)]
+#[ferry::mutation(endpoint = "counter/add", revalidates = [COUNTER], check = check_add, keep = [by])]
 pub async fn add_to_counter(by: i64) -> Result<i64, ferry::Error> {
     store()?.add(by).await
 }

@@ -28,6 +28,9 @@ pub struct Args {
     pub guard: Option<Box<Expr>>,
     /// `guard(pattern) = f`: where the guard's value goes, for the body.
     pub guard_binding: Option<Box<syn::Pat>>,
+    /// `keep = [field, ...]`: the arguments a `check =` refusal keeps to
+    /// refill the form (in the no-JavaScript redirect's URL).
+    pub keep: Vec<syn::Ident>,
     /// `input = MultipartFormData`: registered so that the server refuses
     /// a body it cannot read as multipart with 400.
     pub multipart: bool,
@@ -42,6 +45,7 @@ impl Args {
             check: None,
             guard: None,
             guard_binding: None,
+            keep: Vec::new(),
             multipart: false,
         };
         for segment in split_on_commas(attr) {
@@ -63,6 +67,7 @@ impl Args {
                 }
                 Some("revalidates") => args.revalidates = Some(revalidates(segment)?),
                 Some("check") => args.check = Some(function(segment, "check")?),
+                Some("keep") => args.keep = kept(segment)?,
                 Some("guard") => args.guard = Some(function(segment, "guard")?),
                 Some("name") => {
                     let value: TokenStream = segment.clone().into_iter().skip(2).collect();
@@ -117,6 +122,45 @@ fn bound_guard(segment: &TokenStream) -> syn::Result<Option<(Box<syn::Pat>, Toke
         .chain(tokens)
         .collect();
     Ok(Some((Box::new(pattern), rest)))
+}
+
+/// `keep = [a, b]`: the names, none of which may look like a secret (they
+/// would travel in URLs, access logs and `Referer` headers).
+fn kept(segment: TokenStream) -> syn::Result<Vec<syn::Ident>> {
+    let value: TokenStream = segment.clone().into_iter().skip(2).collect();
+    let list: syn::ExprArray = syn::parse2(value).map_err(|_| {
+        spanned(
+            &segment,
+            "`keep = [field, ...]` names the arguments to keep",
+        )
+    })?;
+    let mut names = Vec::new();
+    for element in list.elems {
+        let syn::Expr::Path(path) = &element else {
+            return Err(spanned(&element, "`keep` takes argument names"));
+        };
+        let Some(name) = path.path.get_ident() else {
+            return Err(spanned(&element, "`keep` takes argument names"));
+        };
+        if looks_secret(&name.to_string()) {
+            return Err(spanned(
+                name,
+                "this looks like a secret: a kept value travels in the redirect's URL, \
+                 access logs and Referer headers, so the user types it again instead",
+            ));
+        }
+        names.push(name.clone());
+    }
+    Ok(names)
+}
+
+/// Whether an argument's name says it holds a secret.
+fn looks_secret(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    let anywhere = ["password", "secret", "token"];
+    let whole_word = ["pin", "cvc", "cvv", "card", "otp"];
+    anywhere.iter().any(|word| name.contains(word))
+        || name.split('_').any(|part| whole_word.contains(&part))
 }
 
 /// `revalidates = all` or `revalidates = <expression>`.

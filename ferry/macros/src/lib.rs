@@ -84,6 +84,12 @@ fn checks(
     function: &ItemFn,
 ) -> syn::Result<(Tokens, Vec<syn::Stmt>)> {
     let Some(check) = &args.check else {
+        if let Some(kept) = args.keep.first() {
+            return Err(syn::Error::new_spanned(
+                kept,
+                "`keep` says what a `check =` refusal keeps: add `check = rules`",
+            ));
+        }
         return Ok((quote!(impl ::ferry::Check for #name {}), Vec::new()));
     };
     let Some((fields, bindings)) = plain_arguments(function) else {
@@ -92,6 +98,13 @@ fn checks(
             "`check =` needs plain argument names (`quantity: i64`, not patterns)",
         ));
     };
+    if let Some(unknown) = args.keep.iter().find(|name| !fields.contains(name)) {
+        return Err(syn::Error::new_spanned(
+            unknown,
+            "`keep` names an argument the function does not take",
+        ));
+    }
+    let keep = args.keep.iter().map(|name| name.to_string());
     let check_impl = quote! {
         impl ::ferry::Check for #name {
             fn check(&self) -> ::core::result::Result<(), ::ferry::Error> {
@@ -105,7 +118,7 @@ fn checks(
             ::ferry::Check::check(&__ferry_arguments)
         {
             return ::core::result::Result::Err(::core::convert::From::from(
-                ::ferry::__private::refused(__ferry_refused, &__ferry_arguments),
+                ::ferry::__private::refused(__ferry_refused, &__ferry_arguments, &[#(#keep),*]),
             ));
         }
         // A read rebuilds the struct after this (to record it): a `mut`
@@ -214,7 +227,9 @@ fn register_multipart(args: &Args, name: &syn::Ident) -> Tokens {
 /// the call succeeds the tags travel back with the response; a failed call
 /// revalidates nothing. `check = rules` names a function
 /// `fn(&Struct) -> Result<(), ferry::Error>` that `ferry::Form` runs in the
-/// browser before sending and the server runs before the body. `guard = f`
+/// browser before sending and the server runs before the body; `keep =
+/// [field, ...]` names the arguments its refusal keeps to refill the form
+/// without JavaScript (none otherwise). `guard = f`
 /// names an async `fn() -> Result<T, ferry::Error>` (signed in, an admin)
 /// that the server runs before anything else; its error is the call's
 /// answer, and with `guard(account) = f` its value is `account` in the body
