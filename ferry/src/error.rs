@@ -220,6 +220,41 @@ impl Error {
     }
 }
 
+/// An error type that knows its HTTP status. A failed server function
+/// answers with 500 unless its error says otherwise: implement this for an
+/// app's own error type (the one its server functions return) and
+/// `#[ferry::read]` and `#[ferry::mutation]` answer a failed call with the
+/// status it gives. [`Error`] is one implementation.
+///
+/// ```
+/// #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+/// pub enum ShopError {
+///     SoldOut,
+///     Server(String),
+/// }
+///
+/// impl ferry::ErrorStatus for ShopError {
+///     fn status(&self) -> u16 {
+///         match self {
+///             ShopError::SoldOut => 409,
+///             ShopError::Server(_) => 500,
+///         }
+///     }
+/// }
+/// # use ferry::ErrorStatus;
+/// assert_eq!(ShopError::SoldOut.status(), 409);
+/// ```
+pub trait ErrorStatus {
+    /// The HTTP status a failed call with this error answers with.
+    fn status(&self) -> u16;
+}
+
+impl ErrorStatus for Error {
+    fn status(&self) -> u16 {
+        Error::status(self)
+    }
+}
+
 /// An error with its sources, outermost first (`a: b: c`), for the log. A
 /// source whose text its wrapper already shows is not repeated.
 ///

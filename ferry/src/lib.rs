@@ -188,7 +188,7 @@ pub use client::{Client, ReadClient};
 pub use client_addr::ClientAddr;
 #[cfg(feature = "ssr")]
 pub use declare::revalidate;
-pub use error::Error;
+pub use error::{Error, ErrorStatus};
 pub use ferry_macros::{mutation, read};
 pub use form::{Form, FormProps, Optimistic};
 pub use guard::local_path;

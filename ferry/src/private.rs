@@ -82,3 +82,35 @@ pub fn refused<A: serde::Serialize>(
 ) -> crate::Error {
     crate::check::with_arguments(error, arguments, keep)
 }
+
+/// A failed call's error, for [`SetStatus`]: the macros call
+/// `(&StatusOf(&err)).set_status()`, which tells ferry's status layer the
+/// error's own status when its type implements [`crate::ErrorStatus`], and
+/// does nothing otherwise ([`NoStatus`]).
+pub struct StatusOf<'a, E>(pub &'a E);
+
+/// Picked when the error knows its status.
+pub trait SetStatus {
+    fn set_status(&self);
+}
+
+#[cfg(feature = "ssr")]
+impl<E: crate::ErrorStatus> SetStatus for StatusOf<'_, E> {
+    fn set_status(&self) {
+        crate::server::answer_with(self.0.status());
+    }
+}
+
+#[cfg(not(feature = "ssr"))]
+impl<E: crate::ErrorStatus> SetStatus for StatusOf<'_, E> {
+    fn set_status(&self) {}
+}
+
+/// Picked for any other error type: Leptos's 500 stands.
+pub trait NoStatus {
+    fn set_status(&self);
+}
+
+impl<T> NoStatus for &T {
+    fn set_status(&self) {}
+}

@@ -14,17 +14,43 @@ use crate::Error;
 /// The header Leptos puts on every failed server-function response.
 const SERVER_FN_ERROR_HEADER: &str = "serverfnerror";
 
+/// The status a failed call's error gave itself ([`crate::ErrorStatus`]),
+/// carried from the server function to [`error_status`] in the response's
+/// headers and taken off there: it never reaches the client.
+const STATUS_HEADER: &str = "x-ferry-error-status";
+
+/// Called inside a server function that failed with an error that knows
+/// its status: tells [`error_status`] which status to answer with.
+pub(crate) fn answer_with(status: u16) {
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        response.insert_header(
+            axum::http::HeaderName::from_static(STATUS_HEADER),
+            HeaderValue::from(status),
+        );
+    }
+}
+
 /// Error bodies larger than this are left alone rather than buffered.
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
 /// Middleware: Leptos answers every failed server-function call with 500.
-/// This reads the encoded error and sets the status it stands for, so a
-/// malformed body is a 400 and a validation failure a 422.
+/// This sets the status the error stands for: the one its type gave
+/// ([`crate::ErrorStatus`], through the macros), else the one its encoded
+/// body says, so a malformed body is a 400 and a validation failure a 422.
 pub(crate) async fn error_status(request: Request, next: Next) -> Response {
-    let response = next.run(request).await;
+    let mut response = next.run(request).await;
+    let own = response.headers_mut().remove(STATUS_HEADER);
     if response.status() != StatusCode::INTERNAL_SERVER_ERROR
         || !response.headers().contains_key(SERVER_FN_ERROR_HEADER)
     {
+        return response;
+    }
+    let own = own
+        .and_then(|v| v.to_str().ok()?.parse::<u16>().ok())
+        .and_then(|code| StatusCode::from_u16(code).ok())
+        .filter(|status| status.is_client_error() || status.is_server_error());
+    if let Some(status) = own {
+        *response.status_mut() = status;
         return response;
     }
     let (mut parts, body) = response.into_parts();

@@ -382,3 +382,25 @@ async fn a_guard_hands_its_value_to_the_body() {
     assert_eq!(added.status, StatusCode::OK, "{}", added.body);
     assert_eq!(app.call("/api/notes/list", "").await.body, r#"["ann: hi"]"#);
 }
+
+#[tokio::test]
+async fn an_apps_own_error_type_answers_with_its_own_status() {
+    let app = TestApp::with(|_| ());
+    let full = app.call("/api/notes/add_to_full", "text=hi").await;
+    assert_eq!(full.status, StatusCode::CONFLICT, "{}", full.body);
+    assert!(
+        full.body.contains("Full"),
+        "the app's error, encoded: {}",
+        full.body
+    );
+    assert_eq!(
+        full.header("x-ferry-error-status"),
+        None,
+        "ferry's own header is taken off"
+    );
+    assert_eq!(
+        full.header(REVALIDATE),
+        None,
+        "a failure revalidates nothing"
+    );
+}

@@ -38,13 +38,20 @@ pub fn read(attr: TokenStream, item: TokenStream) -> TokenStream {
     // Marked as a read while its own body runs, and no longer after: a
     // mutation that calls a read helper may still revalidate.
     let guard = guard(&args);
+    let status = answer_status();
     function.block = syn::parse_quote!({
-        #(#guard)*
-        #(#check)*
-        #(#record)*
-        ::ferry::__private::enter_read();
-        let __ferry_result: #output = async #body.await;
-        ::ferry::__private::leave_read();
+        // One block, so a guard's or a check's refusal gets its status too.
+        let __ferry_result: #output = async move {
+            #(#guard)*
+            #(#check)*
+            #(#record)*
+            ::ferry::__private::enter_read();
+            let __ferry_result: #output = async #body.await;
+            ::ferry::__private::leave_read();
+            __ferry_result
+        }
+        .await;
+        #status
         __ferry_result
     });
     let register = register_read(&name);
@@ -147,6 +154,20 @@ fn guard(args: &Args) -> Vec<syn::Stmt> {
                 return ::core::result::Result::Err(::core::convert::From::from(__ferry_refused));
             }
         };
+    }
+}
+
+/// After the body: a failed call whose error type implements
+/// `ferry::ErrorStatus` answers with the status it gives (any other error
+/// type keeps Leptos's 500), whether the body, the guard or the check
+/// failed.
+fn answer_status() -> Tokens {
+    quote! {
+        if let ::core::result::Result::Err(__ferry_failed) = &__ferry_result {
+            #[allow(unused_imports)]
+            use ::ferry::__private::{NoStatus as _, SetStatus as _};
+            (&::ferry::__private::StatusOf(__ferry_failed)).set_status();
+        }
     }
 }
 
@@ -258,13 +279,20 @@ pub fn mutation(attr: TokenStream, item: TokenStream) -> TokenStream {
     };
     let body = &function.block;
     let guard = guard(&args);
+    let status = answer_status();
     function.block = syn::parse_quote!({
-        #(#guard)*
-        #(#check)*
-        // Worked out first: the body may move the arguments the tags use.
-        let __ferry_revalidates: ::ferry::Revalidation = #revalidates;
-        let __ferry_result: #output = async #body.await;
-        ::ferry::__private::declare_if_ok(&__ferry_result, __ferry_revalidates);
+        // One block, so a guard's or a check's refusal gets its status too.
+        let __ferry_result: #output = async move {
+            #(#guard)*
+            #(#check)*
+            // Worked out first: the body may move the arguments the tags use.
+            let __ferry_revalidates: ::ferry::Revalidation = #revalidates;
+            let __ferry_result: #output = async #body.await;
+            ::ferry::__private::declare_if_ok(&__ferry_result, __ferry_revalidates);
+            __ferry_result
+        }
+        .await;
+        #status
         __ferry_result
     });
     let multipart = register_multipart(&args, &name);

@@ -116,6 +116,39 @@ pub async fn add_signed(text: String) -> Result<usize, ferry::Error> {
     add_note(format!("{name}: {text}")).await
 }
 
+/// The app's own error type, not ferry's: it says its own status.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub enum NoteError {
+    /// The notebook is full.
+    Full,
+    /// Anything Leptos reports.
+    Server(String),
+}
+
+impl leptos::server_fn::error::FromServerFnError for NoteError {
+    type Encoder = leptos::server_fn::codec::JsonEncoding;
+
+    fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
+        NoteError::Server(value.to_string())
+    }
+}
+
+impl ferry::ErrorStatus for NoteError {
+    fn status(&self) -> u16 {
+        match self {
+            NoteError::Full => 409,
+            NoteError::Server(_) => 500,
+        }
+    }
+}
+
+/// Refuses every note with the app's own error.
+#[ferry::mutation(endpoint = "notes/add_to_full", revalidates = [NOTE])]
+pub async fn add_to_full(text: String) -> Result<usize, NoteError> {
+    let _ = text;
+    Err(NoteError::Full)
+}
+
 /// One note, by its number (from 1).
 #[ferry::read(endpoint = "notes/get")]
 pub async fn get_note(n: usize) -> Result<String, ferry::Error> {
