@@ -218,10 +218,23 @@ impl Ferry {
 
 /// The paths of every registered server function. Those outside `prefix`
 /// are named at start-up: the 404 route and the suggestions cannot see them.
+/// So is any ferry read or multipart function Leptos has no handler for.
 fn registered_functions(prefix: &str) -> HashSet<String> {
     let paths: HashSet<String> = leptos::server_fn::axum::server_fn_paths()
         .map(|(path, _)| path.to_owned())
         .collect();
+    let ferry_paths = crate::__private::read_paths()
+        .into_iter()
+        .chain(crate::__private::multipart_paths());
+    for path in unserved(ferry_paths, &paths) {
+        tracing::error!(
+            path,
+            "ferry: this server function has no handler on the server: its crate was \
+             built without the `ssr` feature, which Leptos's #[server] reads to compile \
+             the body on the server. Name the app's server feature `ssr` (or have it \
+             turn `ssr` on); calls to it answer 404 until then"
+        );
+    }
     for path in &paths {
         if !path.starts_with(&format!("{prefix}/")) {
             tracing::warn!(
@@ -233,4 +246,26 @@ fn registered_functions(prefix: &str) -> HashSet<String> {
         }
     }
     paths
+}
+
+/// The paths ferry knows of (its reads and multipart functions, registered
+/// whenever ferry runs on the server) that Leptos has no handler for.
+fn unserved<'a>(known: impl Iterator<Item = &'a str>, served: &HashSet<String>) -> Vec<&'a str> {
+    let mut missing: Vec<&str> = known.filter(|path| !served.contains(*path)).collect();
+    missing.sort_unstable();
+    missing.dedup();
+    missing
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_known_function_leptos_does_not_serve_is_named() {
+        let served = HashSet::from(["/api/notes/list".to_owned()]);
+        let known = ["/api/notes/list", "/api/notes/get", "/api/notes/get"];
+        assert_eq!(unserved(known.into_iter(), &served), ["/api/notes/get"]);
+        assert!(unserved(["/api/notes/list"].into_iter(), &served).is_empty());
+    }
 }

@@ -27,6 +27,25 @@ pub fn declare_if_ok<T, E>(result: &Result<T, E>, revalidation: Revalidation) {
     let _ = (result, revalidation);
 }
 
+/// The items inside, on the server only: compiled when ferry's own `ssr`
+/// feature is on, whatever the app calls its server feature (the macros
+/// used to emit `#[cfg(feature = "ssr")]` into the app's crate, which an
+/// app with another feature name switched off without a word).
+#[doc(hidden)]
+#[cfg(feature = "ssr")]
+#[macro_export]
+macro_rules! __on_server {
+    ($($item:tt)*) => { $($item)* };
+}
+
+/// The browser's side of [`__on_server`]: nothing.
+#[doc(hidden)]
+#[cfg(not(feature = "ssr"))]
+#[macro_export]
+macro_rules! __on_server {
+    ($($item:tt)*) => {};
+}
+
 /// The path of a `#[ferry::read]`, listed at start-up: only reads are ever
 /// answered inline in a mutation's response.
 pub struct ReadPath(pub &'static str);

@@ -215,11 +215,12 @@ fn record_arguments(name: &syn::Ident, function: &ItemFn) -> Vec<syn::Stmt> {
 /// answer it inline (only reads ever are).
 fn register_read(name: &syn::Ident) -> Tokens {
     quote! {
-        #[cfg(feature = "ssr")]
-        ::ferry::__private::inventory::submit! {
-            ::ferry::__private::ReadPath(
-                <#name as ::leptos::server_fn::ServerFn>::PATH
-            )
+        ::ferry::__on_server! {
+            ::ferry::__private::inventory::submit! {
+                ::ferry::__private::ReadPath(
+                    <#name as ::leptos::server_fn::ServerFn>::PATH
+                )
+            }
         }
     }
 }
@@ -232,11 +233,12 @@ fn register_multipart(args: &Args, name: &syn::Ident) -> Tokens {
         return Tokens::new();
     }
     quote! {
-        #[cfg(feature = "ssr")]
-        ::ferry::__private::inventory::submit! {
-            ::ferry::__private::MultipartPath(
-                <#name as ::leptos::server_fn::ServerFn>::PATH
-            )
+        ::ferry::__on_server! {
+            ::ferry::__private::inventory::submit! {
+                ::ferry::__private::MultipartPath(
+                    <#name as ::leptos::server_fn::ServerFn>::PATH
+                )
+            }
         }
     }
 }
