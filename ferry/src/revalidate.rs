@@ -6,12 +6,9 @@ use crate::tag::{Tag, tags_match};
 /// The response header that carries the tags a server function changed.
 /// A [`mutation`](crate::mutation) always sends it (empty when it changed
 /// nothing); with no header at all, nothing is revalidated, in the browser
-/// and in the server's cache alike.
-///
-/// ```
-/// assert_eq!(ferry::revalidate::HEADER, "x-ferry-revalidate");
-/// ```
-pub const HEADER: &str = "x-ferry-revalidate";
+/// and in the server's cache alike. Private: the wire format is ferry's
+/// own, free to change between versions.
+pub(crate) const HEADER: &str = "x-ferry-revalidate";
 
 /// What a finished call asks the page, and the server's cache, to refresh.
 ///

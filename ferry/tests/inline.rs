@@ -80,10 +80,7 @@ async fn callers_that_do_not_ask_get_the_plain_response() {
     let app = TestApp::with(|_| ());
     let reply = app.call("/api/notes/add", "text=plain").await;
     assert_eq!(
-        (
-            reply.body.as_str(),
-            reply.header(ferry::inline::INLINE_HEADER)
-        ),
+        (reply.body.as_str(), reply.header("x-ferry-inline")),
         ("1", None)
     );
 }
@@ -128,7 +125,7 @@ async fn a_header_that_does_not_decode_is_ignored() {
     let mut request = notes::post("/api/notes/add", "text=x");
     request
         .headers_mut()
-        .insert(ferry::inline::QUERIES_HEADER, "%%%".parse().unwrap());
+        .insert("x-ferry-queries", "%%%".parse().unwrap());
     let reply = app.send(request).await;
     assert_eq!(
         (reply.status, reply.split_inline()),

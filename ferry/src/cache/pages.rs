@@ -28,11 +28,7 @@ use crate::tag::Tag;
 
 /// Says how a page was served: `hit` (from the cache) or `miss` (rendered
 /// and kept). Pages that may not be kept carry no such header.
-///
-/// ```
-/// assert_eq!(ferry::cache::pages::STATUS_HEADER, "x-ferry-cache");
-/// ```
-pub const STATUS_HEADER: &str = "x-ferry-cache";
+pub(crate) const STATUS_HEADER: &str = "x-ferry-cache";
 /// From the page to the layer, removed before the response leaves: how long
 /// the page may be kept, in seconds.
 const MAX_AGE_HEADER: &str = "x-ferry-cache-max-age";

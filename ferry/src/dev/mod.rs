@@ -53,9 +53,11 @@ pub(crate) mod server;
 mod skeleton;
 
 /// Where the page asks the server what it runs and how its build went.
-pub const STATE_PATH: &str = "/_ferry/dev/state";
+#[cfg(feature = "dev")]
+pub(crate) const STATE_PATH: &str = "/_ferry/dev/state";
 /// The stream of build states the page listens to (server-sent events).
-pub const EVENTS_PATH: &str = "/_ferry/dev/events";
+#[cfg(feature = "dev")]
+pub(crate) const EVENTS_PATH: &str = "/_ferry/dev/events";
 
 /// Whether this process serves the edit loop: a debug build that
 /// `cargo leptos watch` started.

@@ -1,12 +1,13 @@
 //! One round trip per mutation: the page tells the server which reads its
 //! live queries make, and the mutation's response carries the fresh answers
 //! of those whose tags it revalidated, so the queries refresh without
-//! another request. This is the wire format both sides share.
+//! another request. This is the wire format both sides share, ferry's own
+//! (private, free to change between versions):
 //!
-//! - Request header [`QUERIES_HEADER`]: the held reads, as base64url JSON
+//! - Request header `x-ferry-queries`: the held reads, as base64url JSON
 //!   (`[{"t":"inbox","m":"POST","p":"/api/inbox/get","b":"","c":"…"}]`), at
-//!   most [`MAX_HELD_BYTES`]. Only the browser's ferry client sends it.
-//! - Response header [`INLINE_HEADER`]: the length of the mutation's own
+//!   most 6 KiB. Only the browser's ferry client sends it.
+//! - Response header `x-ferry-inline`: the length of the mutation's own
 //!   body; the answers follow it in the same body, as JSON. Only a
 //!   successful call that revalidated something, asked by a request with
 //!   the header above, gets it: everyone else gets Leptos's format as is.
@@ -24,34 +25,25 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 
 /// The request header that lists the reads the page's live queries make.
-///
-/// ```
-/// assert_eq!(ferry::inline::QUERIES_HEADER, "x-ferry-queries");
-/// ```
-pub const QUERIES_HEADER: &str = "x-ferry-queries";
+/// This and the constants below are the wire format, ferry's own: private,
+/// free to change between versions.
+#[cfg_attr(not(any(feature = "ssr", feature = "hydrate")), allow(dead_code))]
+pub(crate) const QUERIES_HEADER: &str = "x-ferry-queries";
 /// The response header that says the body ends with inline answers, and
 /// where they start.
-///
-/// ```
-/// assert_eq!(ferry::inline::INLINE_HEADER, "x-ferry-inline");
-/// ```
-pub const INLINE_HEADER: &str = "x-ferry-inline";
+pub(crate) const INLINE_HEADER: &str = "x-ferry-inline";
 /// The response header on every read: a number that grows with each read
 /// the server starts (microseconds since the epoch, made unique), so the
 /// browser can tell an older answer from a newer one and never shows the
 /// older after the newer, even when two processes answered them.
-///
-/// ```
-/// assert_eq!(ferry::inline::SEQUENCE_HEADER, "x-ferry-seq");
-/// ```
-pub const SEQUENCE_HEADER: &str = "x-ferry-seq";
+pub(crate) const SEQUENCE_HEADER: &str = "x-ferry-seq";
 /// The largest [`QUERIES_HEADER`] sent: proxies refuse long header lines
 /// (nginx's default buffer is 8 KiB); reads that do not fit are refetched.
-///
-/// ```
-/// assert!(ferry::inline::MAX_HELD_BYTES < 8 * 1024, "under nginx's default line buffer");
-/// ```
-pub const MAX_HELD_BYTES: usize = 6 * 1024;
+pub(crate) const MAX_HELD_BYTES: usize = 6 * 1024;
+const _: () = assert!(
+    MAX_HELD_BYTES < 8 * 1024,
+    "under nginx's default line buffer"
+);
 
 /// One read as the browser sends it: what identifies its answer.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -87,7 +79,7 @@ pub(crate) struct Answer {
     pub status: u16,
     #[serde(rename = "d")]
     pub data: String,
-    /// When the read started, as [`SEQUENCE_HEADER`] counts.
+    /// When the read started, as the `x-ferry-seq` header counts.
     #[serde(rename = "v")]
     pub sequence: u64,
 }

@@ -30,7 +30,7 @@ use crate::revalidate::Revalidation;
 use payload::{Payload, merge};
 
 /// The channel every process of the app listens on.
-pub const CHANNEL: &str = "ferry_revalidate";
+pub(crate) const CHANNEL: &str = "ferry_revalidate";
 
 /// How long to wait before trying a lost connection again.
 const RETRY: Duration = Duration::from_millis(250);

@@ -18,7 +18,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use futures::channel::oneshot;
-pub use rusqlite;
+
 use rusqlite::Connection;
 
 use crate::Error;

@@ -294,10 +294,9 @@ impl TestApp {
     /// queries make: `(tags, path, arguments)`.
     pub async fn call_holding(&self, path: &str, form: &str, held: &[(&str, &str, &str)]) -> Reply {
         let mut request = post(path, form);
-        request.headers_mut().insert(
-            ferry::inline::QUERIES_HEADER,
-            holding(held).parse().unwrap(),
-        );
+        request
+            .headers_mut()
+            .insert("x-ferry-queries", holding(held).parse().unwrap());
         self.send(request).await
     }
 }
@@ -340,7 +339,7 @@ impl Reply {
 
     /// The mutation's own body and the inline answers after it, if any.
     pub fn split_inline(&self) -> (&str, Option<serde_json::Value>) {
-        match self.header(ferry::inline::INLINE_HEADER) {
+        match self.header("x-ferry-inline") {
             Some(offset) => {
                 let (own, answers) = self.body.split_at(offset.parse().unwrap());
                 (own, Some(serde_json::from_str(answers).unwrap()))

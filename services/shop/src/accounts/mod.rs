@@ -5,7 +5,7 @@
 pub mod password;
 
 use chrono::{DateTime, Utc};
-use ferry::sqlite::rusqlite::params;
+use rusqlite::params;
 
 use ::accounts::{Account, AccountId, Created};
 use app_core::db::{with_pool, Db};

@@ -6,8 +6,8 @@
 
 pub(crate) mod postgres;
 
-use ferry::sqlite::rusqlite::{params, Connection, OptionalExtension};
 use ferry::sqlite::Writer;
+use rusqlite::{params, Connection, OptionalExtension};
 
 use ::cart::{quantity_after_add, quantity_in_stock, Cart, CartLine, Quantity};
 use app_core::db::{with_pool, Db};

@@ -106,14 +106,14 @@ pub async fn set_image(
         Db::Sqlite { writer, .. } => {
             writer
                 .write(move |db| {
-                    use ferry::sqlite::rusqlite::OptionalExtension;
+                    use rusqlite::OptionalExtension;
                     let old: Option<Option<String>> = db
                         .prepare_cached(OLD)?
                         .query_row([id.0], |row| row.get(0))
                         .optional()?;
                     if old.is_some() {
                         db.prepare_cached(SET)?
-                            .execute(ferry::sqlite::rusqlite::params![name, id.0])?;
+                            .execute(rusqlite::params![name, id.0])?;
                     }
                     Ok::<_, ferry::Error>(old)
                 })

@@ -6,7 +6,7 @@
 mod postgres;
 
 use chrono::{DateTime, Utc};
-use ferry::sqlite::rusqlite::{params, Connection};
+use rusqlite::{params, Connection};
 
 use ::cart::CartLine;
 use ::orders::{check_stock, Order, OrderId, OrderLine, OrderStatus, OrderSummary};
