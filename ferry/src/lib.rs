@@ -117,9 +117,11 @@
 //! ```
 //!
 //! Features: `hydrate` for the browser build, `ssr` for the server (with
-//! `cache`, `metrics`, `ratelimit` and `logging` each adding one part, and
-//! `server` all four), `sqlx` for `?` on sqlx errors, and `sqlite` for
-//! [`sqlite::Writer`], SQLite writes group-committed on one thread.
+//! `serve`, `cache`, `metrics`, `ratelimit` and `logging` each adding one
+//! part, and `server` all five), `dev` for the edit loop under `cargo leptos
+//! watch` (not in `server`), `sqlx` for `?` on sqlx errors, `sqlite` for
+//! [`sqlite::Writer`], SQLite writes group-committed on one thread, and
+//! `postgres` for revalidation shared between processes.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
