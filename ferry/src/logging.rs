@@ -25,8 +25,9 @@ pub enum LogFormat {
     Json,
 }
 
-/// Installs the global subscriber writing to stderr, and Leptos's executor.
-/// Call once, first thing in `main`; a second call changes nothing.
+/// Installs the global subscriber writing to stderr. Call once, first
+/// thing in `main`; a second call changes nothing. Tasks Leptos spawns log
+/// without their request's span unless [`spans_in_tasks`] is called too.
 ///
 /// ```
 /// use ferry::logging::{init_logging, LogFormat};
@@ -38,15 +39,31 @@ pub fn init_logging(format: LogFormat, filter: EnvFilter) {
         .with_writer(std::io::stderr)
         // Colours for a terminal only, not in files or a collector's pipe.
         .with_ansi(std::io::stderr().is_terminal());
-    let installed = match format {
+    let _ = match format {
         LogFormat::Text => builder.try_init(),
         LogFormat::Json => builder.json().flatten_event(true).try_init(),
     };
-    if installed.is_ok() {
-        // Fails only if Leptos's executor was already set; then tasks simply
-        // log without the request's span.
-        let _ = any_spawner::Executor::init_custom_executor(SpanExecutor);
+}
+
+/// Sets Leptos's executor to Tokio with each task it spawns (a server-side
+/// resource, say) entering the span of the request that spawned it, so the
+/// task's log lines carry the request's id. Call before anything Leptos
+/// runs, which sets its own executor on first use; `false` (and a warning
+/// in the log) if an executor was set already.
+///
+/// ```standalone_crate
+/// assert!(ferry::logging::spans_in_tasks());
+/// assert!(!ferry::logging::spans_in_tasks(), "set once");
+/// ```
+pub fn spans_in_tasks() -> bool {
+    let set = any_spawner::Executor::init_custom_executor(SpanExecutor).is_ok();
+    if !set {
+        tracing::warn!(
+            "ferry: Leptos's executor was already set, so its tasks log without their \
+             request's span: call ferry::logging::spans_in_tasks() first in main"
+        );
     }
+    set
 }
 
 /// Tokio, as Leptos uses it, with each task entering the spawner's span.

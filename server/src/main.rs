@@ -25,6 +25,7 @@ async fn main() -> ExitCode {
     };
     let log_format = config.log_format.resolve(config.production);
     ferry::logging::init_logging(log_format, config.log_filter());
+    ferry::logging::spans_in_tasks();
     match serve(config).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

@@ -1,0 +1,59 @@
+//! The tasks Leptos spawns (a server-side resource, say) log inside the
+//! span of the request that spawned them, once `spans_in_tasks` is called:
+//! their lines carry the request's id. A test binary of its own, since it
+//! sets the process's subscriber and Leptos's executor.
+#![cfg(feature = "logging")]
+
+use std::sync::{Arc, Mutex};
+
+/// Everything logged, as text.
+#[derive(Clone, Default)]
+struct Sink(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Sink {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_task_leptos_spawns_logs_in_its_requests_span() {
+    let sink = Sink::default();
+    let writer = sink.clone();
+    tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .init();
+    assert!(ferry::logging::spans_in_tasks());
+    assert!(
+        !ferry::logging::spans_in_tasks(),
+        "the executor is set once"
+    );
+
+    let (done, finished) = tokio::sync::oneshot::channel();
+    tracing::info_span!("request", id = "req-7f3a").in_scope(|| {
+        any_spawner::Executor::spawn(async move {
+            tracing::info!("resource loaded");
+            let _ = done.send(());
+        });
+    });
+    finished.await.unwrap();
+
+    let logs = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
+    let line = logs
+        .lines()
+        .find(|line| line.contains("resource loaded"))
+        .unwrap_or_else(|| panic!("the task logged nothing: {logs}"));
+    assert!(
+        line.contains("req-7f3a"),
+        "not in the request's span: {line}"
+    );
+    assert!(
+        logs.contains("already set"),
+        "the second call says why: {logs}"
+    );
+}
