@@ -228,21 +228,21 @@ impl Error {
 ///
 /// ```
 /// #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-/// pub enum ShopError {
-///     SoldOut,
+/// pub enum BookingError {
+///     FullyBooked,
 ///     Server(String),
 /// }
 ///
-/// impl ferry::ErrorStatus for ShopError {
+/// impl ferry::ErrorStatus for BookingError {
 ///     fn status(&self) -> u16 {
 ///         match self {
-///             ShopError::SoldOut => 409,
-///             ShopError::Server(_) => 500,
+///             BookingError::FullyBooked => 409,
+///             BookingError::Server(_) => 500,
 ///         }
 ///     }
 /// }
 /// # use ferry::ErrorStatus;
-/// assert_eq!(ShopError::SoldOut.status(), 409);
+/// assert_eq!(BookingError::FullyBooked.status(), 409);
 /// ```
 pub trait ErrorStatus {
     /// The HTTP status a failed call with this error answers with.

@@ -113,16 +113,13 @@ pub trait SetStatus {
     fn set_status(&self);
 }
 
+// Server only: without it, every error falls to `NoStatus`, which is
+// right where there is no response to give a status to.
 #[cfg(feature = "ssr")]
 impl<E: crate::ErrorStatus> SetStatus for StatusOf<'_, E> {
     fn set_status(&self) {
         crate::server::answer_with(self.0.status());
     }
-}
-
-#[cfg(not(feature = "ssr"))]
-impl<E: crate::ErrorStatus> SetStatus for StatusOf<'_, E> {
-    fn set_status(&self) {}
 }
 
 /// Picked for any other error type: Leptos's 500 stands.

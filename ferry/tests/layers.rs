@@ -3,6 +3,7 @@
 //! same-origin check, request ids and metrics, in the order
 //! `Ferry::install` puts them.
 
+mod captured;
 mod notes;
 
 use axum::body::Body;
@@ -290,27 +291,11 @@ async fn forwarded_for_from_an_untrusted_peer_is_ignored() {
 
 /// Everything logged while `run` runs, as text.
 async fn logged<F: std::future::Future<Output = ()>>(run: F) -> String {
-    #[derive(Clone, Default)]
-    struct Sink(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-    impl std::io::Write for Sink {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let sink = Sink::default();
-    let writer = sink.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
+    let captured = captured::Captured::default();
     // The test's runtime has one thread: every request runs on this one.
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let _guard = tracing::subscriber::set_default(captured.subscriber());
     run.await;
-    String::from_utf8(sink.0.lock().unwrap().clone()).unwrap()
+    captured.text()
 }
 
 #[tokio::test]

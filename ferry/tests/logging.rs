@@ -4,30 +4,12 @@
 //! sets the process's subscriber and Leptos's executor.
 #![cfg(feature = "logging")]
 
-use std::sync::{Arc, Mutex};
-
-/// Everything logged, as text.
-#[derive(Clone, Default)]
-struct Sink(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Sink {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+mod captured;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_task_leptos_spawns_logs_in_its_requests_span() {
-    let sink = Sink::default();
-    let writer = sink.clone();
-    tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .init();
+    let captured = captured::Captured::default();
+    tracing::subscriber::set_global_default(captured.subscriber()).unwrap();
     assert!(ferry::logging::spans_in_tasks());
     assert!(
         !ferry::logging::spans_in_tasks(),
@@ -43,7 +25,7 @@ async fn a_task_leptos_spawns_logs_in_its_requests_span() {
     });
     finished.await.unwrap();
 
-    let logs = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     let line = logs
         .lines()
         .find(|line| line.contains("resource loaded"))
