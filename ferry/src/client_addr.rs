@@ -93,27 +93,21 @@ fn forwarded_for(headers: &HeaderMap) -> impl DoubleEndedIterator<Item = &str> {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Clients {
     pub(crate) trusted: Arc<Vec<IpAddr>>,
-    /// Whether something keys on the client's address (the rate limit):
-    /// only then does a missing one matter enough to log.
-    pub(crate) keyed: bool,
-    warned_no_peer: Arc<AtomicBool>,
     warned_untrusted: Arc<AtomicBool>,
 }
 
 impl Clients {
-    pub(crate) fn new(trusted: Arc<Vec<IpAddr>>, keyed: bool) -> Self {
+    pub(crate) fn new(trusted: Arc<Vec<IpAddr>>) -> Self {
         Self {
             trusted,
-            keyed,
             ..Self::default()
         }
     }
 }
 
 /// Middleware: records the request's [`ClientAddr`] in its extensions.
-/// A request without connect info (made in-process) gets none; if the rate
-/// limit is on, the first such request logs why every client now shares
-/// one bucket. The first request whose `X-Forwarded-For` comes from a peer
+/// A request without connect info (made in-process) gets none (the rate
+/// limit says what that costs). The first request whose `X-Forwarded-For` comes from a peer
 /// not in `trusted-proxies` logs that too: behind an unlisted proxy, every
 /// client has the proxy's address.
 pub(crate) async fn record(
@@ -125,30 +119,14 @@ pub(crate) async fn record(
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip());
-    match peer {
-        Some(peer) => {
-            let client = ClientAddr::resolve(peer, request.headers(), &clients.trusted);
-            if !client.proxied && request.headers().contains_key(FORWARDED_FOR) {
-                warn_untrusted(&clients, peer);
-            }
-            request.extensions_mut().insert(client);
+    if let Some(peer) = peer {
+        let client = ClientAddr::resolve(peer, request.headers(), &clients.trusted);
+        if !client.proxied && request.headers().contains_key(FORWARDED_FOR) {
+            warn_untrusted(&clients, peer);
         }
-        None if clients.keyed => warn_no_peer(&clients),
-        None => {}
+        request.extensions_mut().insert(client);
     }
     next.run(request).await
-}
-
-/// Logs, once, that requests come with no peer address.
-fn warn_no_peer(clients: &Clients) {
-    if !clients.warned_no_peer.swap(true, Ordering::Relaxed) {
-        tracing::error!(
-            "ferry: a request came with no client address, so the rate limit puts \
-             every such request in one bucket: serve the app with \
-             `into_make_service_with_connect_info::<SocketAddr>()` (ferry::serve does), \
-             or turn the rate limit off (Settings::rate_limit = None). Logged once."
-        );
-    }
 }
 
 /// Logs, once, that a peer not listed as a proxy sent `X-Forwarded-For`.

@@ -2,25 +2,35 @@
 //! in one call and in the one order that works.
 
 use std::collections::HashSet;
-use std::sync::Arc;
 
 use axum::Router;
-use axum::middleware::{from_fn, from_fn_with_state};
 
 #[cfg(feature = "cache")]
 use crate::cache::Cache;
+#[cfg(feature = "cache")]
+use crate::layers::CacheLayer;
+#[cfg(feature = "ratelimit")]
+use crate::layers::RateLimitLayer;
+use crate::layers::{
+    BodyLimitLayer, ClientAddrLayer, ErrorStatusLayer, FormRedirectLayer, InlineLayer,
+    ObserveLayer, OverloadLayer, RequestIdLayer, SameOriginLayer,
+};
 #[cfg(feature = "metrics")]
 use crate::metrics::Metrics;
 use crate::settings::Settings;
 
-/// Ferry's server side, configured once. [`Ferry::install`] wraps an app's
-/// router (its pages, server functions and own routes) in, from the outside
-/// in: request ids, the per-call log lines and metrics, the bound on
-/// requests in flight and the request timeout, the rate limit, the
-/// server's cache, the same-origin check, the body limit, and the layers
-/// that give failed calls their real status. It also answers unknown paths
-/// under the server-function prefix with a 404, and serves `/metrics` where
-/// [`Settings::metrics_on_site`] says.
+/// Ferry's server side, configured once. [`Ferry::install`] is the preset
+/// that wraps an app's router (its pages, server functions and own routes)
+/// in every layer of [`crate::layers`], in the order they work in, from the
+/// outside in: inline answers, request ids, the per-call log lines and
+/// metrics, the bound on requests in flight and the request timeout, the
+/// client's address, the rate limit, the server's cache, the same-origin
+/// check, the body limit, the no-JS form's redirect, and the real status
+/// of failed calls. It also answers unknown paths under the server-function
+/// prefix with a 404, and serves `/metrics` where
+/// [`Settings::metrics_on_site`] says. An app that wants another order, or
+/// some layers on some routes only (a larger body limit for uploads, no
+/// same-origin check for webhooks), adds the layers itself.
 ///
 /// ```
 /// use axum::{Router, routing::get};
@@ -123,88 +133,56 @@ impl Ferry {
     /// let app: axum::Router = ferry.install(axum::Router::new());
     /// ```
     pub fn install(&self, router: Router) -> Router {
-        let prefix = self.settings.normalized_prefix();
-        let functions = registered_functions(&prefix);
+        let settings = &self.settings;
+        let prefix = settings.normalized_prefix();
+        check_functions(&prefix);
         let router = router.route(
             &format!("{prefix}/{{*endpoint}}"),
-            crate::server::no_such_endpoint(self.settings.development),
+            crate::server::no_such_endpoint(settings.development),
         );
         #[cfg(feature = "metrics")]
-        let router = match self.settings.metrics_on_site {
-            true => router.route(
-                "/metrics",
-                axum::routing::get(crate::metrics::serve).with_state(self.metrics.clone()),
-            ),
+        let router = match settings.metrics_on_site {
+            true => router.merge(self.metrics.router()),
             false => router,
         };
+        let mut forms = FormRedirectLayer::new();
+        if let Some(path) = &settings.sign_in_path {
+            forms = forms.sign_in(path);
+        }
         let router = router
-            .layer(from_fn_with_state(
-                Arc::new(crate::__private::multipart_paths()),
-                crate::multipart::refuse_unreadable,
-            ))
-            .layer(from_fn(crate::server::error_status))
-            .layer(from_fn(crate::server::clean_redirect));
-        let router = match &self.settings.sign_in_path {
-            Some(path) => router.layer(from_fn_with_state(
-                Arc::<str>::from(path.as_str()),
-                crate::guard::sign_in_redirect,
-            )),
-            None => router,
-        };
-        let router = router
-            .layer(from_fn_with_state(
-                self.settings.body_limit,
-                crate::server::streamed_too_large,
-            ))
-            .layer(tower_http::limit::RequestBodyLimitLayer::new(
-                self.settings.body_limit,
-            ))
-            .layer(from_fn_with_state(
-                self.settings.same_origin.clone(),
-                crate::security::same_origin,
-            ));
+            .layer(ErrorStatusLayer::new())
+            .layer(forms)
+            .layer(BodyLimitLayer::new(settings.body_limit))
+            .layer(SameOriginLayer::new(settings.same_origin.clone()));
         #[cfg(feature = "cache")]
-        let router = router.layer(from_fn_with_state(
-            self.cache.clone(),
-            crate::cache::pages::layer,
-        ));
-        // Outside the cache, so a mutation's revalidation reaches the cache
-        // before the reads it answers inline run; it renders pages with the
-        // app as it is inside this layer.
-        let router = router.clone().layer(crate::inline::server::InlineLayer {
-            reads: Arc::new(crate::__private::read_paths()),
-            app: router,
-            sequence: Arc::default(),
-        });
+        let router = router.layer(CacheLayer::new(self.cache.clone()));
         // A client over its rate is refused before any other work, but still
         // counted, logged and given a request id.
         #[cfg(feature = "ratelimit")]
-        let (router, keyed) = match self.settings.rate_limit.and_then(crate::ratelimit::layer) {
-            Some(limit) => (router.layer(limit), true),
-            None => (router, false),
+        let router = match settings.rate_limit {
+            Some(limit) => router.layer(RateLimitLayer::new(limit)),
+            None => router,
         };
-        #[cfg(not(feature = "ratelimit"))]
-        let keyed = false;
-        // Who the client is, for the rate limit and the same-origin check.
-        let router = router.layer(from_fn_with_state(
-            crate::client_addr::Clients::new(self.settings.trusted_proxies.clone(), keyed),
-            crate::client_addr::record,
-        ));
+        let router = router.layer(ClientAddrLayer::new(settings.trusted_proxies.clone()));
         // Inside the logs and metrics, so a refused or timed-out request is
         // counted and has an id like any other.
-        let router = crate::overload::layer(
-            router,
-            self.settings.request_timeout,
-            self.settings.max_in_flight,
-        );
-        let observe = crate::observe::Observe {
-            #[cfg(feature = "metrics")]
-            metrics: self.metrics.clone(),
-            functions: Arc::new(functions),
-            prefix: prefix.as_str().into(),
-        };
-        let router = router.layer(from_fn_with_state(observe, crate::observe::observe));
-        let router = crate::request_id::install(router);
+        let mut bounds = OverloadLayer::new();
+        if let Some(timeout) = settings.request_timeout {
+            bounds = bounds.timeout(timeout);
+        }
+        if let Some(limit) = settings.max_in_flight {
+            bounds = bounds.max_in_flight(limit);
+        }
+        let observe = ObserveLayer::new(&prefix);
+        #[cfg(feature = "metrics")]
+        let observe = observe.metrics(self.metrics.clone());
+        let router = router
+            .layer(bounds)
+            .layer(observe)
+            .layer(RequestIdLayer::new());
+        // Outermost: each read it runs for a mutation goes through every
+        // layer above, after the mutation's revalidation reached the cache.
+        let router = router.clone().layer(InlineLayer::new(router));
         // The edit loop's routes, outside every layer: its event stream
         // outlives the request timeout, and they are not the app's.
         #[cfg(feature = "dev")]
@@ -216,10 +194,10 @@ impl Ferry {
     }
 }
 
-/// The paths of every registered server function. Those outside `prefix`
-/// are named at start-up: the 404 route and the suggestions cannot see them.
-/// So is any ferry read or multipart function Leptos has no handler for.
-fn registered_functions(prefix: &str) -> HashSet<String> {
+/// Names at start-up the server functions the layers cannot serve well:
+/// those outside `prefix` (the 404 route and the suggestions cannot see
+/// them), and any ferry read or multipart function Leptos has no handler for.
+fn check_functions(prefix: &str) {
     let paths: HashSet<String> = leptos::server_fn::axum::server_fn_paths()
         .map(|(path, _)| path.to_owned())
         .collect();
@@ -245,7 +223,6 @@ fn registered_functions(prefix: &str) -> HashSet<String> {
             );
         }
     }
-    paths
 }
 
 /// The paths ferry knows of (its reads and multipart functions, registered

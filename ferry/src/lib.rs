@@ -59,6 +59,8 @@
 //! one call: request ids, per-call logs and metrics, the rate limit, the
 //! server's cache, the same-origin check, the body limit, and the real HTTP
 //! status of a failed call (400, 404, 422 rather than Leptos's blanket 500).
+//! Each is also a tower layer of its own ([`layers`]), for an app that wants
+//! only some, or another order.
 //! `Server` (feature `serve`) serves it with timeouts for slow clients
 //! and a shutdown that ends.
 //!
@@ -146,6 +148,8 @@ mod client_addr;
 mod declare;
 #[cfg(feature = "ssr")]
 mod install;
+#[cfg(feature = "ssr")]
+pub mod layers;
 #[cfg(feature = "ssr")]
 mod multipart;
 #[cfg(feature = "ssr")]

@@ -1,6 +1,6 @@
 //! Every server-function call made visible: a span with the function's name,
 //! outcome, status and duration, one info line when it ends, and the
-//! metrics. [`crate::Ferry`] installs it outermost but for the request id,
+//! metrics. [`crate::Ferry`] installs it just inside the request id,
 //! so calls refused by the security layers are seen too.
 
 use std::collections::{HashMap, HashSet};
@@ -25,7 +25,7 @@ use crate::outcome::Outcome;
 #[derive(Debug, Clone)]
 pub(crate) struct Observe {
     #[cfg(feature = "metrics")]
-    pub metrics: Metrics,
+    pub metrics: Option<Metrics>,
     pub functions: Arc<HashSet<String>>,
     /// The server-function prefix, left out of the names.
     pub prefix: Arc<str>,
@@ -52,9 +52,9 @@ pub(crate) async fn observe(
         None => next.run(request).await,
     };
     #[cfg(feature = "metrics")]
-    observe
-        .metrics
-        .record_http(method.as_str(), route, response.status().as_u16());
+    if let Some(metrics) = &observe.metrics {
+        metrics.record_http(method.as_str(), route, response.status().as_u16());
+    }
     #[cfg(not(feature = "metrics"))]
     let _ = method;
     response
@@ -83,9 +83,9 @@ async fn call(
     span.record("ms", ms);
     span.in_scope(|| tracing::info!("server function call"));
     #[cfg(feature = "metrics")]
-    observe
-        .metrics
-        .record_call(function, outcome, elapsed.as_secs_f64());
+    if let Some(metrics) = &observe.metrics {
+        metrics.record_call(function, outcome, elapsed.as_secs_f64());
+    }
     #[cfg(not(feature = "metrics"))]
     let _ = observe;
     response

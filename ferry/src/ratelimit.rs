@@ -2,6 +2,7 @@
 //! answered with 429 and `Retry-After` when a client overdoes it.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
@@ -33,9 +34,15 @@ pub struct RateLimit {
 
 /// Keys requests by the client's address ([`ClientAddr`]: behind a trusted
 /// proxy, the one it forwarded for), else the connection's peer. Requests
-/// with neither (made in-process, as tests do) share one bucket.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct ClientIp;
+/// with neither (made in-process, as tests do, or served without peers'
+/// addresses) share one bucket, and the first logs why.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ClientIp {
+    warned: Arc<AtomicBool>,
+}
+
+/// The rate limit's layer, as [`crate::layers::RateLimitLayer`] holds it.
+pub(crate) type Governor = GovernorLayer<ClientIp, NoOpMiddleware<QuantaInstant>, Body>;
 
 impl KeyExtractor for ClientIp {
     type Key = IpAddr;
@@ -48,9 +55,25 @@ impl KeyExtractor for ClientIp {
                 .get::<ConnectInfo<SocketAddr>>()
                 .map(|c| c.0.ip())
         };
-        Ok(client
-            .or_else(peer)
-            .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)))
+        Ok(client.or_else(peer).unwrap_or_else(|| {
+            self.warn_no_address();
+            IpAddr::V4(Ipv4Addr::UNSPECIFIED)
+        }))
+    }
+}
+
+impl ClientIp {
+    /// Logs, once per layer, that requests come with no address.
+    fn warn_no_address(&self) {
+        if !self.warned.swap(true, Ordering::Relaxed) {
+            tracing::error!(
+                "ferry: a request came with no client address, so the rate limit puts \
+                 every such request in one bucket: serve the app with \
+                 `into_make_service_with_connect_info::<SocketAddr>()` (ferry::Server \
+                 does), or turn the rate limit off (Settings::rate_limit = None). \
+                 Logged once."
+            );
+        }
     }
 }
 
@@ -59,14 +82,12 @@ impl KeyExtractor for ClientIp {
 /// address gets its own bucket. Inside a Tokio runtime, a task forgets idle
 /// addresses every minute, so memory stays bounded; it ends once the layer
 /// (the router) is dropped.
-pub(crate) fn layer(
-    limit: RateLimit,
-) -> Option<GovernorLayer<ClientIp, NoOpMiddleware<QuantaInstant>, Body>> {
+pub(crate) fn layer(limit: RateLimit) -> Option<Governor> {
     if limit.per_second == 0 || limit.burst == 0 {
         return None;
     }
     let config = GovernorConfigBuilder::default()
-        .key_extractor(ClientIp)
+        .key_extractor(ClientIp::default())
         .per_nanosecond(1_000_000_000 / u64::from(limit.per_second))
         .burst_size(limit.burst)
         .finish()?;

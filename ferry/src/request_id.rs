@@ -4,7 +4,6 @@
 //! report of an id leads to the log line: every line logged while the
 //! request is handled sits in its `request{id=...}` span.
 
-use axum::Router;
 use axum::extract::Request;
 use axum::http::HeaderName;
 use tower::ServiceBuilder;
@@ -18,31 +17,39 @@ use tower_http::trace::TraceLayer;
 /// ```
 pub const HEADER: HeaderName = HeaderName::from_static("x-request-id");
 
-/// Outermost: every request, refused or not, gets an id and a span.
-pub(crate) fn install<S>(router: Router<S>) -> Router<S>
+/// `inner` with an id and a span for every request ([`crate::layers::RequestIdLayer`]).
+pub(crate) fn wrap<S>(inner: S) -> crate::layers::LayeredService
 where
-    S: Clone + Send + Sync + 'static,
+    S: tower::Service<
+            Request,
+            Response = axum::response::Response,
+            Error = std::convert::Infallible,
+        > + Clone
+        + Send
+        + Sync
+        + 'static,
+    S::Future: Send + 'static,
 {
     let span = |request: &Request| {
         let id = request.headers().get(&HEADER).and_then(|v| v.to_str().ok());
         tracing::info_span!("request", id = %id.unwrap_or_default())
     };
-    router.layer(
-        ServiceBuilder::new()
-            .layer(axum::middleware::map_request(drop_unsafe_id))
-            .layer(SetRequestIdLayer::new(HEADER, MakeRequestUuid))
-            .layer(PropagateRequestIdLayer::new(HEADER))
-            // Only the span: ferry logs calls itself (crate::observe).
-            .layer(
-                TraceLayer::new_for_http()
-                    .make_span_with(span)
-                    .on_request(())
-                    .on_response(())
-                    .on_body_chunk(())
-                    .on_eos(())
-                    .on_failure(()),
-            ),
-    )
+    let service = ServiceBuilder::new()
+        .layer(axum::middleware::map_request(drop_unsafe_id))
+        .layer(SetRequestIdLayer::new(HEADER, MakeRequestUuid))
+        .layer(PropagateRequestIdLayer::new(HEADER))
+        // Only the span: ferry logs calls itself (crate::observe).
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(span)
+                .on_request(())
+                .on_response(())
+                .on_body_chunk(())
+                .on_eos(())
+                .on_failure(()),
+        )
+        .service(inner);
+    crate::layers::LayeredService::new(service)
 }
 
 /// An incoming id is kept only if it is short and plain: it goes into logs

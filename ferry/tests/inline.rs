@@ -148,3 +148,50 @@ async fn a_redirect_brings_the_answers_of_the_reads_its_target_page_makes() {
         "keyed exactly as the browser will ask"
     );
 }
+
+/// A mutation from `peer`, holding the list read.
+fn from_peer(peer: [u8; 4]) -> axum::http::Request<axum::body::Body> {
+    let mut request = notes::post("/api/notes/add", "text=counted");
+    request
+        .headers_mut()
+        .insert("x-ferry-queries", notes::holding(&[LIST]).parse().unwrap());
+    let peer = std::net::SocketAddr::from((peer, 40_000));
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(peer));
+    request
+}
+
+#[tokio::test]
+async fn each_read_answered_inline_is_counted_in_the_metrics() {
+    let app = TestApp::with(|_| ());
+    let reply = app.send(from_peer([192, 0, 2, 1])).await;
+    assert!(reply.split_inline().1.is_some(), "answered inline");
+    let metrics = app.get("/metrics").await.body;
+    for call in ["notes/add", "notes/list"] {
+        let line = format!(r#"ferry_server_fn_calls_total{{function="{call}",outcome="ok"}} 1"#);
+        assert!(metrics.contains(&line), "{line} in:\n{metrics}");
+    }
+}
+
+#[tokio::test]
+async fn each_read_answered_inline_spends_the_callers_rate() {
+    let limited = |burst| {
+        TestApp::with(move |s| {
+            s.rate_limit = Some(ferry::ratelimit::RateLimit {
+                per_second: 1,
+                burst,
+            })
+        })
+    };
+    // One token: the mutation spends it, so its read is refused and left
+    // to refetch itself.
+    let reply = limited(1).send(from_peer([192, 0, 2, 1])).await;
+    assert_eq!(
+        (reply.status, reply.split_inline()),
+        (StatusCode::OK, ("1", None))
+    );
+    // Two: both run.
+    let reply = limited(2).send(from_peer([192, 0, 2, 1])).await;
+    assert!(reply.split_inline().1.is_some(), "{}", reply.body);
+}

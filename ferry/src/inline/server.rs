@@ -16,7 +16,8 @@ use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
 use axum::http::header::{
-    ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, HOST, LOCATION, SET_COOKIE,
+    ACCEPT, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE,
+    TRANSFER_ENCODING,
 };
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::Response;
@@ -57,20 +58,31 @@ fn next_sequence(last: &AtomicU64) -> u64 {
     }
 }
 
-/// Wraps the router below the rate limit and above the cache, so that a
-/// mutation's revalidation has reached the cache before its reads run.
+/// The layer behind [`crate::layers::InlineLayer`]: outside every other
+/// layer, so a mutation's revalidation has reached the cache before its
+/// reads run, and each read passes every layer as the browser's would.
 #[derive(Clone)]
-pub(crate) struct InlineLayer {
+pub(crate) struct Inliner {
     /// The paths of the `#[ferry::read]` functions: only those run inline.
-    pub reads: Arc<HashSet<&'static str>>,
+    reads: Arc<HashSet<&'static str>>,
     /// The whole app as it is inside this layer (axum layers each route
     /// on its own, so the service below a route cannot render a page).
-    pub app: Router,
+    app: Router,
     /// Counts the reads started, for [`SEQUENCE_HEADER`].
-    pub sequence: Arc<AtomicU64>,
+    sequence: Arc<AtomicU64>,
 }
 
-impl<S> Layer<S> for InlineLayer {
+impl Inliner {
+    pub(crate) fn new(app: Router) -> Self {
+        Self {
+            reads: Arc::new(crate::__private::read_paths()),
+            app,
+            sequence: Arc::default(),
+        }
+    }
+}
+
+impl<S> Layer<S> for Inliner {
     type Service = Inline<S>;
 
     fn layer(&self, inner: S) -> Inline<S> {
@@ -156,16 +168,23 @@ struct Caller {
 }
 
 impl Caller {
+    /// Every header of the call but those that describe its body or ask
+    /// for its answers, and the peer's address: a read run for it is the
+    /// request the browser would have sent. (Not every extension: the
+    /// router's own, such as the matched path, would be taken for a
+    /// nested router's.)
     fn of(request: &Request) -> Self {
-        let mut headers = HeaderMap::new();
-        for name in [HOST, COOKIE, AUTHORIZATION] {
-            for value in request.headers().get_all(&name) {
-                headers.append(name.clone(), value.clone());
-            }
+        let mut headers = request.headers().clone();
+        for name in [
+            CONTENT_TYPE,
+            CONTENT_LENGTH,
+            TRANSFER_ENCODING,
+            CONTENT_ENCODING,
+            ACCEPT,
+        ] {
+            headers.remove(name);
         }
-        if let Some(id) = request.headers().get(&crate::request_id::HEADER) {
-            headers.insert(crate::request_id::HEADER, id.clone());
-        }
+        headers.remove(QUERIES_HEADER);
         let mut extensions = axum::http::Extensions::new();
         if let Some(peer) = request
             .extensions()
@@ -173,12 +192,17 @@ impl Caller {
         {
             extensions.insert(*peer);
         }
-        if let Some(client) = request.extensions().get::<crate::ClientAddr>() {
-            extensions.insert(*client);
-        }
         Self {
             headers,
             extensions,
+        }
+    }
+
+    /// The call's request id, once the layers inside gave it one: its
+    /// reads are logged under the same id.
+    fn same_id(&mut self, response: &Response) {
+        if let Some(id) = response.headers().get(&crate::request_id::HEADER) {
+            self.headers.insert(crate::request_id::HEADER, id.clone());
         }
     }
 
@@ -231,7 +255,7 @@ impl Caller {
 async fn answer<S>(
     response: Response,
     held: Vec<Held>,
-    caller: Caller,
+    mut caller: Caller,
     router: S,
     known: &Known,
 ) -> Response
@@ -242,6 +266,7 @@ where
     if !response.status().is_success() {
         return response; // a failed call revalidates nothing, and carries nothing
     }
+    caller.same_id(&response);
     let revalidation = Revalidation::from_header(joined(response.headers(), REVALIDATE).as_deref());
     let mut due: Vec<ReadKey> = Vec::new();
     for held in held {

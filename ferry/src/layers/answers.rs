@@ -1,0 +1,141 @@
+//! The layers that shape what a call answers: its real status, the no-JS
+//! form's redirect, the server's cache, and the reads answered inline.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::middleware::{from_fn, from_fn_with_state};
+
+use super::{LayeredService, boxed_layer};
+
+/// Gives a failed server-function call its real status: Leptos answers
+/// every failure with 500; this answers with the one the error's type
+/// gives ([`crate::ErrorStatus`]), else the one its encoded body says (400,
+/// 401, 403, 404, 409, 422, 429). A call to a multipart function without a
+/// readable multipart body gets 400 here, before server_fn's parser would
+/// panic on it.
+///
+/// ```
+/// let app: axum::Router = axum::Router::new().layer(ferry::layers::ErrorStatusLayer::new());
+/// ```
+#[derive(Debug, Clone)]
+pub struct ErrorStatusLayer {
+    multipart: Arc<std::collections::HashSet<&'static str>>,
+}
+
+impl ErrorStatusLayer {
+    /// The layer, knowing every multipart function registered.
+    pub fn new() -> Self {
+        Self {
+            multipart: Arc::new(crate::__private::multipart_paths()),
+        }
+    }
+}
+
+impl Default for ErrorStatusLayer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+boxed_layer!(ErrorStatusLayer, |this, inner| {
+    let checked = from_fn_with_state(this.multipart.clone(), crate::multipart::refuse_unreadable)
+        .layer(inner);
+    LayeredService::new(from_fn(crate::server::error_status).layer(checked))
+});
+
+/// The redirect after a form posted without JavaScript: back to the page
+/// without the bare `?` Leptos leaves, and, once [`Self::sign_in`] names
+/// the sign-in page, a call its guard refused with 401 goes there instead,
+/// with `next` naming the page it came from.
+///
+/// ```
+/// let forms = ferry::layers::FormRedirectLayer::new().sign_in("/sign-in");
+/// let app: axum::Router = axum::Router::new().layer(forms);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct FormRedirectLayer {
+    sign_in: Option<Arc<str>>,
+}
+
+impl FormRedirectLayer {
+    /// Cleans redirects; sends nobody to a sign-in page.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Where a refused visitor signs in (a path on this site).
+    pub fn sign_in(mut self, path: &str) -> Self {
+        self.sign_in = Some(path.into());
+        self
+    }
+}
+
+boxed_layer!(FormRedirectLayer, |this, inner| {
+    let clean = from_fn(crate::server::clean_redirect).layer(inner);
+    match &this.sign_in {
+        Some(path) => LayeredService::new(
+            from_fn_with_state(path.clone(), crate::guard::sign_in_redirect).layer(clean),
+        ),
+        None => LayeredService::new(clean),
+    }
+});
+
+/// The server's cache ([`crate::cache`]): serves the pages and reads it
+/// keeps, keeps those that opt in, and drops what a call's response
+/// revalidates. Outside the layers that refuse requests, so a refused
+/// request never reaches it.
+///
+/// ```
+/// let cache = ferry::cache::Cache::new(&ferry::cache::CacheSettings::default());
+/// let app: axum::Router = axum::Router::new().layer(ferry::layers::CacheLayer::new(cache));
+/// ```
+#[cfg(feature = "cache")]
+#[derive(Debug, Clone)]
+pub struct CacheLayer(crate::cache::Cache);
+
+#[cfg(feature = "cache")]
+impl CacheLayer {
+    /// Keeps pages and reads in `cache`.
+    pub fn new(cache: crate::cache::Cache) -> Self {
+        Self(cache)
+    }
+}
+
+#[cfg(feature = "cache")]
+boxed_layer!(CacheLayer, |this, inner| LayeredService::new(
+    from_fn_with_state(this.0.clone(), crate::cache::pages::layer).layer(inner)
+));
+
+/// One round trip per mutation ([`crate::inline`]): when a call from the
+/// browser's ferry client succeeds, the reads its page holds whose tags the
+/// call revalidated run on `app`, as the browser would have sent them
+/// (every header of the call, its cookies updated by the ones it set), and
+/// their answers ride back in the call's response. Put it outermost, and
+/// give it the router with every other layer on: each read is then logged,
+/// counted in the metrics and the rate limit, and checked like any request.
+///
+/// ```
+/// use ferry::layers::{InlineLayer, RequestIdLayer};
+/// let app: axum::Router = axum::Router::new().layer(RequestIdLayer::new());
+/// let app = app.clone().layer(InlineLayer::new(app));
+/// ```
+#[derive(Clone)]
+pub struct InlineLayer(crate::inline::server::Inliner);
+
+impl InlineLayer {
+    /// Runs the reads on `app`.
+    pub fn new(app: Router) -> Self {
+        Self(crate::inline::server::Inliner::new(app))
+    }
+}
+
+impl std::fmt::Debug for InlineLayer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InlineLayer").finish_non_exhaustive()
+    }
+}
+
+boxed_layer!(InlineLayer, |this, inner| LayeredService::new(
+    this.0.layer(inner)
+));

@@ -1,0 +1,116 @@
+//! Each of ferry's layers on a plain axum router, without the rest and
+//! without `Ferry::install`: it does its one job.
+
+mod captured;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Request, StatusCode, header};
+use axum::routing::post;
+use ferry::layers::{BodyLimitLayer, OverloadLayer, RateLimitLayer, SameOriginLayer};
+use ferry::ratelimit::RateLimit;
+use tower::ServiceExt as _;
+
+fn echo() -> Router {
+    Router::new().route("/echo", post(|body: String| async move { body }))
+}
+
+fn send<B: Into<Body>>(app: &Router, body: B) -> impl Future<Output = StatusCode> + use<B> {
+    let request = Request::post("/echo")
+        .header(header::HOST, "site.example")
+        .body(body.into())
+        .unwrap();
+    let app = app.clone();
+    async move { app.oneshot(request).await.unwrap().status() }
+}
+
+#[tokio::test]
+async fn the_body_limit_alone_refuses_declared_and_streamed_bodies() {
+    let app = echo().layer(BodyLimitLayer::new(16));
+    assert_eq!(send(&app, "short").await, StatusCode::OK);
+    assert_eq!(
+        send(&app, "x".repeat(17)).await,
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
+    let chunks = futures::stream::iter(["0123456789", "0123456789"].map(Ok::<_, std::io::Error>));
+    let streamed = Body::from_stream(chunks);
+    assert_eq!(send(&app, streamed).await, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn the_same_origin_check_alone_refuses_another_site() {
+    let app = echo().layer(SameOriginLayer::default());
+    let from = |origin: &str| {
+        Request::post("/echo")
+            .header(header::HOST, "site.example")
+            .header(header::ORIGIN, origin)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let own = app
+        .clone()
+        .oneshot(from("https://site.example"))
+        .await
+        .unwrap();
+    let other = app.oneshot(from("https://evil.example")).await.unwrap();
+    assert_eq!(
+        (own.status(), other.status()),
+        (StatusCode::OK, StatusCode::FORBIDDEN)
+    );
+}
+
+#[tokio::test]
+async fn the_bound_alone_refuses_a_request_over_it_at_once() {
+    let slow = Router::new().route(
+        "/echo",
+        post(|| async {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            "done"
+        }),
+    );
+    let app = slow.layer(OverloadLayer::new().max_in_flight(1));
+    let first = tokio::spawn(send(&app, ""));
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(send(&app, "").await, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(first.await.unwrap(), StatusCode::OK);
+    let timed = echo()
+        .route(
+            "/slow",
+            post(|| async { tokio::time::sleep(Duration::from_secs(5)).await }),
+        )
+        .layer(OverloadLayer::new().timeout(Duration::from_millis(50)));
+    let request = Request::post("/slow").body(Body::empty()).unwrap();
+    let status = timed.oneshot(request).await.unwrap().status();
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+}
+
+#[tokio::test]
+async fn the_rate_limit_alone_keys_by_peer_and_says_when_it_has_none() {
+    let app = echo().layer(RateLimitLayer::new(RateLimit {
+        per_second: 1,
+        burst: 1,
+    }));
+    let from = |peer: [u8; 4]| {
+        let mut request = Request::post("/echo").body(Body::empty()).unwrap();
+        let peer = SocketAddr::from((peer, 40_000));
+        request.extensions_mut().insert(ConnectInfo(peer));
+        app.clone().oneshot(request)
+    };
+    assert_eq!(from([192, 0, 2, 1]).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        from([192, 0, 2, 1]).await.unwrap().status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(from([192, 0, 2, 2]).await.unwrap().status(), StatusCode::OK);
+
+    let captured = captured::Captured::default();
+    let _guard = tracing::subscriber::set_default(captured.subscriber());
+    send(&app, "").await;
+    send(&app, "").await;
+    let logs = captured.text();
+    assert_eq!(logs.matches("no client address").count(), 1, "{logs}");
+}
