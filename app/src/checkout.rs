@@ -93,14 +93,14 @@ fn CartRow(
     let cart = use_cart();
     let expect_quantity = move |set: &SetQuantity| {
         let quantity = u32::try_from(set.quantity).unwrap_or(0);
-        cart.expect(move |cart| {
+        cart.optimistic(move |cart| {
             if let Ok(cart) = cart {
                 cart.set_quantity(id, quantity);
             }
         })
     };
     let expect_removed = move |_: &RemoveLine| {
-        cart.expect(move |cart| {
+        cart.optimistic(move |cart| {
             if let Ok(cart) = cart {
                 cart.lines.remove(&id);
             }

@@ -100,7 +100,7 @@ mod server {
         if let Ok(value) = HeaderValue::from_str(&target) {
             response.headers_mut().insert(header::LOCATION, value);
             // The new address carries no error: the log still counts a refusal.
-            response.extensions_mut().insert(crate::Outcome::Refused);
+            response.extensions_mut().insert(crate::Outcome::Denied);
         }
         response
     }

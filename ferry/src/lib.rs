@@ -1,70 +1,6 @@
-//! Ferry: server actions for Leptos. A mutation says what it changed; every
-//! live query with a matching tag refetches when the call finishes in the
-//! browser, and the server's cache drops what showed it. Errors are typed,
-//! cross the wire as JSON, and come back with the right HTTP status.
+#![doc = include_str!("../README.md")]
 //!
-//! ```
-//! use leptos::prelude::*;
-//!
-//! ferry::tags! {
-//!     /// Every note; `NOTE.child(id)` for one.
-//!     pub NOTE = "note";
-//! }
-//!
-//! // A read: sent with a client that never revalidates.
-//! #[ferry::read(endpoint = "notes/count")]
-//! pub async fn count_notes() -> Result<u32, ferry::Error> {
-//!     Ok(1)
-//! }
-//!
-//! // A mutation: it must say what it changes, or it does not compile.
-//! #[ferry::mutation(endpoint = "notes/add", revalidates = [NOTE])]
-//! pub async fn add_note(text: String) -> Result<(), ferry::Error> {
-//!     if text.is_empty() {
-//!         return Err(ferry::Error::invalid("text", "Write something first."));
-//!     }
-//!     Ok(())
-//! }
-//!
-//! #[component]
-//! fn Notes() -> impl IntoView {
-//!     let count = ferry::query([NOTE], count_notes);
-//!     let add = ServerAction::<AddNote>::new();
-//!     view! {
-//!         <Suspense>{move || count.get().map(|n| n.ok())}</Suspense>
-//!         <ferry::Form action=add>
-//!             <input name="text"/>
-//!             <button>"Add"</button>
-//!         </ferry::Form>
-//!     }
-//! }
-//! ```
-//!
-//! The count refetches after `add_note`, whether the call came from a
-//! [`Form`] (or Leptos's `<ActionForm>`), a dispatched action or an event
-//! handler; no component names the action. A failed call revalidates
-//! nothing. The refresh costs no second request: the mutation's response
-//! brings the fresh answers of the reads the page holds ([`inline`]).
-//! Without JavaScript, the form's redirect renders the page again on the
-//! server, so it is fresh by construction.
-//!
-//! Forms: `check = rules` on the macro names one function that the server
-//! runs before the body and [`Form`] runs in the browser before sending
-//! ([`Check`]); a form is busy while its call runs and refuses a second
-//! submit; [`Pending`] shows calls running anywhere on the page; and
-//! [`Query::expect`] shows the change a call expects until the server's
-//! value replaces it, or rolls it back ([`Expected`]).
-//!
-//! On the server, [`Ferry::install`] puts every layer on the app's router in
-//! one call: request ids, per-call logs and metrics, the rate limit, the
-//! server's cache, the same-origin check, the body limit, and the real HTTP
-//! status of a failed call (400, 404, 422 rather than Leptos's blanket 500).
-//! Each is also a tower layer of its own ([`layers`]), for an app that wants
-//! only some, or another order.
-//! `Server` (feature `serve`) serves it with timeouts for slow clients
-//! and a shutdown that ends.
-//!
-//! What ferry refuses at compile time:
+//! ## What ferry refuses at compile time
 //!
 //! ```compile_fail
 //! // A mutation that does not say what it changes.
@@ -118,12 +54,6 @@
 //! }
 //! ```
 //!
-//! Features: `hydrate` for the browser build, `ssr` for the server (with
-//! `serve`, `cache`, `metrics`, `ratelimit` and `logging` each adding one
-//! part, and `server` all five), `dev` for the edit loop under `cargo leptos
-//! watch` (not in `server`), `sqlx` for `?` on sqlx errors, `sqlite` for
-//! [`sqlite::Writer`], SQLite writes group-committed on one thread, and
-//! `postgres` for revalidation shared between processes.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -137,9 +67,9 @@ pub mod inline;
 mod optimistic;
 mod outcome;
 mod pending;
-mod plain;
 mod query;
 pub mod revalidate;
+mod synchronous;
 mod tag;
 
 #[cfg(feature = "ssr")]
@@ -200,14 +130,14 @@ pub use form::{Form, FormProps, Optimistic};
 pub use guard::local_path;
 #[cfg(feature = "ssr")]
 pub use install::Ferry;
-pub use optimistic::Expected;
+pub use optimistic::OptimisticChange;
 pub use outcome::Outcome;
 pub use pending::Pending;
-pub use plain::{Plain, plain};
-pub use query::{Query, cache_page, private_query, query, query_with};
+pub use query::{Query, cache_page, query, query_with, visitor_query};
 pub use revalidate::Revalidation;
 #[cfg(feature = "serve")]
 pub use serve::{Draining, ServeSettings, Server, shutdown_signal};
 #[cfg(feature = "ssr")]
 pub use settings::Settings;
+pub use synchronous::{Synchronous, synchronous};
 pub use tag::{InvalidTag, Tag, tags_match};

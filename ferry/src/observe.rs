@@ -158,10 +158,10 @@ mod tests {
     fn statuses_map_to_outcomes() {
         let cases = [
             (StatusCode::OK, Outcome::Ok),
-            (StatusCode::UNPROCESSABLE_ENTITY, Outcome::Rejected),
-            (StatusCode::BAD_REQUEST, Outcome::Rejected),
-            (StatusCode::FORBIDDEN, Outcome::Refused),
-            (StatusCode::TOO_MANY_REQUESTS, Outcome::Refused),
+            (StatusCode::UNPROCESSABLE_ENTITY, Outcome::Invalid),
+            (StatusCode::BAD_REQUEST, Outcome::Invalid),
+            (StatusCode::FORBIDDEN, Outcome::Denied),
+            (StatusCode::TOO_MANY_REQUESTS, Outcome::Denied),
             (StatusCode::INTERNAL_SERVER_ERROR, Outcome::Error),
         ];
         for (status, outcome) in cases {
@@ -176,7 +176,7 @@ mod tests {
         let invalid = redirect_with(&crate::Error::invalid("quantity", "Too many."));
         assert_eq!(
             outcome_of(&response(found, Some(&invalid))),
-            Outcome::Rejected
+            Outcome::Invalid
         );
         let internal = redirect_with(&crate::Error::Internal {
             request_id: "abc".into(),

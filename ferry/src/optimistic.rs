@@ -1,11 +1,11 @@
 //! Optimistic updates: a query shows the change a running call expects,
 //! on top of the last value the server gave, until the server's own value
 //! replaces it (the call succeeded) or the change is dropped (it failed).
-//! [`Expected`] is the handle a call holds; the overlay below is the
+//! [`OptimisticChange`] is the handle a call holds; the overlay below is the
 //! bookkeeping each query keeps in the browser.
 
 /// The changes a call expects, on one query or several; made with
-/// [`Query::expect`](crate::Query::expect). [`finish`](Expected::finish)
+/// [`Query::optimistic`](crate::Query::optimistic). [`finish`](OptimisticChange::finish)
 /// with the call's outcome: a success keeps the change until the query's
 /// refetch (which the call's revalidation starts) brings the server's
 /// value; a failure removes it at once. Dropped unfinished, it counts as a
@@ -30,24 +30,24 @@
 ///     let archived = ferry::query([ARCHIVE], archive_count);
 ///     let on_click = move |_| {
 ///         // One message leaves the inbox for the archive: both counts move at once.
-///         let expected = inbox
-///             .expect(|n| if let Ok(n) = n { *n = n.saturating_sub(1) })
-///             .and(archived.expect(|n| if let Ok(n) = n { *n += 1 }));
+///         let change = inbox
+///             .optimistic(|n| if let Ok(n) = n { *n = n.saturating_sub(1) })
+///             .and(archived.optimistic(|n| if let Ok(n) = n { *n += 1 }));
 ///         spawn_local(async move {
 ///             let result = archive(id).await;
-///             expected.finish(result.is_ok());
+///             change.finish(result.is_ok());
 ///         });
 ///     };
 ///     view! { <button on:click=on_click>"Archive"</button> }
 /// }
 /// ```
-#[must_use = "an Expected dropped at once rolls its change back"]
+#[must_use = "an OptimisticChange dropped at once rolls its change back"]
 #[derive(Default)]
-pub struct Expected {
+pub struct OptimisticChange {
     settles: Vec<Box<dyn FnOnce(bool)>>,
 }
 
-impl Expected {
+impl OptimisticChange {
     /// A change on one query, settled by `settle(succeeded)`.
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     pub(crate) fn one(settle: impl FnOnce(bool) + 'static) -> Self {
@@ -59,10 +59,10 @@ impl Expected {
     /// This change and `other`'s, settled together.
     ///
     /// ```
-    /// let both = ferry::Expected::default().and(ferry::Expected::default());
+    /// let both = ferry::OptimisticChange::default().and(ferry::OptimisticChange::default());
     /// both.finish(true);
     /// ```
-    pub fn and(mut self, mut other: Expected) -> Self {
+    pub fn and(mut self, mut other: OptimisticChange) -> Self {
         self.settles.append(&mut other.settles);
         self
     }
@@ -75,7 +75,7 @@ impl Expected {
     }
 }
 
-impl Drop for Expected {
+impl Drop for OptimisticChange {
     fn drop(&mut self) {
         for settle in self.settles.drain(..) {
             settle(false);
@@ -83,9 +83,9 @@ impl Drop for Expected {
     }
 }
 
-impl std::fmt::Debug for Expected {
+impl std::fmt::Debug for OptimisticChange {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Expected({} changes)", self.settles.len())
+        write!(f, "OptimisticChange({} changes)", self.settles.len())
     }
 }
 
@@ -324,10 +324,12 @@ mod tests {
     fn an_unfinished_expected_rolls_back_when_dropped() {
         let outcome = Arc::new(std::sync::Mutex::new(None));
         let seen = outcome.clone();
-        drop(Expected::one(move |ok| *seen.lock().unwrap() = Some(ok)));
+        drop(OptimisticChange::one(move |ok| {
+            *seen.lock().unwrap() = Some(ok)
+        }));
         assert_eq!(*outcome.lock().unwrap(), Some(false));
         let seen = outcome.clone();
-        Expected::one(move |ok| *seen.lock().unwrap() = Some(ok)).finish(true);
+        OptimisticChange::one(move |ok| *seen.lock().unwrap() = Some(ok)).finish(true);
         assert_eq!(*outcome.lock().unwrap(), Some(true));
     }
 }

@@ -4,16 +4,16 @@
 /// A call's outcome, from its HTTP status.
 ///
 /// ```
-/// assert_eq!(ferry::Outcome::of_status(429), ferry::Outcome::Refused);
+/// assert_eq!(ferry::Outcome::of_status(429), ferry::Outcome::Denied);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Outcome {
     /// Answered 2xx, or a plain form's redirect without an error.
     Ok,
     /// The function refused the input (400, 404, 405, 409, 422).
-    Rejected,
+    Invalid,
     /// A guard or a security layer refused the request (401, 403, 413, 429).
-    Refused,
+    Denied,
     /// The server failed (5xx); the error chain is logged at error level.
     Error,
 }
@@ -22,14 +22,14 @@ impl Outcome {
     /// The outcome an HTTP status stands for.
     ///
     /// ```
-    /// assert_eq!(ferry::Outcome::of_status(422), ferry::Outcome::Rejected);
+    /// assert_eq!(ferry::Outcome::of_status(422), ferry::Outcome::Invalid);
     /// ```
     pub fn of_status(status: u16) -> Self {
         match status {
             200..=399 => Self::Ok,
-            401 | 403 | 413 | 429 => Self::Refused,
+            401 | 403 | 413 | 429 => Self::Denied,
             500.. => Self::Error,
-            _ => Self::Rejected,
+            _ => Self::Invalid,
         }
     }
 
@@ -41,8 +41,8 @@ impl Outcome {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Ok => "ok",
-            Self::Rejected => "rejected",
-            Self::Refused => "refused",
+            Self::Invalid => "invalid",
+            Self::Denied => "denied",
             Self::Error => "error",
         }
     }

@@ -11,14 +11,14 @@ use leptos::prelude::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::optimistic::Expected;
+use crate::optimistic::OptimisticChange;
 use crate::tag::Tag;
 
 /// A tagged query: a Leptos [`Resource`] (it derefs to one, so `.get()`,
 /// `.refetch()` and `Suspense` work as usual) that refetches when a
 /// mutation revalidates one of its tags, and can show a change a running
-/// call expects ([`expect`](Query::expect)). Made by [`query`],
-/// [`private_query`] and [`query_with`].
+/// call expects ([`optimistic`](Query::optimistic)). Made by [`query`],
+/// [`visitor_query`] and [`query_with`].
 pub struct Query<T: Send + Sync + 'static> {
     resource: Resource<T>,
     #[cfg(feature = "hydrate")]
@@ -63,7 +63,7 @@ impl<T: Clone + Send + Sync + 'static> IntoFuture for Query<T> {
 
 impl<T: Clone + Send + Sync + 'static> Query<T> {
     /// Shows `change` applied to the query's value at once, and keeps it on
-    /// top of every value the server gives until the returned [`Expected`]
+    /// top of every value the server gives until the returned [`OptimisticChange`]
     /// is finished: a success keeps it until the refetch the call's
     /// revalidation starts brings the server's own value (no flash of the
     /// old one), a failure drops it at once, and other calls' changes stay.
@@ -91,14 +91,14 @@ impl<T: Clone + Send + Sync + 'static> Query<T> {
     ///     let likes = ferry::query([LIKES], get_likes);
     ///     let on_click = move |_| {
     ///         // 42 at once; the server's count when `like` answers, 41 again if it fails.
-    ///         let expected = likes.expect(|likes| {
+    ///         let change = likes.optimistic(|likes| {
     ///             if let Ok(n) = likes {
     ///                 *n += 1;
     ///             }
     ///         });
     ///         spawn_local(async move {
     ///             let result = like().await;
-    ///             expected.finish(result.is_ok());
+    ///             change.finish(result.is_ok());
     ///         });
     ///     };
     ///     view! {
@@ -107,11 +107,11 @@ impl<T: Clone + Send + Sync + 'static> Query<T> {
     ///     }
     /// }
     /// ```
-    pub fn expect(self, change: impl Fn(&mut T) + Send + Sync + 'static) -> Expected {
+    pub fn optimistic(self, change: impl Fn(&mut T) + Send + Sync + 'static) -> OptimisticChange {
         #[cfg(feature = "hydrate")]
         {
             let Some(shared) = self.overlay.try_get_value() else {
-                return Expected::default();
+                return OptimisticChange::default();
             };
             let current = self.resource.get_untracked();
             let (id, shown) = lock(&shared).expect(current, Arc::new(change));
@@ -119,7 +119,7 @@ impl<T: Clone + Send + Sync + 'static> Query<T> {
                 self.resource.set(Some(shown));
             }
             let resource = self.resource;
-            Expected::one(move |succeeded| {
+            OptimisticChange::one(move |succeeded| {
                 if let Some(Some(shown)) = lock(&shared).settle(id, succeeded) {
                     resource.try_set(Some(shown));
                 }
@@ -128,7 +128,7 @@ impl<T: Clone + Send + Sync + 'static> Query<T> {
         #[cfg(not(feature = "hydrate"))]
         {
             let _ = change;
-            Expected::default()
+            OptimisticChange::default()
         }
     }
 }
@@ -184,11 +184,11 @@ where
 ///
 /// #[component]
 /// fn DraftsBadge() -> impl IntoView {
-///     let drafts = ferry::private_query([DRAFTS], count_drafts);
+///     let drafts = ferry::visitor_query([DRAFTS], count_drafts);
 ///     view! { <Suspense>{move || drafts.get().map(|n| n.ok())}</Suspense> }
 /// }
 /// ```
-pub fn private_query<T, Fut>(
+pub fn visitor_query<T, Fut>(
     tags: impl IntoIterator<Item = Tag>,
     fetcher: impl Fn() -> Fut + Send + Sync + 'static,
 ) -> Query<T>

@@ -21,7 +21,7 @@ use catalog::{
 /// `/admin`: admins only (signed out, it sends to sign in and back).
 #[component]
 pub fn AdminPage() -> impl IntoView {
-    let products = ferry::private_query([STOCK], admin_products);
+    let products = ferry::visitor_query([STOCK], admin_products);
     let actions = Actions {
         price: ServerAction::new(),
         stock: ServerAction::new(),

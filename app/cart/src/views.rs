@@ -17,7 +17,7 @@ pub type CartQuery = ferry::Query<Result<Cart, ferry::Error>>;
 
 /// Creates the shared cart query (called once, in `App`).
 pub fn provide_cart() {
-    provide_context(CartResource(ferry::private_query([super::CART], get_cart)));
+    provide_context(CartResource(ferry::visitor_query([super::CART], get_cart)));
 }
 
 /// The shared cart query.
@@ -27,12 +27,12 @@ pub fn use_cart() -> CartQuery {
 
 /// Shows the cart with `quantity` more of `line`'s product at once, until
 /// the add's call settles it.
-pub fn expect_added(cart: CartQuery, line: &CartLine, quantity: u32) -> ferry::Expected {
+pub fn expect_added(cart: CartQuery, line: &CartLine, quantity: u32) -> ferry::OptimisticChange {
     let line = CartLine {
         quantity,
         ..line.clone()
     };
-    cart.expect(move |cart| {
+    cart.optimistic(move |cart| {
         if let Ok(cart) = cart {
             cart.add(line.clone());
         }

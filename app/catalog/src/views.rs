@@ -30,11 +30,11 @@ pub fn CatalogPage() -> impl IntoView {
     let adding = Adding::new();
     view! {
         <h1>"Catalog"</h1>
-        // The grid is built from data the Suspense has waited for: `plain`
+        // The grid is built from data the Suspense has waited for: `ferry::synchronous`
         // renders it in one pass (a third less server work for the page).
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || products.get().map(|result| match result {
-                Ok(products) => Either::Left(ferry::plain(view! {
+                Ok(products) => Either::Left(ferry::synchronous(view! {
                     <div class="grid">
                         {products.into_iter().map(|product| view! { <ProductCard product add added adding /> }).collect_view()}
                     </div>

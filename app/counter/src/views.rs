@@ -18,7 +18,7 @@ pub fn CounterPage() -> impl IntoView {
     let count = ferry::query([super::COUNTER], get_counter);
     let saving = ferry::Pending::new();
     let expect_added = move |by: i64| {
-        count.expect(move |count| {
+        count.optimistic(move |count| {
             if let Ok(count) = count {
                 *count += by;
             }

@@ -45,7 +45,7 @@ pub fn CheckoutForm(action: ServerAction<Checkout>) -> impl IntoView {
 /// `/orders`: the signed-in user's orders, newest first.
 #[component]
 pub fn OrdersPage() -> impl IntoView {
-    let orders = ferry::private_query([ORDERS], my_orders);
+    let orders = ferry::visitor_query([ORDERS], my_orders);
     view! {
         <h1>"Your orders"</h1>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>

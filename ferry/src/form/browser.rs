@@ -48,7 +48,7 @@ pub fn submit<S>(
     if let Err(error) = input.check() {
         return refuse(action, &form, S::Error::from(typed_values(error, &form)));
     }
-    let expected = optimistic.map(|optimistic| optimistic.expect(&input));
+    let expected = optimistic.map(|optimistic| optimistic.apply(&input));
     let busy = Busy::mark(&form, ev.submitter());
     let running = pending.map(Pending::start);
     leptos::task::spawn_local(async move {

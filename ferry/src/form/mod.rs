@@ -15,7 +15,7 @@ use leptos::server_fn::error::FromServerFnError;
 use leptos::server_fn::{Http, ServerFn};
 use serde::de::DeserializeOwned;
 
-use crate::{Check, Expected, Pending};
+use crate::{Check, OptimisticChange, Pending};
 
 /// A `<form>` that posts to `action`'s server function. Without
 /// JavaScript the browser posts it and follows the redirect back, and the
@@ -26,7 +26,7 @@ use crate::{Check, Expected, Pending};
 ///    error set as `action.value()` (and `action.version()` counted), as
 ///    the server would answer it;
 /// 2. shows `optimistic`'s change on its query at once (see
-///    [`Query::expect`](crate::Query::expect));
+///    [`Query::optimistic`](crate::Query::optimistic));
 /// 3. marks the form `aria-busy` and disables its submit buttons (also
 ///    `aria-busy`) until the call ends, and counts in `pending` if given;
 /// 4. calls the function, then sets `action.value()` to the result
@@ -98,7 +98,7 @@ pub fn Form<ServFn, OutputProtocol, Chil>(
     #[prop(optional)]
     pending: Option<Pending>,
     /// The change the call expects, shown before it answers:
-    /// `optimistic=move |input: &AddItem| list.expect(...)`.
+    /// `optimistic=move |input: &AddItem| list.optimistic(...)`.
     #[prop(optional, into)]
     optimistic: Option<Optimistic<ServFn>>,
     /// The fields and buttons.
@@ -140,8 +140,8 @@ where
 }
 
 /// What a form's call expects to change: a function of the call's input
-/// that returns the [`Expected`] changes, usually one
-/// [`Query::expect`](crate::Query::expect). Made from a closure by `into`;
+/// that returns the [`OptimisticChange`] changes, usually one
+/// [`Query::optimistic`](crate::Query::optimistic). Made from a closure by `into`;
 /// name the input's type, as the form cannot infer it for a closure.
 ///
 /// ```
@@ -165,7 +165,7 @@ where
 ///     // The new title shows in the list at once; gone again if the call fails.
 ///     let optimistic = move |input: &AddTodo| {
 ///         let title = input.title.clone();
-///         todos.expect(move |todos| {
+///         todos.optimistic(move |todos| {
 ///             if let Ok(todos) = todos {
 ///                 todos.push(title.clone());
 ///             }
@@ -179,7 +179,7 @@ where
 ///     }
 /// }
 /// ```
-pub struct Optimistic<S>(Arc<dyn Fn(&S) -> Expected + Send + Sync>);
+pub struct Optimistic<S>(Arc<dyn Fn(&S) -> OptimisticChange + Send + Sync>);
 
 impl<S> Clone for Optimistic<S> {
     fn clone(&self) -> Self {
@@ -189,7 +189,7 @@ impl<S> Clone for Optimistic<S> {
 
 impl<S, F> From<F> for Optimistic<S>
 where
-    F: Fn(&S) -> Expected + Send + Sync + 'static,
+    F: Fn(&S) -> OptimisticChange + Send + Sync + 'static,
 {
     fn from(expect: F) -> Self {
         Self(Arc::new(expect))
@@ -199,7 +199,7 @@ where
 impl<S> Optimistic<S> {
     /// The changes `input`'s call expects, shown from now on.
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    pub(crate) fn expect(&self, input: &S) -> Expected {
+    pub(crate) fn apply(&self, input: &S) -> OptimisticChange {
         (self.0)(input)
     }
 }

@@ -1,4 +1,4 @@
-//! [`plain`]: a view with nothing left to wait for, rendered on the server
+//! [`synchronous`]: a view with nothing left to wait for, rendered on the server
 //! in one synchronous pass instead of through Leptos's asynchronous one.
 
 use leptos::tachys::html::attribute::{Attribute, any_attribute::AnyAttribute};
@@ -16,7 +16,7 @@ use leptos::tachys::view::{Position, PositionState, Render, RenderHtml};
 /// waits for them, then walks it again as a tree of futures that moves
 /// each element by value ("resolve"), and only then writes HTML. For a
 /// list of cards built from data the `<Suspense>` already waited for, that
-/// middle pass does nothing but copy. `plain` keeps the first pass (so the
+/// middle pass does nothing but copy. `synchronous` keeps the first pass (so the
 /// resources its closures read are still waited for) and writes the HTML
 /// straight from the view, with the same HTML. Around a grid of
 /// twenty cards it took a rendered page from 1.63 to 1.08 million
@@ -32,20 +32,20 @@ use leptos::tachys::view::{Position, PositionState, Render, RenderHtml};
 ///
 /// #[component]
 /// fn Names(names: Vec<String>) -> impl IntoView {
-///     ferry::plain(view! {
+///     ferry::synchronous(view! {
 ///         <ul>{names.into_iter().map(|name| view! { <li>{name}</li> }).collect_view()}</ul>
 ///     })
 /// }
 /// ```
-pub fn plain<V: RenderHtml>(view: V) -> Plain<V> {
-    Plain(view)
+pub fn synchronous<V: RenderHtml>(view: V) -> Synchronous<V> {
+    Synchronous(view)
 }
 
-/// A view marked with [`plain`].
+/// A view marked with [`synchronous`].
 #[derive(Debug, Clone)]
-pub struct Plain<V>(V);
+pub struct Synchronous<V>(V);
 
-impl<V: Render> Render for Plain<V> {
+impl<V: Render> Render for Synchronous<V> {
     type State = V::State;
 
     fn build(self) -> Self::State {
@@ -57,22 +57,22 @@ impl<V: Render> Render for Plain<V> {
     }
 }
 
-impl<V: AddAnyAttr> AddAnyAttr for Plain<V> {
-    type Output<SomeNewAttr: Attribute> = Plain<V::Output<SomeNewAttr>>;
+impl<V: AddAnyAttr> AddAnyAttr for Synchronous<V> {
+    type Output<SomeNewAttr: Attribute> = Synchronous<V::Output<SomeNewAttr>>;
 
     fn add_any_attr<NewAttr: Attribute>(self, attr: NewAttr) -> Self::Output<NewAttr>
     where
         Self::Output<NewAttr>: RenderHtml,
     {
-        Plain(self.0.add_any_attr(attr))
+        Synchronous(self.0.add_any_attr(attr))
     }
 }
 
-impl<V: RenderHtml> RenderHtml for Plain<V> {
+impl<V: RenderHtml> RenderHtml for Synchronous<V> {
     // Resolving returns the view as it is: the HTML pass reads its signals
     // and calls its closures itself.
     type AsyncOutput = Self;
-    type Owned = Plain<V::Owned>;
+    type Owned = Synchronous<V::Owned>;
 
     const MIN_LENGTH: usize = V::MIN_LENGTH;
     const EXISTS: bool = V::EXISTS;
@@ -131,7 +131,7 @@ impl<V: RenderHtml> RenderHtml for Plain<V> {
     }
 
     fn into_owned(self) -> Self::Owned {
-        Plain(self.0.into_owned())
+        Synchronous(self.0.into_owned())
     }
 }
 
@@ -142,7 +142,7 @@ mod tests {
     use leptos::either::Either;
     use leptos::prelude::*;
 
-    use super::plain;
+    use super::synchronous;
 
     /// A list inside a `<Suspense>`, built from a resource that answers
     /// after a pause, with a closure that reads a second resource per item.
@@ -171,7 +171,7 @@ mod tests {
                             }).collect_view()}
                         </ul>
                     };
-                    if marked { Either::Left(plain(list)) } else { Either::Right(list) }
+                    if marked { Either::Left(synchronous(list)) } else { Either::Right(list) }
                 })}
             </Suspense>
         }
@@ -203,6 +203,6 @@ mod tests {
     #[test]
     fn renders_synchronously_outside_a_suspense() {
         let view = || view! { <p class="a">"one " {move || 2}</p> };
-        assert_eq!(plain(view()).to_html(), view().to_html());
+        assert_eq!(synchronous(view()).to_html(), view().to_html());
     }
 }
