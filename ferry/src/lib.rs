@@ -57,6 +57,7 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod call;
 mod check;
 pub mod client;
 pub mod dev;
@@ -118,6 +119,7 @@ pub mod __private;
 
 #[cfg(feature = "cache")]
 pub use cache::cached;
+pub use call::{Mutation, Read};
 pub use check::Check;
 pub use client::{Client, ReadClient};
 #[cfg(feature = "ssr")]

@@ -5,7 +5,8 @@
 //! bookkeeping each query keeps in the browser.
 
 /// The changes a call expects, on one query or several; made with
-/// [`Query::optimistic`](crate::Query::optimistic). [`finish`](OptimisticChange::finish)
+/// [`Query::optimistic`](crate::Query::optimistic). [`run`](OptimisticChange::run) the mutation
+/// with it, or [`finish`](OptimisticChange::finish)
 /// with the call's outcome: a success keeps the change until the query's
 /// refetch (which the call's revalidation starts) brings the server's
 /// value; a failure removes it at once. Dropped unfinished, it counts as a
@@ -26,16 +27,15 @@
 ///
 /// #[component]
 /// fn ArchiveButton(id: u32) -> impl IntoView {
-///     let inbox = ferry::query([INBOX], inbox_count);
-///     let archived = ferry::query([ARCHIVE], archive_count);
+///     let inbox = ferry::query([INBOX], InboxCount {});
+///     let archived = ferry::query([ARCHIVE], ArchiveCount {});
 ///     let on_click = move |_| {
 ///         // One message leaves the inbox for the archive: both counts move at once.
 ///         let change = inbox
 ///             .optimistic(|n| if let Ok(n) = n { *n = n.saturating_sub(1) })
 ///             .and(archived.optimistic(|n| if let Ok(n) = n { *n += 1 }));
 ///         spawn_local(async move {
-///             let result = archive(id).await;
-///             change.finish(result.is_ok());
+///             let _ = change.run(Archive { id }).await;
 ///         });
 ///     };
 ///     view! { <button on:click=on_click>"Archive"</button> }
@@ -67,7 +67,20 @@ impl OptimisticChange {
         self
     }
 
-    /// Ends the changes with the call's outcome (`true`: it succeeded).
+    /// Runs the mutation's typed `call` (`Archive { id }` for
+    /// `archive(id)`), then ends the changes with its outcome, and returns
+    /// it.
+    pub async fn run<M, T, E>(self, call: M) -> Result<T, E>
+    where
+        M: crate::Mutation<Output = Result<T, E>>,
+    {
+        let result = call.call().await;
+        self.finish(result.is_ok());
+        result
+    }
+
+    /// Ends the changes with the call's outcome (`true`: it succeeded), for
+    /// a call made otherwise than by [`run`](Self::run).
     pub fn finish(mut self, succeeded: bool) {
         for settle in self.settles.drain(..) {
             settle(succeeded);

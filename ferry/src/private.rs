@@ -130,3 +130,7 @@ pub trait NoStatus {
 impl<T> NoStatus for &T {
     fn set_status(&self) {}
 }
+
+/// Implemented by the macros beside [`crate::Read`] and
+/// [`crate::Mutation`]: only their calls are those.
+pub trait Sealed {}

@@ -2,15 +2,14 @@
 //! refetch when a server function declares that it changed one of their
 //! tags, and whether the server may keep the page.
 
-use std::future::{Future, IntoFuture};
+use std::future::IntoFuture;
 use std::ops::Deref;
 use std::sync::Arc;
 use std::time::Duration;
 
 use leptos::prelude::*;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 
+use crate::call::Read;
 use crate::optimistic::OptimisticChange;
 use crate::tag::Tag;
 
@@ -88,7 +87,7 @@ impl<T: Clone + Send + Sync + 'static> Query<T> {
     ///
     /// #[component]
     /// fn LikeButton() -> impl IntoView {
-    ///     let likes = ferry::query([LIKES], get_likes);
+    ///     let likes = ferry::query([LIKES], GetLikes {});
     ///     let on_click = move |_| {
     ///         // 42 at once; the server's count when `like` answers, 41 again if it fails.
     ///         let change = likes.optimistic(|likes| {
@@ -97,8 +96,7 @@ impl<T: Clone + Send + Sync + 'static> Query<T> {
     ///             }
     ///         });
     ///         spawn_local(async move {
-    ///             let result = like().await;
-    ///             change.finish(result.is_ok());
+    ///             let _ = change.run(Like {}).await;
     ///         });
     ///     };
     ///     view! {
@@ -136,9 +134,11 @@ impl<T: Clone + Send + Sync + 'static> Query<T> {
 /// A resource tagged with what it shows (`[INBOX]`, `[NOTE.child(42)]`).
 /// Rendered on the server, hydrated without a second fetch, and refetched
 /// in the browser whenever a [`mutation`](crate::mutation) revalidates a
-/// matching tag. Read it inside `<Suspense>` like any resource. Its fetcher
-/// calls [`read`](crate::read)s: a mutation there would revalidate on every
-/// fetch.
+/// matching tag. Read it inside `<Suspense>` like any resource. It fetches
+/// one [`read`](crate::read), given as its typed call (the struct the macro
+/// makes: `CountInbox {}` for `count_inbox()`): nothing else can be
+/// queried ([`Read`]), so no fetch can change data, and the browser learns
+/// which request the query makes without sending one.
 ///
 /// ```
 /// use leptos::prelude::*;
@@ -151,20 +151,13 @@ impl<T: Clone + Send + Sync + 'static> Query<T> {
 ///
 /// #[component]
 /// fn InboxBadge() -> impl IntoView {
-///     let count = ferry::query([INBOX], count_inbox);
+///     let count = ferry::query([INBOX], CountInbox {});
 ///     view! { <Suspense>{move || count.get().map(|n| n.ok())}</Suspense> }
 /// }
 /// ```
-pub fn query<T, Fut>(
-    tags: impl IntoIterator<Item = Tag>,
-    fetcher: impl Fn() -> Fut + Send + Sync + 'static,
-) -> Query<T>
-where
-    T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
-    Fut: Future<Output = T> + Send + 'static,
-{
+pub fn query<R: Read>(tags: impl IntoIterator<Item = Tag>, call: R) -> Query<R::Output> {
     let tags: Vec<Tag> = tags.into_iter().collect();
-    query_with(|| (), move |()| tags.clone(), move |()| fetcher())
+    query_with(|| (), move |()| tags.clone(), move |()| call.clone())
 }
 
 /// A tagged query of the visitor's own data: their drafts, their account. In
@@ -184,30 +177,23 @@ where
 ///
 /// #[component]
 /// fn DraftsBadge() -> impl IntoView {
-///     let drafts = ferry::visitor_query([DRAFTS], count_drafts);
+///     let drafts = ferry::visitor_query([DRAFTS], CountDrafts {});
 ///     view! { <Suspense>{move || drafts.get().map(|n| n.ok())}</Suspense> }
 /// }
 /// ```
-pub fn visitor_query<T, Fut>(
-    tags: impl IntoIterator<Item = Tag>,
-    fetcher: impl Fn() -> Fut + Send + Sync + 'static,
-) -> Query<T>
-where
-    T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
-    Fut: Future<Output = T> + Send + 'static,
-{
+pub fn visitor_query<R: Read>(tags: impl IntoIterator<Item = Tag>, call: R) -> Query<R::Output> {
     let tags: Vec<Tag> = tags.into_iter().collect();
     tagged(
         || (),
         move |()| tags.clone(),
-        move |()| fetcher(),
+        move |()| call.clone(),
         Shown::Privately,
     )
 }
 
 /// A tagged query that also follows a reactive `source` (a route parameter,
-/// say): it refetches when the source changes, and its tags may depend on it
-/// (`|id| vec![NOTE.child(id)]`).
+/// say): it refetches when the source changes, with the read's call `call`
+/// makes of it, and its tags may depend on it (`|id| vec![NOTE.child(*id)]`).
 ///
 /// ```
 /// use leptos::prelude::*;
@@ -220,21 +206,20 @@ where
 ///
 /// #[component]
 /// fn Note(id: RwSignal<u64>) -> impl IntoView {
-///     let note = ferry::query_with(move || id.get(), |id| vec![NOTE.child(id)], get_note);
+///     let note = ferry::query_with(move || id.get(), |id| vec![NOTE.child(*id)], |id| GetNote { id });
 ///     view! { <Suspense>{move || note.get().map(|n| n.ok())}</Suspense> }
 /// }
 /// ```
-pub fn query_with<S, T, Fut>(
+pub fn query_with<S, R>(
     source: impl Fn() -> S + Send + Sync + 'static,
     tags: impl Fn(&S) -> Vec<Tag> + Send + Sync + 'static,
-    fetcher: impl Fn(S) -> Fut + Send + Sync + 'static,
-) -> Query<T>
+    call: impl Fn(S) -> R + Send + Sync + 'static,
+) -> Query<R::Output>
 where
     S: PartialEq + Clone + Send + Sync + 'static,
-    T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
-    Fut: Future<Output = T> + Send + 'static,
+    R: Read,
 {
-    tagged(source, tags, fetcher, Shown::ToEveryone)
+    tagged(source, tags, call, Shown::ToEveryone)
 }
 
 /// Whether a query's data is the same for every visitor.
@@ -244,19 +229,17 @@ enum Shown {
     Privately,
 }
 
-fn tagged<S, T, Fut>(
+fn tagged<S, R: Read>(
     source: impl Fn() -> S + Send + Sync + 'static,
     tags: impl Fn(&S) -> Vec<Tag> + Send + Sync + 'static,
-    fetcher: impl Fn(S) -> Fut + Send + Sync + 'static,
+    call: impl Fn(S) -> R + Send + Sync + 'static,
     shown: Shown,
-) -> Query<T>
+) -> Query<R::Output>
 where
     S: PartialEq + Clone + Send + Sync + 'static,
-    T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
-    Fut: Future<Output = T> + Send + 'static,
 {
     let source = Arc::new(source);
-    let fetcher = Arc::new(fetcher);
+    let fetcher = Arc::new(move |s| call(s).fetch());
     #[cfg(feature = "cache")]
     if shown == Shown::ToEveryone {
         crate::cache::pages::shows(&tags(&untrack(|| source())));
@@ -265,10 +248,10 @@ where
     let _ = shown; // in the browser, or without the cache, nothing is kept
     let id = crate::client::new_id();
     #[cfg(feature = "hydrate")]
-    let overlay: Shared<T> = Arc::default();
+    let overlay: Shared<R::Output> = Arc::default();
     // The fetch may have to set the resource itself (see `fetched`).
     #[cfg(feature = "hydrate")]
-    let this: Arc<std::sync::OnceLock<Resource<T>>> = Arc::default();
+    let this: Arc<std::sync::OnceLock<Resource<R::Output>>> = Arc::default();
     let resource = Resource::new(
         {
             let source = source.clone();
@@ -322,8 +305,10 @@ where
     on_cleanup(unregister);
     #[cfg(feature = "hydrate")]
     let _ = this.set(resource);
-    // In the browser, learn now which reads it makes, for the first
+    // In the browser, learn now which read it makes, for the first
     // mutation's request: a hydrated query has not fetched anything yet.
+    // Its fetch is a read's call, whose client records the request
+    // instead of sending it.
     #[cfg(feature = "hydrate")]
     crate::client::discover(id, fetcher(untrack(|| source())));
     Query {

@@ -12,7 +12,7 @@ use leptos::server::ServerActionError;
 use leptos::server_fn::error::ServerFnUrlError;
 use leptos::server_fn::ServerFn;
 
-use super::admin_products;
+use super::AdminProducts;
 use app_core::components::{field_marks, ErrorNotice};
 use catalog::{
     image_url, ProductId, ProductSummary, SetPrice, SetStock, UploadImage, MAX_IMAGE_BYTES, STOCK,
@@ -21,7 +21,7 @@ use catalog::{
 /// `/admin`: admins only (signed out, it sends to sign in and back).
 #[component]
 pub fn AdminPage() -> impl IntoView {
-    let products = ferry::visitor_query([STOCK], admin_products);
+    let products = ferry::visitor_query([STOCK], AdminProducts {});
     let actions = Actions {
         price: ServerAction::new(),
         stock: ServerAction::new(),

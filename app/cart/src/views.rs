@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::{get_cart, Cart, CartLine};
+use super::{Cart, CartLine, GetCart};
 
 /// The visitor's cart, fetched once per page and shared by the badge, the
 /// cart page and the product page. Tagged `cart`: every mutation of the
@@ -17,7 +17,10 @@ pub type CartQuery = ferry::Query<Result<Cart, ferry::Error>>;
 
 /// Creates the shared cart query (called once, in `App`).
 pub fn provide_cart() {
-    provide_context(CartResource(ferry::visitor_query([super::CART], get_cart)));
+    provide_context(CartResource(ferry::visitor_query(
+        [super::CART],
+        GetCart {},
+    )));
 }
 
 /// The shared cart query.

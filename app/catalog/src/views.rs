@@ -9,19 +9,18 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::{
-    availability, get_product, image_url, list_products, Product, ProductId, ProductSummary,
-    KEEP_FOR,
+    availability, image_url, GetProduct, ListProducts, Product, ProductId, ProductSummary, KEEP_FOR,
 };
 use app_core::components::field_marks;
 use app_core::components::{use_id_param, ErrorNotice};
 use cart::views::{expect_added, use_cart, CartQuery};
-use cart::{add_to_cart, AddToCart, CartLine};
+use cart::{AddToCart, CartLine};
 
 /// `/`: every product. A query tagged `stock`: checkout declares it.
 #[component]
 pub fn CatalogPage() -> impl IntoView {
     ferry::cache_page(KEEP_FOR);
-    let products = ferry::query([super::STOCK], list_products);
+    let products = ferry::query([super::STOCK], ListProducts {});
     // One action for every card, created outside the Suspense so that a
     // refetch re-renders the cards without losing the action's last result;
     // its value read once, since each read makes a signal.
@@ -77,17 +76,10 @@ fn ProductCard(
 pub fn ProductPage() -> impl IntoView {
     ferry::cache_page(KEEP_FOR);
     let id_param = use_id_param();
-    let id = move || id_param().map(ProductId);
-    let product = ferry::query_with(
-        id,
-        |id| id.iter().map(|id| super::stock(*id)).collect(),
-        |id| async move {
-            match id {
-                Some(id) => get_product(id).await,
-                None => Err(ferry::Error::not_found("That product")),
-            }
-        },
-    );
+    // An id that does not parse asks for product 0, which no row has: the
+    // read's own 404, the same page as for an id that is not there.
+    let id = move || ProductId(id_param().unwrap_or(0));
+    let product = ferry::query_with(id, |id| vec![super::stock(*id)], |id| GetProduct { id });
     let cart = use_cart();
     let in_cart = move |id| {
         cart.get()
@@ -245,10 +237,13 @@ fn QuickAddButton(line: CartLine, adding: Adding) -> impl IntoView {
     let Adding { refusals, cart } = adding;
     let product = line.product_id;
     let quick_add = move |_| {
-        let expected = expect_added(cart, &line, 1);
+        let change = expect_added(cart, &line, 1);
         spawn_local(async move {
-            let result = add_to_cart(product, 1).await;
-            expected.finish(result.is_ok());
+            let call = AddToCart {
+                product_id: product,
+                quantity: 1,
+            };
+            let result = change.run(call).await;
             refusals.update(|refusals| match result {
                 Ok(_) => {
                     refusals.remove(&product);

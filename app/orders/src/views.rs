@@ -5,7 +5,7 @@
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 
-use super::{get_order, my_orders, Checkout, Order, OrderId, OrderSummary, ORDERS};
+use super::{get_order, Checkout, MyOrders, Order, OrderId, OrderSummary, ORDERS};
 use app_core::components::{use_id_param, ErrorNotice};
 
 /// "Place order", with the cart-wide message (an empty cart, a failure).
@@ -45,7 +45,7 @@ pub fn CheckoutForm(action: ServerAction<Checkout>) -> impl IntoView {
 /// `/orders`: the signed-in user's orders, newest first.
 #[component]
 pub fn OrdersPage() -> impl IntoView {
-    let orders = ferry::visitor_query([ORDERS], my_orders);
+    let orders = ferry::visitor_query([ORDERS], MyOrders {});
     view! {
         <h1>"Your orders"</h1>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>

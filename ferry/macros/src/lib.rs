@@ -56,8 +56,9 @@ pub fn read(attr: TokenStream, item: TokenStream) -> TokenStream {
     });
     let register = register_read(&name);
     let multipart = register_multipart(&args, &name);
+    let typed = typed_call(&name, &function, &output, Kind::Read);
     let server = server(&args, quote!(::ferry::ReadClient), &function);
-    quote!(#server #register #multipart #check_impl).into()
+    quote!(#server #register #multipart #check_impl #typed).into()
 }
 
 /// What the function returns; a server function must say (`Result<T, E>`).
@@ -211,6 +212,46 @@ fn record_arguments(name: &syn::Ident, function: &ItemFn) -> Vec<syn::Stmt> {
     }
 }
 
+/// Which kind of call a function is.
+enum Kind {
+    Read,
+    Mutation,
+}
+
+/// `impl ferry::Read` (or `ferry::Mutation`) for the function's struct:
+/// the call, with its arguments, that a query fetches (or an optimistic
+/// change runs). None when an argument is a pattern, which the struct
+/// cannot give back by name: such a function cannot be queried.
+fn typed_call(name: &syn::Ident, function: &ItemFn, output: &syn::Type, kind: Kind) -> Tokens {
+    let Some((fields, _)) = plain_arguments(function) else {
+        return Tokens::new();
+    };
+    let ident = &function.sig.ident;
+    let sealed = quote!(impl ::ferry::__private::Sealed for #name {});
+    match kind {
+        Kind::Read => quote! {
+            #sealed
+            impl ::ferry::Read for #name {
+                type Output = #output;
+                fn fetch(self) -> impl ::core::future::Future<Output = #output> + ::core::marker::Send + 'static {
+                    let #name { #(#fields),* } = self;
+                    #ident(#(#fields),*)
+                }
+            }
+        },
+        Kind::Mutation => quote! {
+            #sealed
+            impl ::ferry::Mutation for #name {
+                type Output = #output;
+                fn call(self) -> impl ::core::future::Future<Output = #output> + 'static {
+                    let #name { #(#fields),* } = self;
+                    #ident(#(#fields),*)
+                }
+            }
+        },
+    }
+}
+
 /// On the server, lists the read's path, so that a mutation's response may
 /// answer it inline (only reads ever are).
 fn register_read(name: &syn::Ident) -> Tokens {
@@ -298,8 +339,9 @@ pub fn mutation(attr: TokenStream, item: TokenStream) -> TokenStream {
         __ferry_result
     });
     let multipart = register_multipart(&args, &name);
+    let typed = typed_call(&name, &function, &output, Kind::Mutation);
     let server = server(&args, quote!(::ferry::Client), &function);
-    quote!(#server #multipart #check_impl).into()
+    quote!(#server #multipart #check_impl #typed).into()
 }
 
 /// The function under Leptos's `#[server]`, with ferry's client.

@@ -160,7 +160,7 @@ where
 ///
 /// #[component]
 /// fn NewTodo() -> impl IntoView {
-///     let todos = ferry::query([TODOS], list_todos);
+///     let todos = ferry::query([TODOS], ListTodos {});
 ///     let add = ServerAction::<AddTodo>::new();
 ///     // The new title shows in the list at once; gone again if the call fails.
 ///     let optimistic = move |input: &AddTodo| {

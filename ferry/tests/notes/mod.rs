@@ -185,7 +185,7 @@ fn NotePage() -> impl IntoView {
             .and_then(|n| n.parse::<usize>().ok())
             .unwrap_or(0)
     };
-    let note = ferry::query_with(n, |n| vec![NOTE.child(n)], get_note);
+    let note = ferry::query_with(n, |n| vec![NOTE.child(*n)], |n| GetNote { n });
     view! {
         <Suspense>
             {move || note.get().map(|n| view! { <p id="note">{n.unwrap_or_default()}</p> })}
@@ -196,7 +196,7 @@ fn NotePage() -> impl IntoView {
 #[component]
 fn NotesPage() -> impl IntoView {
     ferry::cache_page(Duration::from_secs(60));
-    let notes = ferry::query([NOTE], list_notes);
+    let notes = ferry::query([NOTE], ListNotes {});
     view! {
         <Suspense>
             {move || notes.get().map(|n| view! { <p id="count">{n.map(|n| n.len()).unwrap_or(0)}</p> })}
