@@ -138,7 +138,7 @@ impl Ferry {
         check_functions(&prefix);
         let router = router.route(
             &format!("{prefix}/{{*endpoint}}"),
-            crate::server::no_such_endpoint(settings.development),
+            crate::not_found::no_such_endpoint(settings.development),
         );
         #[cfg(feature = "metrics")]
         let router = match settings.metrics_on_site {

@@ -58,7 +58,6 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod call;
-mod check;
 pub mod client;
 pub mod dev;
 pub mod error;
@@ -71,18 +70,21 @@ mod pending;
 mod query;
 pub mod revalidate;
 mod synchronous;
-mod tag;
 
+#[cfg(feature = "ssr")]
+mod body_limit;
 #[cfg(feature = "ssr")]
 mod client_addr;
 #[cfg(feature = "ssr")]
-mod declare;
+mod headers;
 #[cfg(feature = "ssr")]
 mod install;
 #[cfg(feature = "ssr")]
 pub mod layers;
 #[cfg(feature = "ssr")]
 mod multipart;
+#[cfg(feature = "ssr")]
+mod not_found;
 #[cfg(feature = "ssr")]
 mod observe;
 #[cfg(feature = "ssr")]
@@ -91,8 +93,6 @@ mod overload;
 pub mod request_id;
 #[cfg(feature = "ssr")]
 pub mod security;
-#[cfg(feature = "ssr")]
-mod server;
 #[cfg(feature = "ssr")]
 mod settings;
 
@@ -120,14 +120,12 @@ pub mod __private;
 #[cfg(feature = "cache")]
 pub use cache::cached;
 pub use call::{Mutation, Read};
-pub use check::Check;
 pub use client::{Client, ReadClient};
 #[cfg(feature = "ssr")]
 pub use client_addr::ClientAddr;
-#[cfg(feature = "ssr")]
-pub use declare::revalidate;
 pub use error::{Error, ErrorStatus};
 pub use ferry_macros::{mutation, read};
+pub use form::Check;
 pub use form::{Form, FormProps, Optimistic};
 pub use guard::local_path;
 #[cfg(feature = "ssr")]
@@ -137,9 +135,11 @@ pub use outcome::Outcome;
 pub use pending::Pending;
 pub use query::{Query, cache_page, query, query_with, visitor_query};
 pub use revalidate::Revalidation;
+#[cfg(feature = "ssr")]
+pub use revalidate::declare::revalidate;
+pub use revalidate::tag::{InvalidTag, Tag, tags_match};
 #[cfg(feature = "serve")]
 pub use serve::{Draining, ServeSettings, Server, shutdown_signal};
 #[cfg(feature = "ssr")]
 pub use settings::Settings;
 pub use synchronous::{Synchronous, synchronous};
-pub use tag::{InvalidTag, Tag, tags_match};

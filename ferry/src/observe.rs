@@ -131,7 +131,7 @@ pub(crate) fn redirected_error_status(location: &str) -> Option<u16> {
     let status = base64::engine::general_purpose::URL_SAFE
         .decode(encoded)
         .ok()
-        .and_then(|bytes| crate::server::status_of_encoded_error(&bytes));
+        .and_then(|bytes| crate::error::status::status_of_encoded_error(&bytes));
     Some(status.map_or(500, |s| s.as_u16()))
 }
 

@@ -4,6 +4,14 @@
 //! [`OptimisticChange`] is the handle a call holds; the overlay below is the
 //! bookkeeping each query keeps in the browser.
 
+#[cfg(feature = "hydrate")]
+use std::sync::Arc;
+
+#[cfg(feature = "hydrate")]
+use leptos::prelude::*;
+
+use crate::Query;
+
 /// The changes a call expects, on one query or several; made with
 /// [`Query::optimistic`](crate::Query::optimistic). [`run`](OptimisticChange::run) the mutation
 /// with it, or [`finish`](OptimisticChange::finish)
@@ -100,6 +108,89 @@ impl std::fmt::Debug for OptimisticChange {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "OptimisticChange({} changes)", self.settles.len())
     }
+}
+
+/// The query's half of optimistic updates.
+impl<T: Clone + Send + Sync + 'static> Query<T> {
+    /// Shows `change` applied to the query's value at once, and keeps it on
+    /// top of every value the server gives until the returned [`OptimisticChange`]
+    /// is finished: a success keeps it until the refetch the call's
+    /// revalidation starts brings the server's own value (no flash of the
+    /// old one), a failure drops it at once, and other calls' changes stay.
+    /// `change` may run several times, on each new server value. On the
+    /// server it does nothing. For forms, see [`Form`](crate::Form)'s
+    /// `optimistic`.
+    ///
+    /// ```
+    /// use leptos::prelude::*;
+    /// use leptos::task::spawn_local;
+    /// ferry::tags! { pub LIKES = "likes"; }
+    ///
+    /// #[ferry::read(endpoint = "doc/likes")]
+    /// pub async fn get_likes() -> Result<u32, ferry::Error> {
+    ///     Ok(41)
+    /// }
+    ///
+    /// #[ferry::mutation(endpoint = "doc/like", revalidates = [LIKES])]
+    /// pub async fn like() -> Result<(), ferry::Error> {
+    ///     Ok(())
+    /// }
+    ///
+    /// #[component]
+    /// fn LikeButton() -> impl IntoView {
+    ///     let likes = ferry::query([LIKES], GetLikes {});
+    ///     let on_click = move |_| {
+    ///         // 42 at once; the server's count when `like` answers, 41 again if it fails.
+    ///         let change = likes.optimistic(|likes| {
+    ///             if let Ok(n) = likes {
+    ///                 *n += 1;
+    ///             }
+    ///         });
+    ///         spawn_local(async move {
+    ///             let _ = change.run(Like {}).await;
+    ///         });
+    ///     };
+    ///     view! {
+    ///         <button on:click=on_click>"Like"</button>
+    ///         <Suspense>{move || likes.get().map(|n| n.ok())}</Suspense>
+    ///     }
+    /// }
+    /// ```
+    pub fn optimistic(self, change: impl Fn(&mut T) + Send + Sync + 'static) -> OptimisticChange {
+        #[cfg(feature = "hydrate")]
+        {
+            let Some(shared) = self.overlay.try_get_value() else {
+                return OptimisticChange::default();
+            };
+            let current = self.resource.get_untracked();
+            let (id, shown) = lock(&shared).expect(current, Arc::new(change));
+            if let Some(shown) = shown {
+                self.resource.set(Some(shown));
+            }
+            let resource = self.resource;
+            OptimisticChange::one(move |succeeded| {
+                if let Some(Some(shown)) = lock(&shared).settle(id, succeeded) {
+                    resource.try_set(Some(shown));
+                }
+            })
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            let _ = change;
+            OptimisticChange::default()
+        }
+    }
+}
+
+#[cfg(feature = "hydrate")]
+pub(crate) type Shared<T> = std::sync::Arc<std::sync::Mutex<Overlay<T>>>;
+
+#[cfg(feature = "hydrate")]
+pub(crate) fn lock<T>(shared: &Shared<T>) -> std::sync::MutexGuard<'_, Overlay<T>> {
+    // A panic while holding it leaves consistent data: every step is whole.
+    shared
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// One expected change: applied to a copy of the server's value.

@@ -7,13 +7,13 @@ use crate::Revalidation;
 /// refused.
 pub fn enter_read() {
     #[cfg(feature = "ssr")]
-    crate::declare::mark_read(true);
+    crate::revalidate::declare::mark_read(true);
 }
 
 /// After a read's body: whatever called it may revalidate again.
 pub fn leave_read() {
     #[cfg(feature = "ssr")]
-    crate::declare::mark_read(false);
+    crate::revalidate::declare::mark_read(false);
 }
 
 /// Last step of a mutation: a success declares what it changed; a failure
@@ -21,7 +21,7 @@ pub fn leave_read() {
 pub fn declare_if_ok<T, E>(result: &Result<T, E>, revalidation: Revalidation) {
     #[cfg(feature = "ssr")]
     if result.is_ok() {
-        crate::declare::declare(&revalidation);
+        crate::revalidate::declare::declare(&revalidation);
     }
     #[cfg(not(feature = "ssr"))]
     let _ = (result, revalidation);
@@ -99,7 +99,7 @@ pub fn refused<A: serde::Serialize>(
     arguments: &A,
     keep: &[&str],
 ) -> crate::Error {
-    crate::check::with_arguments(error, arguments, keep)
+    crate::form::check::with_arguments(error, arguments, keep)
 }
 
 /// A failed call's error, for [`SetStatus`]: the macros call
@@ -118,7 +118,7 @@ pub trait SetStatus {
 #[cfg(feature = "ssr")]
 impl<E: crate::ErrorStatus> SetStatus for StatusOf<'_, E> {
     fn set_status(&self) {
-        crate::server::answer_with(self.0.status());
+        crate::error::status::answer_with(self.0.status());
     }
 }
 

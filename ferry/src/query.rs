@@ -10,8 +10,9 @@ use std::time::Duration;
 use leptos::prelude::*;
 
 use crate::call::Read;
-use crate::optimistic::OptimisticChange;
-use crate::tag::Tag;
+#[cfg(feature = "hydrate")]
+use crate::optimistic::{Shared, lock};
+use crate::revalidate::tag::Tag;
 
 /// A tagged query: a Leptos [`Resource`] (it derefs to one, so `.get()`,
 /// `.refetch()` and `Suspense` work as usual) that refetches when a
@@ -19,20 +20,9 @@ use crate::tag::Tag;
 /// call expects ([`optimistic`](Query::optimistic)). Made by [`query`],
 /// [`visitor_query`] and [`query_with`].
 pub struct Query<T: Send + Sync + 'static> {
-    resource: Resource<T>,
+    pub(crate) resource: Resource<T>,
     #[cfg(feature = "hydrate")]
-    overlay: StoredValue<Shared<T>>,
-}
-
-#[cfg(feature = "hydrate")]
-type Shared<T> = Arc<std::sync::Mutex<crate::optimistic::Overlay<T>>>;
-
-#[cfg(feature = "hydrate")]
-fn lock<T>(shared: &Shared<T>) -> std::sync::MutexGuard<'_, crate::optimistic::Overlay<T>> {
-    // A panic while holding it leaves consistent data: every step is whole.
-    shared
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    pub(crate) overlay: StoredValue<Shared<T>>,
 }
 
 impl<T: Send + Sync + 'static> Clone for Query<T> {
@@ -57,77 +47,6 @@ impl<T: Clone + Send + Sync + 'static> IntoFuture for Query<T> {
 
     fn into_future(self) -> Self::IntoFuture {
         self.resource.into_future()
-    }
-}
-
-impl<T: Clone + Send + Sync + 'static> Query<T> {
-    /// Shows `change` applied to the query's value at once, and keeps it on
-    /// top of every value the server gives until the returned [`OptimisticChange`]
-    /// is finished: a success keeps it until the refetch the call's
-    /// revalidation starts brings the server's own value (no flash of the
-    /// old one), a failure drops it at once, and other calls' changes stay.
-    /// `change` may run several times, on each new server value. On the
-    /// server it does nothing. For forms, see [`Form`](crate::Form)'s
-    /// `optimistic`.
-    ///
-    /// ```
-    /// use leptos::prelude::*;
-    /// use leptos::task::spawn_local;
-    /// ferry::tags! { pub LIKES = "likes"; }
-    ///
-    /// #[ferry::read(endpoint = "doc/likes")]
-    /// pub async fn get_likes() -> Result<u32, ferry::Error> {
-    ///     Ok(41)
-    /// }
-    ///
-    /// #[ferry::mutation(endpoint = "doc/like", revalidates = [LIKES])]
-    /// pub async fn like() -> Result<(), ferry::Error> {
-    ///     Ok(())
-    /// }
-    ///
-    /// #[component]
-    /// fn LikeButton() -> impl IntoView {
-    ///     let likes = ferry::query([LIKES], GetLikes {});
-    ///     let on_click = move |_| {
-    ///         // 42 at once; the server's count when `like` answers, 41 again if it fails.
-    ///         let change = likes.optimistic(|likes| {
-    ///             if let Ok(n) = likes {
-    ///                 *n += 1;
-    ///             }
-    ///         });
-    ///         spawn_local(async move {
-    ///             let _ = change.run(Like {}).await;
-    ///         });
-    ///     };
-    ///     view! {
-    ///         <button on:click=on_click>"Like"</button>
-    ///         <Suspense>{move || likes.get().map(|n| n.ok())}</Suspense>
-    ///     }
-    /// }
-    /// ```
-    pub fn optimistic(self, change: impl Fn(&mut T) + Send + Sync + 'static) -> OptimisticChange {
-        #[cfg(feature = "hydrate")]
-        {
-            let Some(shared) = self.overlay.try_get_value() else {
-                return OptimisticChange::default();
-            };
-            let current = self.resource.get_untracked();
-            let (id, shown) = lock(&shared).expect(current, Arc::new(change));
-            if let Some(shown) = shown {
-                self.resource.set(Some(shown));
-            }
-            let resource = self.resource;
-            OptimisticChange::one(move |succeeded| {
-                if let Some(Some(shown)) = lock(&shared).settle(id, succeeded) {
-                    resource.try_set(Some(shown));
-                }
-            })
-        }
-        #[cfg(not(feature = "hydrate"))]
-        {
-            let _ = change;
-            OptimisticChange::default()
-        }
     }
 }
 

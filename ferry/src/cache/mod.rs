@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use leptos::prelude::with_context;
 
 use crate::revalidate::Revalidation;
-use crate::tag::Tag;
+use crate::revalidate::tag::Tag;
 pub use outbox::Revalidations;
 use versions::Versions;
 

@@ -22,9 +22,9 @@ use leptos::prelude::with_context;
 use std::sync::Arc;
 
 use super::{Cache, Kept};
+use crate::headers::joined;
+use crate::revalidate::tag::Tag;
 use crate::revalidate::{HEADER as REVALIDATE, Revalidation};
-use crate::server::joined;
-use crate::tag::Tag;
 
 /// Says how a page was served: `hit` (from the cache) or `miss` (rendered
 /// and kept). Pages that may not be kept carry no such header.

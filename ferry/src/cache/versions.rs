@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::{PoisonError, RwLock};
 
 use crate::revalidate::Revalidation;
-use crate::tag::Tag;
+use crate::revalidate::tag::Tag;
 
 /// Past this many distinct tags, the record is cleared and everything kept
 /// counts as stale: memory stays bounded, and being wrong means a refetch.

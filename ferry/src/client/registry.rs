@@ -19,7 +19,7 @@ mod imp {
     use crate::client::wire::Local;
     use crate::inline::{Answer, Held, QUERIES_HEADER, ReadKey, encode_held};
     use crate::revalidate::Revalidation;
-    use crate::tag::Tag;
+    use crate::revalidate::tag::Tag;
 
     struct Entry {
         id: u64,
@@ -248,7 +248,7 @@ mod imp {
     use crate::client::wire::Local;
     use crate::inline::{Answer, ReadKey};
     use crate::revalidate::Revalidation;
-    use crate::tag::Tag;
+    use crate::revalidate::tag::Tag;
 
     pub fn new_id() -> u64 {
         0

@@ -5,6 +5,11 @@
 
 #[cfg(feature = "hydrate")]
 mod browser;
+pub(crate) mod check;
+#[cfg(feature = "ssr")]
+pub(crate) mod redirect;
+
+pub use check::Check;
 
 use std::sync::Arc;
 
@@ -15,7 +20,7 @@ use leptos::server_fn::error::FromServerFnError;
 use leptos::server_fn::{Http, ServerFn};
 use serde::de::DeserializeOwned;
 
-use crate::{Check, OptimisticChange, Pending};
+use crate::{OptimisticChange, Pending};
 
 /// A `<form>` that posts to `action`'s server function. Without
 /// JavaScript the browser posts it and follows the redirect back, and the

@@ -27,9 +27,9 @@ use tower::{Layer, Service, ServiceExt as _};
 
 use super::capture::Capture;
 use super::{Answer, Held, INLINE_HEADER, QUERIES_HEADER, ReadKey, SEQUENCE_HEADER, decode_held};
+use crate::headers::joined;
+use crate::revalidate::tag::Tag;
 use crate::revalidate::{HEADER as REVALIDATE, Revalidation};
-use crate::server::joined;
-use crate::tag::Tag;
 
 /// The largest answer sent inline; a larger read is refetched.
 const MAX_ANSWER_BYTES: usize = 256 * 1024;

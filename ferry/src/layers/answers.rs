@@ -41,7 +41,7 @@ impl Default for ErrorStatusLayer {
 boxed_layer!(ErrorStatusLayer, |this, inner| {
     let checked = from_fn_with_state(this.multipart.clone(), crate::multipart::refuse_unreadable)
         .layer(inner);
-    LayeredService::new(from_fn(crate::server::error_status).layer(checked))
+    LayeredService::new(from_fn(crate::error::status::error_status).layer(checked))
 });
 
 /// The redirect after a form posted without JavaScript: back to the page
@@ -72,10 +72,10 @@ impl FormRedirectLayer {
 }
 
 boxed_layer!(FormRedirectLayer, |this, inner| {
-    let clean = from_fn(crate::server::clean_redirect).layer(inner);
+    let clean = from_fn(crate::form::redirect::clean_redirect).layer(inner);
     match &this.sign_in {
         Some(path) => LayeredService::new(
-            from_fn_with_state(path.clone(), crate::guard::sign_in_redirect).layer(clean),
+            from_fn_with_state(path.clone(), crate::form::redirect::sign_in_redirect).layer(clean),
         ),
         None => LayeredService::new(clean),
     }

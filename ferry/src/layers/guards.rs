@@ -128,7 +128,7 @@ boxed_layer!(BodyLimitLayer, |this, inner| {
     let limit = this.0;
     let streamed = ServiceBuilder::new()
         .map_request(|request: axum::http::Request<_>| request.map(Body::new))
-        .service(from_fn_with_state(limit, crate::server::streamed_too_large).layer(inner));
+        .service(from_fn_with_state(limit, crate::body_limit::streamed_too_large).layer(inner));
     LayeredService::new(
         ServiceBuilder::new()
             .map_response(|response: axum::http::Response<_>| response.map(Body::new))

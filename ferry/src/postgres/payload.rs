@@ -66,7 +66,7 @@ pub(super) fn merge(first: Revalidation, second: Revalidation) -> Revalidation {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tag::Tag;
+    use crate::revalidate::tag::Tag;
 
     fn tags(names: &[&str]) -> Revalidation {
         Revalidation::tags(names.iter().map(|n| Tag::parse(n).unwrap()))

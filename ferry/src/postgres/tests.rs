@@ -11,7 +11,7 @@ use sqlx::postgres::PgConnection;
 
 use super::*;
 use crate::cache::CacheSettings;
-use crate::tag::Tag;
+use crate::revalidate::tag::Tag;
 
 /// A fresh database on the test server, as a URL with `application_name`
 /// left for the caller to add.

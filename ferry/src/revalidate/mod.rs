@@ -1,7 +1,14 @@
 //! Revalidation, the rules both sides share: which tags a response names,
-//! how they travel (one response header), and which queries they match.
+//! how they travel (one response header), and which queries they match;
+//! the tags themselves ([`Tag`]), and the server's side of a call that
+//! declares them ([`crate::revalidate()`]). The browser's side is the live-query
+//! registry (`client`); the server cache's, `cache`.
 
-use crate::tag::{Tag, tags_match};
+#[cfg(feature = "ssr")]
+pub(crate) mod declare;
+pub(crate) mod tag;
+
+use tag::{Tag, tags_match};
 
 /// The response header that carries the tags a server function changed.
 /// A [`mutation`](crate::mutation) always sends it (empty when it changed

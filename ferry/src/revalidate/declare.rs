@@ -5,8 +5,8 @@ use axum::http::{HeaderName, HeaderValue};
 use leptos::prelude::{provide_context, use_context};
 use leptos_axum::ResponseOptions;
 
+use crate::revalidate::tag::Tag;
 use crate::revalidate::{HEADER, Revalidation};
-use crate::tag::Tag;
 
 /// Adds tags to what this mutation revalidates, for a change the
 /// `revalidates = [...]` of [`mutation`](crate::mutation) cannot name before

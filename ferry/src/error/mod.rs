@@ -1,6 +1,9 @@
 //! The error every server function can return: what went wrong, in terms the
 //! user can act on, serialized as JSON so it arrives in the browser typed.
 
+#[cfg(feature = "ssr")]
+pub(crate) mod status;
+
 use std::collections::BTreeMap;
 use std::fmt::Display;
 
