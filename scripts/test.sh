@@ -102,7 +102,7 @@ if [ "$quick" = 0 ]; then
   section "ferry's package and docs" "the crate as published builds alone, and its docs have no warnings"
   # ferry-macros goes with it: a proc-macro crate cannot live inside ferry.
   debug_cargo package --quiet --allow-dirty -p ferry-macros -p ferry
-  RUSTDOCFLAGS="-D warnings" debug_cargo doc --quiet --no-deps -p ferry --features server,dev,sqlx,sqlite,postgres
+  RUSTDOCFLAGS="-D warnings" debug_cargo doc --quiet --no-deps -p ferry --features ssr-full,dev,sqlx,sqlite,postgres
 fi
 
 section "release build" "the server without whole-program LTO, the WASM as in production"

@@ -114,3 +114,14 @@ async fn the_rate_limit_alone_keys_by_peer_and_says_when_it_has_none() {
     let logs = captured.text();
     assert_eq!(logs.matches("no client address").count(), 1, "{logs}");
 }
+
+#[tokio::test]
+async fn a_sign_in_path_off_the_site_is_refused_with_an_error() {
+    let captured = captured::Captured::default();
+    let _guard = tracing::subscriber::set_default(captured.subscriber());
+    let _ = ferry::layers::FormRedirectLayer::new().sign_in("https://evil.example/sign-in");
+    let _ = ferry::layers::FormRedirectLayer::new().sign_in("/sign-in");
+    let logs = captured.text();
+    assert_eq!(logs.matches("not a path on this site").count(), 1, "{logs}");
+    assert!(logs.contains("evil.example"), "names it: {logs}");
+}

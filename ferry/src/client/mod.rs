@@ -28,7 +28,9 @@ mod wire;
 #[cfg(feature = "hydrate")]
 pub(crate) use registry::discover;
 pub(crate) use registry::{new_id, register, track};
-pub use wire::{Local, Request, Response};
+// The clients' request and response types: named by their trait impls
+// only, so they are no part of the API and may change with the wire format.
+use wire::{Local, Request, Response};
 
 /// The server-function client of a [`mutation`](crate::mutation). It is
 /// Leptos's browser client plus one step: when a call succeeds, the queries
@@ -241,8 +243,12 @@ mod console {
         /// A call through the mutation client whose response named nothing.
         pub fn undeclared(&self) {
             leptos::logging::warn!(
-                "ferry: {} sent no revalidation header, so nothing refreshes; \
-                 declare it with #[ferry::mutation(revalidates = ...)]",
+                "ferry: {} answered without the x-ferry-revalidate header, so nothing \
+                 refreshes. A #[ferry::mutation] always sends it: either this function \
+                 is a plain #[server] with client = ferry::Client (make it a \
+                 #[ferry::mutation] that says what it revalidates), or something between \
+                 the server function and the browser drops the header (a proxy, or a \
+                 layer added outside ferry's)",
                 self.name
             );
         }

@@ -17,12 +17,6 @@ use crate::inline::ReadKey;
 
 /// A request from one of ferry's clients: Leptos's, with the read's key
 /// when its arguments are text (a query string or a text body).
-///
-/// ```
-/// fn sends<C: leptos::server_fn::client::Client<ferry::Error, Request = ferry::client::Request>>() {}
-/// sends::<ferry::Client>();
-/// sends::<ferry::ReadClient>();
-/// ```
 pub struct Request {
     pub(super) inner: BrowserRequest,
     pub(super) key: Option<ReadKey>,
@@ -142,11 +136,6 @@ impl<E: FromServerFnError> ClientReq<E> for Request {
 /// A response to one of ferry's clients: from the network, or already
 /// here (an answer that came inline, or a mutation's own body once its
 /// inline answers were taken off).
-///
-/// ```
-/// fn receives<C: leptos::server_fn::client::Client<ferry::Error, Response = ferry::client::Response>>() {}
-/// receives::<ferry::Client>();
-/// ```
 pub enum Response {
     /// From the network, as Leptos's browser client has it.
     Network(BrowserResponse),
@@ -155,11 +144,6 @@ pub enum Response {
 }
 
 /// A response already in memory.
-///
-/// ```
-/// let answer = ferry::client::Local { status: 200, headers: Default::default(), body: "[1,2]".into() };
-/// let _ = ferry::client::Response::Local(answer);
-/// ```
 pub struct Local {
     /// The HTTP status.
     pub status: u16,

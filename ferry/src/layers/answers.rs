@@ -64,9 +64,19 @@ impl FormRedirectLayer {
         Self::default()
     }
 
-    /// Where a refused visitor signs in (a path on this site).
+    /// Where a refused visitor signs in: a path on this site. Anything
+    /// else (`https://…`, `//host`, `login`) is refused with an error logged
+    /// once, here, and refused forms go back to their page as without it.
     pub fn sign_in(mut self, path: &str) -> Self {
-        self.sign_in = Some(path.into());
+        match crate::local_path(path) {
+            Some(path) => self.sign_in = Some(path.into()),
+            None => tracing::error!(
+                path,
+                "ferry: the sign-in path is not a path on this site (it must start \
+                 with one `/`, as `/sign-in` does): a form refused with 401 goes back \
+                 to its page instead"
+            ),
+        }
         self
     }
 }

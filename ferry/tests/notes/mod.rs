@@ -4,10 +4,8 @@
 #![allow(dead_code)] // each test file uses its own subset
 
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::FromRef;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -18,36 +16,13 @@ use leptos_router::components::{Route, Router as Routes, Routes as RouteTable};
 use leptos_router::{SsrMode, path};
 use tower::ServiceExt;
 
-ferry::tags! {
-    /// Every note.
-    pub NOTE = "note";
-}
-
-/// The app's state: Leptos's options and the notes.
-#[derive(Clone, FromRef)]
-pub struct Notes {
-    pub leptos_options: LeptosOptions,
-    #[from_ref(skip)]
-    pub list: Arc<Mutex<Vec<String>>>,
-}
-
-fn notes() -> Result<Arc<Mutex<Vec<String>>>, ferry::Error> {
-    use_context::<Notes>()
-        .map(|state| state.list)
-        .ok_or_else(|| ferry::Error::internal("Notes missing from context"))
-}
+// The README's quick start, as it stands there (tests/readme.rs checks).
+#[path = "quick_start.rs"]
+mod quick_start;
+pub use quick_start::*;
 
 fn copy(list: &Mutex<Vec<String>>) -> Vec<String> {
     list.lock().map(|l| l.clone()).unwrap_or_default()
-}
-
-/// Every note, kept by the server's cache until a note is added.
-#[ferry::read(endpoint = "notes/list")]
-pub async fn list_notes() -> Result<Vec<String>, ferry::Error> {
-    ferry::cached("notes/list", [NOTE], Duration::from_secs(60), || async {
-        Ok(copy(&*notes()?))
-    })
-    .await
 }
 
 /// A read that tries to revalidate: ferry refuses.
@@ -55,20 +30,6 @@ pub async fn list_notes() -> Result<Vec<String>, ferry::Error> {
 pub async fn sneaky_read() -> Result<(), ferry::Error> {
     ferry::revalidate([NOTE]);
     Ok(())
-}
-
-/// Adds a note; returns how many there are.
-#[ferry::mutation(endpoint = "notes/add", revalidates = [NOTE])]
-pub async fn add_note(text: String) -> Result<usize, ferry::Error> {
-    if text.trim().is_empty() {
-        return Err(ferry::Error::invalid("text", "Write something first."));
-    }
-    let list = notes()?;
-    let mut list = list
-        .lock()
-        .map_err(|_| ferry::Error::internal("notes lock poisoned"))?;
-    list.push(text);
-    Ok(list.len())
 }
 
 ferry::tags! {
@@ -189,17 +150,6 @@ fn NotePage() -> impl IntoView {
     view! {
         <Suspense>
             {move || note.get().map(|n| view! { <p id="note">{n.unwrap_or_default()}</p> })}
-        </Suspense>
-    }
-}
-
-#[component]
-fn NotesPage() -> impl IntoView {
-    ferry::cache_page(Duration::from_secs(60));
-    let notes = ferry::query([NOTE], ListNotes {});
-    view! {
-        <Suspense>
-            {move || notes.get().map(|n| view! { <p id="count">{n.map(|n| n.len()).unwrap_or(0)}</p> })}
         </Suspense>
     }
 }
