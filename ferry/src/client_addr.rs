@@ -52,8 +52,20 @@ impl ClientAddr {
     /// and only its end is known to be true: it is read from the right,
     /// past trusted proxies, and the first other address is the client's.
     /// Anything a client put in the header itself is to the left of that,
-    /// and never read. An entry that is not an address stops the walk at
-    /// the last trusted hop.
+    /// and never read. An entry may carry a port (`203.0.113.9:4711`,
+    /// `[2001:db8::1]:4711`, as some balancers write it). An entry that is
+    /// no address at all is a client nobody can name: the unspecified
+    /// address (`0.0.0.0`), never the proxy's own, which every client
+    /// behind it shares.
+    ///
+    /// ```
+    /// use axum::http::HeaderMap;
+    /// let nginx = "10.0.0.1".parse().unwrap();
+    /// let mut headers = HeaderMap::new();
+    /// headers.insert("x-forwarded-for", "203.0.113.9:4711".parse().unwrap());
+    /// let client = ferry::ClientAddr::resolve(nginx, &headers, &[nginx]);
+    /// assert_eq!(client.ip.to_string(), "203.0.113.9");
+    /// ```
     pub fn resolve(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> Self {
         if !trusted.contains(&peer) {
             return Self {
@@ -63,16 +75,21 @@ impl ClientAddr {
         }
         let mut ip = peer;
         for entry in forwarded_for(headers).rev() {
-            let Ok(hop) = entry.parse::<IpAddr>() else {
-                break;
-            };
-            ip = hop;
-            if !trusted.contains(&hop) {
+            ip = parse_hop(entry).unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+            if !trusted.contains(&ip) {
                 break;
             }
         }
         Self { ip, proxied: true }
     }
+}
+
+/// An address, with or without a port.
+fn parse_hop(entry: &str) -> Option<IpAddr> {
+    entry
+        .parse::<IpAddr>()
+        .or_else(|_| entry.parse::<SocketAddr>().map(|socket| socket.ip()))
+        .ok()
 }
 
 /// Every entry of every `X-Forwarded-For` header, in order.
@@ -94,6 +111,7 @@ fn forwarded_for(headers: &HeaderMap) -> impl DoubleEndedIterator<Item = &str> {
 pub(crate) struct Clients {
     pub(crate) trusted: Arc<Vec<IpAddr>>,
     warned_untrusted: Arc<AtomicBool>,
+    warned_unreadable: Arc<AtomicBool>,
 }
 
 impl Clients {
@@ -124,9 +142,25 @@ pub(crate) async fn record(
         if !client.proxied && request.headers().contains_key(FORWARDED_FOR) {
             warn_untrusted(&clients, peer);
         }
+        if client.proxied && client.ip.is_unspecified() {
+            warn_unreadable(&clients, peer);
+        }
         request.extensions_mut().insert(client);
     }
     next.run(request).await
+}
+
+/// Logs, once, that a trusted proxy forwarded an entry that is no address.
+fn warn_unreadable(clients: &Clients, peer: IpAddr) {
+    if !clients.warned_unreadable.swap(true, Ordering::Relaxed) {
+        tracing::warn!(
+            %peer,
+            "ferry: X-Forwarded-For from the trusted proxy {peer} holds an entry that is \
+             no address, so that client counts as 0.0.0.0 (one rate-limit bucket for \
+             every such client): have the proxy write the client's address alone. \
+             Logged once."
+        );
+    }
 }
 
 /// Logs, once, that a peer not listed as a proxy sent `X-Forwarded-For`.
@@ -179,25 +213,27 @@ mod tests {
     }
 
     #[test]
-    fn without_a_usable_header_the_nearest_trusted_hop_is_the_client() {
+    fn an_entry_that_is_no_address_is_nobody_not_the_proxy() {
         let trusted = [ip("10.0.0.1"), ip("10.0.0.2")];
-        for headers in [
-            HeaderMap::new(),
-            forwarded(&["unknown"]),
-            forwarded(&["203.0.113.9, 10.0.0.2, garbage"]),
+        let nobody = ip("0.0.0.0");
+        for (values, client) in [
+            (&[][..], ip("10.0.0.1")),
+            (&["unknown"][..], nobody),
+            (&["203.0.113.9, 10.0.0.2, garbage"][..], nobody),
+            (&["garbage, 10.0.0.2"][..], nobody),
+            (&["203.0.113.9:4711"][..], ip("203.0.113.9")),
+            (&["[2001:db8::1]:4711, 10.0.0.2"][..], ip("2001:db8::1")),
         ] {
-            let client = ClientAddr::resolve(ip("10.0.0.1"), &headers, &trusted);
+            let resolved = ClientAddr::resolve(ip("10.0.0.1"), &forwarded(values), &trusted);
             assert_eq!(
-                client,
+                resolved,
                 ClientAddr {
-                    ip: ip("10.0.0.1"),
+                    ip: client,
                     proxied: true
-                }
+                },
+                "{values:?}"
             );
         }
-        let headers = forwarded(&["garbage, 10.0.0.2"]);
-        let client = ClientAddr::resolve(ip("10.0.0.1"), &headers, &trusted);
-        assert_eq!(client.ip, ip("10.0.0.2"));
     }
 
     #[test]

@@ -167,8 +167,9 @@ impl Metrics {
     }
 
     /// Counts one HTTP request. `route` is the matched route pattern, never
-    /// the raw path, so the number of series stays bounded.
-    pub(crate) fn record_http(&self, method: &str, route: &str, status: u16) {
+    /// the raw path, and `method` one of a fixed few, so the number of
+    /// series stays bounded whatever clients send.
+    pub(crate) fn record_http(&self, method: &'static str, route: &str, status: u16) {
         let labels = HttpLabels {
             method: method.to_owned(),
             route: route.to_owned(),

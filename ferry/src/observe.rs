@@ -34,6 +34,29 @@ pub(crate) struct Observe {
 /// The route label for requests no route matched (static files, 404s).
 const FALLBACK_ROUTE: &str = "fallback";
 
+/// The method as a metrics label: one of HTTP's own, or `other`. A client
+/// may send any token as a method, and each new label value would be a new
+/// series kept for good: a few requests could grow `/metrics` without end.
+#[cfg_attr(not(feature = "metrics"), allow(dead_code))]
+fn method_label(method: &axum::http::Method) -> &'static str {
+    use axum::http::Method;
+    const KNOWN: [Method; 9] = [
+        Method::GET,
+        Method::HEAD,
+        Method::POST,
+        Method::PUT,
+        Method::DELETE,
+        Method::PATCH,
+        Method::OPTIONS,
+        Method::CONNECT,
+        Method::TRACE,
+    ];
+    KNOWN
+        .iter()
+        .find(|known| *known == method)
+        .map_or("other", |known| known.as_str())
+}
+
 /// Middleware: counts every request by route, and traces and logs each
 /// server-function call.
 pub(crate) async fn observe(
@@ -53,7 +76,7 @@ pub(crate) async fn observe(
     };
     #[cfg(feature = "metrics")]
     if let Some(metrics) = &observe.metrics {
-        metrics.record_http(method.as_str(), route, response.status().as_u16());
+        metrics.record_http(method_label(&method), route, response.status().as_u16());
     }
     #[cfg(not(feature = "metrics"))]
     let _ = method;

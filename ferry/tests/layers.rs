@@ -191,6 +191,28 @@ async fn metrics_name_calls_by_function_and_routes_by_pattern() {
 }
 
 #[tokio::test]
+async fn invented_methods_share_one_metrics_series() {
+    let app = TestApp::with(|_| ());
+    for i in 0..13 {
+        let method = format!("X{i}{}", "Q".repeat(i * 100));
+        let request = Request::builder()
+            .method(method.as_str())
+            .uri("/api/v1/notes")
+            .body(Body::empty())
+            .unwrap();
+        app.send(request).await;
+    }
+    let text = app.get("/metrics").await.body;
+    let series: Vec<&str> = text
+        .lines()
+        .filter(|line| line.starts_with("ferry_http_requests_total{") && line.contains("v1/notes"))
+        .collect();
+    assert_eq!(series.len(), 1, "one series for them all: {series:?}");
+    assert!(series[0].contains(r#"method="other""#), "{series:?}");
+    assert!(series[0].ends_with(" 13"), "{series:?}");
+}
+
+#[tokio::test]
 async fn metrics_are_off_the_public_site_by_default_in_production() {
     let production = TestApp::new(&ferry::Ferry::new(ferry::Settings::default()));
     assert_eq!(
