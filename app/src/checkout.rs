@@ -91,7 +91,7 @@ fn CartRow(
     let error_id: std::sync::Arc<str> = format!("quantity-{id}-error").into();
     let described_by = error_id.clone();
     let cart = use_cart();
-    let expect_quantity = move |set: &SetQuantity| {
+    let optimistic_quantity = move |set: &SetQuantity| {
         let quantity = u32::try_from(set.quantity).unwrap_or(0);
         cart.optimistic(move |cart| {
             if let Ok(cart) = cart {
@@ -99,7 +99,7 @@ fn CartRow(
             }
         })
     };
-    let expect_removed = move |_: &RemoveLine| {
+    let optimistic_removal = move |_: &RemoveLine| {
         cart.optimistic(move |cart| {
             if let Ok(cart) = cart {
                 cart.lines.remove(&id);
@@ -111,7 +111,7 @@ fn CartRow(
             <td><a href=format!("/products/{id}")>{line.name.clone()}</a></td>
             <td>{line.unit_price.to_string()}</td>
             <td>
-                <ferry::Form action=set optimistic=expect_quantity attr:class="quantity">
+                <ferry::Form action=set optimistic=optimistic_quantity attr:class="quantity">
                     <input type="hidden" name="product_id" value=id.to_string() />
                     <input type="number" name="quantity" min="1" max="99" required aria-label=label
                         prop:value=typed.clone() value=typed
@@ -124,7 +124,7 @@ fn CartRow(
             </td>
             <td>{line.total().to_string()}</td>
             <td>
-                <ferry::Form action=remove optimistic=expect_removed>
+                <ferry::Form action=remove optimistic=optimistic_removal>
                     <input type="hidden" name="product_id" value=id.to_string() />
                     <button type="submit" aria-label=format!("Remove {}", line.name)>"Remove"</button>
                 </ferry::Form>

@@ -1,5 +1,5 @@
 //! [`Ferry`]: every server-side layer of ferry, installed on an axum router
-//! in one call and in the one order that works.
+//! in one call, in the order that works together.
 
 use std::collections::HashSet;
 
@@ -182,7 +182,11 @@ impl Ferry {
             .layer(RequestIdLayer::new());
         // Outermost: each read it runs for a mutation goes through every
         // layer above, after the mutation's revalidation reached the cache.
-        let router = router.clone().layer(InlineLayer::new(router));
+        let mut inline = InlineLayer::new(router.clone());
+        if let Some(timeout) = settings.request_timeout {
+            inline = inline.deadline(timeout);
+        }
+        let router = router.layer(inline);
         // The edit loop's routes, outside every layer: its event stream
         // outlives the request timeout, and they are not the app's.
         #[cfg(feature = "dev")]

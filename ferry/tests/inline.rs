@@ -195,3 +195,25 @@ async fn each_read_answered_inline_spends_the_callers_rate() {
     let reply = limited(2).send(from_peer([192, 0, 2, 1])).await;
     assert!(reply.split_inline().1.is_some(), "{}", reply.body);
 }
+
+#[tokio::test]
+async fn the_reads_of_one_call_take_no_longer_than_a_request_may() {
+    let slow: Vec<String> = (1..=12).map(|n| format!("n={n}")).collect();
+    let held: Vec<(&str, &str, &str)> = slow
+        .iter()
+        .map(|n| ("note", "/api/notes/slow", n.as_str()))
+        .collect();
+    // Each read takes 0.1 s, four at a time: 0.3 s for the twelve, each
+    // well within a request's 0.25 s, together past it.
+    let app = TestApp::with(|s| s.request_timeout = Some(std::time::Duration::from_millis(250)));
+    let reply = app.call_holding("/api/notes/add", "text=x", &held).await;
+    assert_eq!(
+        (reply.status, reply.split_inline()),
+        (StatusCode::OK, ("1", None))
+    );
+    // With time enough, all twelve come back.
+    let app = TestApp::with(|s| s.request_timeout = Some(std::time::Duration::from_secs(5)));
+    let reply = app.call_holding("/api/notes/add", "text=x", &held).await;
+    let answers = reply.split_inline().1.expect("inline answers");
+    assert_eq!(answers.as_array().unwrap().len(), 12);
+}

@@ -66,7 +66,7 @@ async fn metrics_count_calls_outcomes_latency_routes_and_the_pool() {
     let before = app.get("/metrics", None).await;
     assert_eq!(before.status, StatusCode::OK);
     let ok = r#"ferry_server_fn_calls_total{function="counter/add",outcome="ok"}"#;
-    let rejected = r#"ferry_server_fn_calls_total{function="counter/add",outcome="invalid"}"#;
+    let invalid = r#"ferry_server_fn_calls_total{function="counter/add",outcome="invalid"}"#;
     let latency = r#"ferry_server_fn_duration_seconds_count{function="counter/add"}"#;
     let page = r#"ferry_http_requests_total{method="GET",route="/healthz",status="200"}"#;
     assert_eq!(metric(&before.body, ok), 0.0);
@@ -80,7 +80,7 @@ async fn metrics_count_calls_outcomes_latency_routes_and_the_pool() {
 
     let after = app.get("/metrics", None).await.body;
     assert_eq!(metric(&after, ok), 2.0, "{after}");
-    assert_eq!(metric(&after, rejected), 1.0, "{after}");
+    assert_eq!(metric(&after, invalid), 1.0, "{after}");
     assert_eq!(metric(&after, latency), 3.0, "{after}");
     assert_eq!(metric(&after, page), 1.0, "{after}");
     assert!(

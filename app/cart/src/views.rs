@@ -30,7 +30,7 @@ pub fn use_cart() -> CartQuery {
 
 /// Shows the cart with `quantity` more of `line`'s product at once, until
 /// the add's call settles it.
-pub fn expect_added(cart: CartQuery, line: &CartLine, quantity: u32) -> ferry::OptimisticChange {
+pub fn optimistic_add(cart: CartQuery, line: &CartLine, quantity: u32) -> ferry::OptimisticChange {
     let line = CartLine {
         quantity,
         ..line.clone()

@@ -13,7 +13,7 @@ use super::{
 };
 use app_core::components::field_marks;
 use app_core::components::{use_id_param, ErrorNotice};
-use cart::views::{expect_added, use_cart, CartQuery};
+use cart::views::{optimistic_add, use_cart, CartQuery};
 use cart::{AddToCart, CartLine};
 
 /// `/`: every product. A query tagged `stock`: checkout declares it.
@@ -188,7 +188,7 @@ fn AddToCartForm(
     let (shown, aria_invalid, refused_now) = field_marks(message);
     let optimistic = move |add: &AddToCart| {
         let quantity = u32::try_from(add.quantity).unwrap_or(0);
-        expect_added(cart, &line, quantity)
+        optimistic_add(cart, &line, quantity)
     };
     let error_id: Arc<str> = format!("add-{product}-error").into();
     let described_by = error_id.clone();
@@ -237,7 +237,7 @@ fn QuickAddButton(line: CartLine, adding: Adding) -> impl IntoView {
     let Adding { refusals, cart } = adding;
     let product = line.product_id;
     let quick_add = move |_| {
-        let change = expect_added(cart, &line, 1);
+        let change = optimistic_add(cart, &line, 1);
         spawn_local(async move {
             let call = AddToCart {
                 product_id: product,

@@ -17,7 +17,7 @@ pub fn CounterPage() -> impl IntoView {
     let add = ServerAction::<AddToCounter>::new();
     let count = ferry::query([super::COUNTER], GetCounter {});
     let saving = ferry::Pending::new();
-    let expect_added = move |by: i64| {
+    let optimistic_add = move |by: i64| {
         count.optimistic(move |count| {
             if let Ok(count) = count {
                 *count += by;
@@ -25,7 +25,7 @@ pub fn CounterPage() -> impl IntoView {
         })
     };
     let quick_add = move |_| {
-        let change = expect_added(1);
+        let change = optimistic_add(1);
         spawn_local(async move {
             let _ = saving.track(change.run(AddToCounter { by: 1 })).await;
         });
@@ -53,7 +53,7 @@ pub fn CounterPage() -> impl IntoView {
             </Suspense>
             <span class="muted" data-testid="saving">{move || saving.get().then_some(" Saving…")}</span>
         </p>
-        <ferry::Form action=add pending=saving optimistic=move |input: &AddToCounter| expect_added(input.by)>
+        <ferry::Form action=add pending=saving optimistic=move |input: &AddToCounter| optimistic_add(input.by)>
             <label>
                 "Add " <input type="number" name="by" value=typed min="1" max="100" required
                     aria-describedby="by-error"

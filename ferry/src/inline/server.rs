@@ -11,15 +11,17 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
 use axum::http::header::{
-    ACCEPT, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE,
-    TRANSFER_ENCODING,
+    ACCEPT, ACCEPT_ENCODING, CONNECTION, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, COOKIE,
+    EXPECT, IF_MATCH, IF_MODIFIED_SINCE, IF_NONE_MATCH, IF_RANGE, IF_UNMODIFIED_SINCE, LOCATION,
+    RANGE, SET_COOKIE, TE, TRANSFER_ENCODING, UPGRADE,
 };
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use axum::response::Response;
 use futures::StreamExt as _;
 use leptos::server_fn::redirect::REDIRECT_HEADER;
@@ -70,6 +72,8 @@ pub(crate) struct Inliner {
     app: Router,
     /// Counts the reads started, for [`SEQUENCE_HEADER`].
     sequence: Arc<AtomicU64>,
+    /// How long the reads of one call may take together.
+    deadline: Option<Duration>,
 }
 
 impl Inliner {
@@ -78,7 +82,13 @@ impl Inliner {
             reads: Arc::new(crate::__private::read_paths()),
             app,
             sequence: Arc::default(),
+            deadline: None,
         }
+    }
+
+    pub(crate) fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
     }
 }
 
@@ -91,6 +101,7 @@ impl<S> Layer<S> for Inliner {
             reads: self.reads.clone(),
             app: self.app.clone(),
             sequence: self.sequence.clone(),
+            deadline: self.deadline,
         }
     }
 }
@@ -101,6 +112,7 @@ pub(crate) struct Inline<S> {
     reads: Arc<HashSet<&'static str>>,
     app: Router,
     sequence: Arc<AtomicU64>,
+    deadline: Option<Duration>,
 }
 
 type Answered = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
@@ -146,6 +158,7 @@ where
         let known = Known {
             reads: self.reads.clone(),
             sequence: self.sequence.clone(),
+            deadline: self.deadline,
         };
         let app = self.app.clone();
         Box::pin(async move {
@@ -159,7 +172,31 @@ where
 struct Known {
     reads: Arc<HashSet<&'static str>>,
     sequence: Arc<AtomicU64>,
+    deadline: Option<Duration>,
 }
+
+/// The headers of a call its reads do not inherit: those that describe
+/// its body, ask for an encoding or a part of the answer, or belong to its
+/// connection. (An inherited `Accept-Encoding` would have a compression
+/// layer inside make every answer unreadable, and so left out.)
+const NOT_INHERITED: [HeaderName; 16] = [
+    CONTENT_TYPE,
+    CONTENT_LENGTH,
+    CONTENT_ENCODING,
+    TRANSFER_ENCODING,
+    ACCEPT,
+    ACCEPT_ENCODING,
+    CONNECTION,
+    TE,
+    UPGRADE,
+    EXPECT,
+    RANGE,
+    IF_RANGE,
+    IF_MATCH,
+    IF_NONE_MATCH,
+    IF_MODIFIED_SINCE,
+    IF_UNMODIFIED_SINCE,
+];
 
 /// What the reads inherit from the mutation's request.
 struct Caller {
@@ -175,13 +212,7 @@ impl Caller {
     /// nested router's.)
     fn of(request: &Request) -> Self {
         let mut headers = request.headers().clone();
-        for name in [
-            CONTENT_TYPE,
-            CONTENT_LENGTH,
-            TRANSFER_ENCODING,
-            CONTENT_ENCODING,
-            ACCEPT,
-        ] {
+        for name in NOT_INHERITED {
             headers.remove(name);
         }
         headers.remove(QUERIES_HEADER);
@@ -268,15 +299,52 @@ where
     }
     caller.same_id(&response);
     let revalidation = Revalidation::from_header(joined(response.headers(), REVALIDATE).as_deref());
+    let after = After {
+        cookies: caller.cookies_after(&response),
+        target: redirect_target(&response),
+    };
+    let answers = gather(revalidation, held, after, &caller, router, known);
+    // The call's own answer is ready: its reads may not keep it waiting
+    // longer than a request may take.
+    let answers = match known.deadline {
+        Some(deadline) => tokio::time::timeout(deadline, answers)
+            .await
+            .unwrap_or_default(),
+        None => answers.await,
+    };
+    append(response, &answers).await
+}
+
+/// What the reads take from the call's response: its cookies, and where
+/// it redirects.
+struct After {
+    cookies: Option<HeaderValue>,
+    target: Option<String>,
+}
+
+/// The answers of the held reads the call revalidated, and of those its
+/// redirect's target page makes.
+async fn gather<S>(
+    revalidation: Revalidation,
+    held: Vec<Held>,
+    after: After,
+    caller: &Caller,
+    router: S,
+    known: &Known,
+) -> Vec<Answer>
+where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
     let mut due: Vec<ReadKey> = Vec::new();
     for held in held {
         if revalidation.covers(&tags_of(&held.tags)) && !due.contains(&held.key) {
             due.push(held.key);
         }
     }
-    let cookies = caller.cookies_after(&response);
-    if let Some(target) = redirect_target(&response) {
-        for key in reads_of_page(router.clone(), target, &caller, cookies.clone()).await {
+    let After { cookies, target } = after;
+    if let Some(target) = target {
+        for key in reads_of_page(router.clone(), target, caller, cookies.clone()).await {
             if !due.contains(&key) {
                 due.push(key);
             }
@@ -285,14 +353,11 @@ where
     due.retain(|key| known.reads.contains(key.path.as_str()));
     // A page holds a handful of reads; past that, the rest refetch.
     due.truncate(MAX_READS);
-    if due.is_empty() {
-        return response;
-    }
     let runs = due.into_iter().map(|key| {
         run(
             router.clone(),
             key,
-            &caller,
+            caller,
             cookies.clone(),
             &known.sequence,
         )
@@ -309,8 +374,7 @@ where
         }
         answers.push(answer);
     }
-    drop(runs);
-    append(response, &answers).await
+    answers
 }
 
 /// Where a call from the browser's client is sent next: Leptos marks the

@@ -93,8 +93,10 @@ boxed_layer!(FormRedirectLayer, |this, inner| {
 
 /// The server's cache ([`crate::cache`]): serves the pages and reads it
 /// keeps, keeps those that opt in, and drops what a call's response
-/// revalidates. Outside the layers that refuse requests, so a refused
-/// request never reaches it.
+/// revalidates. [`crate::Ferry::install`] puts it inside the rate limit and
+/// the bounds (a kept page is still counted), and outside the same-origin
+/// check and the body limit, which refuse only requests with a body or a
+/// state-changing method, never a kept page's `GET`.
 ///
 /// ```
 /// let cache = ferry::cache::Cache::new(&ferry::cache::CacheSettings::default());
@@ -134,9 +136,16 @@ boxed_layer!(CacheLayer, |this, inner| LayeredService::new(
 pub struct InlineLayer(crate::inline::server::Inliner);
 
 impl InlineLayer {
-    /// Runs the reads on `app`.
+    /// Runs the reads on `app`, with no bound on how long they take
+    /// together (each is bounded as `app`'s layers bound any request).
     pub fn new(app: Router) -> Self {
         Self(crate::inline::server::Inliner::new(app))
+    }
+
+    /// The reads of one call may take this long together; past it, the
+    /// call is answered without them, and they refetch themselves.
+    pub fn deadline(self, deadline: std::time::Duration) -> Self {
+        Self(self.0.deadline(deadline))
     }
 }
 

@@ -25,9 +25,9 @@ use crate::security::SameOrigin;
 pub struct ClientAddrLayer(Clients);
 
 impl ClientAddrLayer {
-    /// Believes the `X-Forwarded-For` and `X-Forwarded-Host` of these
-    /// proxies only; from anyone else, the first such header is logged
-    /// once and ignored.
+    /// Believes the `X-Forwarded-For` of these proxies only (and, in the
+    /// same-origin check inside, their `X-Forwarded-Host`); from anyone
+    /// else, the first `X-Forwarded-For` is logged once, and ignored.
     pub fn new(trusted_proxies: impl Into<Arc<Vec<IpAddr>>>) -> Self {
         Self(Clients::new(trusted_proxies.into()))
     }
@@ -87,7 +87,9 @@ boxed_layer!(RateLimitLayer, |this, inner| match &this.0 {
 
 /// Refuses, with 403, a state-changing request sent by a browser from
 /// another site (cross-site request forgery); safe methods and clients that
-/// are not browsers pass ([`crate::security`]).
+/// are not browsers pass ([`crate::security`]). Behind a proxy, the site's
+/// own host is the `X-Forwarded-Host` of a trusted proxy: put
+/// [`ClientAddrLayer`] outside it.
 ///
 /// ```
 /// let app: axum::Router = axum::Router::new().layer(ferry::layers::SameOriginLayer::default());
@@ -108,8 +110,10 @@ boxed_layer!(SameOriginLayer, |this, inner| LayeredService::new(
 
 /// Refuses a request body over `bytes` with 413: a declared length before
 /// anything is read, a streamed body as soon as it passes the limit
-/// (tower-http's limit, and a read of the whole body, which server
-/// functions read whole anyway).
+/// (tower-http's limit). A body sent without a length is read whole into
+/// memory first, on every route the layer is on (server functions read
+/// theirs whole anyway; a route that streams its uploads wants a layer of
+/// its own).
 ///
 /// ```
 /// let app: axum::Router = axum::Router::new().layer(ferry::layers::BodyLimitLayer::new(1 << 20));

@@ -25,6 +25,13 @@ fn copy(list: &Mutex<Vec<String>>) -> Vec<String> {
     list.lock().map(|l| l.clone()).unwrap_or_default()
 }
 
+/// A read that takes a tenth of a second, for the inline reads' deadline.
+#[ferry::read(endpoint = "notes/slow")]
+pub async fn slow_note(n: usize) -> Result<usize, ferry::Error> {
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    Ok(n)
+}
+
 /// A read that tries to revalidate: ferry refuses.
 #[ferry::read(endpoint = "notes/sneaky")]
 pub async fn sneaky_read() -> Result<(), ferry::Error> {
