@@ -6,9 +6,6 @@
 
 use axum::extract::Request;
 use axum::http::HeaderName;
-use tower::ServiceBuilder;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::trace::TraceLayer;
 
 /// The header that carries the id both ways.
 ///
@@ -17,45 +14,16 @@ use tower_http::trace::TraceLayer;
 /// ```
 pub const HEADER: HeaderName = HeaderName::from_static("x-request-id");
 
-/// `inner` with an id and a span for every request ([`crate::layers::RequestIdLayer`]).
-pub(crate) fn wrap<S>(inner: S) -> crate::layers::LayeredService
-where
-    S: tower::Service<
-            Request,
-            Response = axum::response::Response,
-            Error = std::convert::Infallible,
-        > + Clone
-        + Send
-        + Sync
-        + 'static,
-    S::Future: Send + 'static,
-{
-    let span = |request: &Request| {
-        let id = request.headers().get(&HEADER).and_then(|v| v.to_str().ok());
-        tracing::info_span!("request", id = %id.unwrap_or_default())
-    };
-    let service = ServiceBuilder::new()
-        .layer(axum::middleware::map_request(drop_unsafe_id))
-        .layer(SetRequestIdLayer::new(HEADER, MakeRequestUuid))
-        .layer(PropagateRequestIdLayer::new(HEADER))
-        // Only the span: ferry logs calls itself (crate::observe).
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(span)
-                .on_request(())
-                .on_response(())
-                .on_body_chunk(())
-                .on_eos(())
-                .on_failure(()),
-        )
-        .service(inner);
-    crate::layers::LayeredService::new(service)
+/// The span every line logged while a request runs sits in.
+pub(crate) fn span(request: &Request) -> tracing::Span {
+    let id = request.headers().get(&HEADER).and_then(|v| v.to_str().ok());
+    tracing::info_span!("request", id = %id.unwrap_or_default())
 }
 
 /// An incoming id is kept only if it is short and plain: it goes into logs
 /// and pages, so nothing that could forge a log line or break HTML. Any
 /// other is dropped here, and a new one is made.
-async fn drop_unsafe_id(mut request: Request) -> Request {
+pub(crate) async fn drop_unsafe_id(mut request: Request) -> Request {
     let unsafe_id = request
         .headers()
         .get(&HEADER)

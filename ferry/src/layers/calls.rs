@@ -33,9 +33,26 @@ impl RequestIdLayer {
     }
 }
 
-boxed_layer!(RequestIdLayer, |_this, inner| crate::request_id::wrap(
-    inner
-));
+boxed_layer!(RequestIdLayer, |_this, inner| {
+    use crate::request_id::{HEADER, drop_unsafe_id, span};
+    use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+    let service = ServiceBuilder::new()
+        .layer(axum::middleware::map_request(drop_unsafe_id))
+        .layer(SetRequestIdLayer::new(HEADER, MakeRequestUuid))
+        .layer(PropagateRequestIdLayer::new(HEADER))
+        // Only the span: ferry logs calls itself (ObserveLayer).
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http()
+                .make_span_with(span)
+                .on_request(())
+                .on_response(())
+                .on_body_chunk(())
+                .on_eos(())
+                .on_failure(()),
+        )
+        .service(inner);
+    LayeredService::new(service)
+});
 
 /// One span and one log line per server-function call (its name, outcome,
 /// status and duration) and, given [`Metrics`], the calls and requests
