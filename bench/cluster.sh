@@ -34,7 +34,7 @@ cluster_load() {
 cluster_run() {
   local dir=$root/target/bench-cluster cluster_port=$((port + 2)) base
   rm -rf "$dir"
-  CLUSTER_BUILD=0 CLUSTER_PORT=$cluster_port CLUSTER_DIR=$dir APP_RATE_LIMIT_PER_SECOND=0 \
+  CLUSTER_BUILD=0 CLUSTER_PORT=$cluster_port CLUSTER_DIR=$dir APP_RATE_LIMIT_PER_SECOND=0 APP_MAX_IN_FLIGHT_PER_CLIENT=0 \
     APP_MAX_IN_FLIGHT=4096 RUST_LOG=warn scripts/cluster.sh 2 >"$out/cluster.log" 2>&1 &
   cluster=$! # global: run.sh's exit stops it
   for _ in $(seq 1 600); do

@@ -64,7 +64,7 @@ tools=target/release/bench
 binary=$(release_binary)
 
 LEPTOS_SITE_ADDR="$addr" LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD \
-  DATABASE_URL="sqlite://$out/bench.db?mode=rwc" APP_RATE_LIMIT_PER_SECOND=0 APP_MAX_IN_FLIGHT=4096 \
+  DATABASE_URL="sqlite://$out/bench.db?mode=rwc" APP_RATE_LIMIT_PER_SECOND=0 APP_MAX_IN_FLIGHT_PER_CLIENT=0 APP_MAX_IN_FLIGHT=4096 \
   APP_SESSION_KEY=bench-only-0123456789abcdef0123456789abcdef RUST_LOG=warn \
   "$binary" >"$out/server.log" 2>&1 &
 server=$!
@@ -140,7 +140,7 @@ fi
 # loaded by 32 clients (the normal run's concurrency, where the machine is
 # already saturated) and then by 128; then a soak of mixed reads and writes.
 LEPTOS_SITE_ADDR="$addr" LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD \
-  DATABASE_URL="sqlite://$out/bench.db?mode=rwc" APP_RATE_LIMIT_PER_SECOND=0 APP_MAX_IN_FLIGHT=64 \
+  DATABASE_URL="sqlite://$out/bench.db?mode=rwc" APP_RATE_LIMIT_PER_SECOND=0 APP_MAX_IN_FLIGHT_PER_CLIENT=0 APP_MAX_IN_FLIGHT=64 \
   APP_HEADER_READ_TIMEOUT=5 \
   APP_SESSION_KEY=bench-only-0123456789abcdef0123456789abcdef RUST_LOG=warn \
   "$binary" >>"$out/server.log" 2>&1 &
@@ -157,7 +157,7 @@ process_size "$server" >"$out/size-after-storms.txt"
 kill "$server" 2>/dev/null || true
 wait "$server" 2>/dev/null || true
 LEPTOS_SITE_ADDR="$addr" LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD \
-  DATABASE_URL="sqlite://$out/bench.db?mode=rwc" APP_RATE_LIMIT_PER_SECOND=0 \
+  DATABASE_URL="sqlite://$out/bench.db?mode=rwc" APP_RATE_LIMIT_PER_SECOND=0 APP_MAX_IN_FLIGHT_PER_CLIENT=0 \
   APP_SESSION_KEY=bench-only-0123456789abcdef0123456789abcdef RUST_LOG=warn \
   "$binary" >>"$out/server.log" 2>&1 &
 server=$!

@@ -29,7 +29,7 @@ fail() { echo "cluster-check: $*" >&2; exit 1; }
 # No rate limit (every call comes from this machine) and room for the
 # 2,000 calls at once; the browser tests' admin, and one uploads folder
 # that both processes share.
-CLUSTER_BUILD=0 CLUSTER_PORT=$port CLUSTER_DIR=$dir APP_RATE_LIMIT_PER_SECOND=0 \
+CLUSTER_BUILD=0 CLUSTER_PORT=$port CLUSTER_DIR=$dir APP_RATE_LIMIT_PER_SECOND=0 APP_MAX_IN_FLIGHT_PER_CLIENT=0 \
   APP_MAX_IN_FLIGHT=4096 APP_ADMIN_EMAIL=admin@example.com APP_UPLOADS_DIR="$dir/uploads" \
   scripts/cluster.sh 2 >"$dir/cluster.log" 2>&1 &
 cluster=$!

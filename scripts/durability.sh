@@ -23,7 +23,7 @@ url="http://127.0.0.1:$port"
 start_server() {
   APP_DRAIN_TIMEOUT=5 LEPTOS_SITE_ADDR="127.0.0.1:$port" DATABASE_URL="sqlite://$dir/app.db" \
     APP_SESSION_KEY=durability-check-only-0123456789abcdef0123456789 \
-    APP_RATE_LIMIT_PER_SECOND=0 RUST_LOG=error "$binary" >>"$dir/server.log" 2>&1 &
+    APP_RATE_LIMIT_PER_SECOND=0 APP_MAX_IN_FLIGHT_PER_CLIENT=0 RUST_LOG=error "$binary" >>"$dir/server.log" 2>&1 &
   server=$!
   wait_for "$url/readyz" "durability: the server (log: $dir/server.log)"
 }

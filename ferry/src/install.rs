@@ -12,8 +12,8 @@ use crate::layers::CacheLayer;
 #[cfg(feature = "ratelimit")]
 use crate::layers::RateLimitLayer;
 use crate::layers::{
-    BodyLimitLayer, ClientAddrLayer, ErrorStatusLayer, FormRedirectLayer, InlineLayer,
-    ObserveLayer, OverloadLayer, RequestIdLayer, SameOriginLayer,
+    BodyLimitLayer, ClientAddrLayer, ClientShareLayer, ErrorStatusLayer, FormRedirectLayer,
+    InlineLayer, ObserveLayer, OverloadLayer, RequestIdLayer, SameOriginLayer,
 };
 #[cfg(feature = "metrics")]
 use crate::metrics::Metrics;
@@ -152,7 +152,7 @@ impl Ferry {
         let router = router
             .layer(ErrorStatusLayer::new())
             .layer(forms)
-            .layer(BodyLimitLayer::new(settings.body_limit))
+            .layer(body_limit(settings))
             .layer(SameOriginLayer::new(settings.same_origin.clone()));
         #[cfg(feature = "cache")]
         let router = router.layer(CacheLayer::new(self.cache.clone()));
@@ -161,6 +161,12 @@ impl Ferry {
         #[cfg(feature = "ratelimit")]
         let router = match settings.rate_limit {
             Some(limit) => router.layer(RateLimitLayer::new(limit)),
+            None => router,
+        };
+        // Inside the in-flight bound, so a refused request gives its slot
+        // back at once.
+        let router = match settings.max_in_flight_per_client {
+            Some(limit) => router.layer(ClientShareLayer::new(limit)),
             None => router,
         };
         let router = router.layer(ClientAddrLayer::new(settings.trusted_proxies.clone()));
@@ -195,6 +201,15 @@ impl Ferry {
             false => router,
         };
         router
+    }
+}
+
+/// The body limit, with the settings' idle timeout.
+fn body_limit(settings: &Settings) -> BodyLimitLayer {
+    let layer = BodyLimitLayer::new(settings.body_limit);
+    match settings.body_timeout {
+        Some(timeout) => layer.idle_timeout(timeout),
+        None => layer,
     }
 }
 

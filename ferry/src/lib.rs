@@ -76,6 +76,8 @@ mod body_limit;
 #[cfg(feature = "ssr")]
 mod client_addr;
 #[cfg(feature = "ssr")]
+mod client_share;
+#[cfg(feature = "ssr")]
 mod headers;
 #[cfg(feature = "ssr")]
 mod install;

@@ -50,6 +50,16 @@ pub struct Settings {
     /// one answers 503 with `Retry-After` at once rather than queueing.
     /// `None` for no bound.
     pub max_in_flight: Option<usize>,
+    /// How many requests one client address may have in flight at once
+    /// (default 32); its next one answers 429 with `Retry-After` at once,
+    /// so that no client can hold the whole of `max_in_flight` with
+    /// requests that never finish. `None` for no share (a load test from
+    /// one address, say).
+    pub max_in_flight_per_client: Option<usize>,
+    /// How long a request's body may go without a byte arriving (default
+    /// 10 s); the request then answers 408 and gives its slot back. `None`
+    /// for no limit (the request timeout still applies).
+    pub body_timeout: Option<Duration>,
     /// Requests per client address (default 50 a second, bursts of 100);
     /// `None` for no limit.
     #[cfg(feature = "ratelimit")]
@@ -80,6 +90,8 @@ impl Default for Settings {
             trusted_proxies: Arc::default(),
             request_timeout: Some(Duration::from_secs(30)),
             max_in_flight: Some(512),
+            max_in_flight_per_client: Some(32),
+            body_timeout: Some(Duration::from_secs(10)),
             sign_in_path: None,
             #[cfg(feature = "ratelimit")]
             rate_limit: Some(RateLimit {

@@ -11,8 +11,11 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
 use axum::routing::post;
-use ferry::layers::{BodyLimitLayer, OverloadLayer, RateLimitLayer, SameOriginLayer};
+use ferry::layers::{
+    BodyLimitLayer, ClientShareLayer, OverloadLayer, RateLimitLayer, SameOriginLayer,
+};
 use ferry::ratelimit::RateLimit;
+use futures::StreamExt as _;
 use tower::ServiceExt as _;
 
 fn echo() -> Router {
@@ -39,6 +42,56 @@ async fn the_body_limit_alone_refuses_declared_and_streamed_bodies() {
     let chunks = futures::stream::iter(["0123456789", "0123456789"].map(Ok::<_, std::io::Error>));
     let streamed = Body::from_stream(chunks);
     assert_eq!(send(&app, streamed).await, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn a_body_that_stops_arriving_answers_408_and_a_steady_one_passes() {
+    let app = echo().layer(BodyLimitLayer::new(1 << 10).idle_timeout(Duration::from_millis(100)));
+    let announced = futures::stream::iter([Ok::<_, std::io::Error>("the start")])
+        .chain(futures::stream::pending());
+    let started = std::time::Instant::now();
+    let status = send(&app, Body::from_stream(announced)).await;
+    assert_eq!(status, StatusCode::REQUEST_TIMEOUT);
+    assert!(started.elapsed() < Duration::from_secs(5));
+    // Parts 50 ms apart: slower in all than the timeout, never idle that long.
+    let steady = futures::stream::iter(0..4).then(|i| async move {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        Ok::<_, std::io::Error>(format!("part {i};"))
+    });
+    assert_eq!(send(&app, Body::from_stream(steady)).await, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn one_client_cannot_hold_more_than_its_share_of_requests_in_flight() {
+    let slow = Router::new().route(
+        "/echo",
+        post(|| async {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            "done"
+        }),
+    );
+    let app = slow.layer(ClientShareLayer::new(2));
+    let from = |peer: [u8; 4]| {
+        let mut request = Request::post("/echo").body(Body::empty()).unwrap();
+        request
+            .extensions_mut()
+            .insert(ConnectInfo(SocketAddr::from((peer, 40_000))));
+        let app = app.clone();
+        tokio::spawn(async move { app.oneshot(request).await.unwrap().status() })
+    };
+    let held = [from([192, 0, 2, 1]), from([192, 0, 2, 1])];
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let refused = from([192, 0, 2, 1]).await.unwrap();
+    let other = from([192, 0, 2, 2]).await.unwrap();
+    assert_eq!(
+        (refused, other),
+        (StatusCode::TOO_MANY_REQUESTS, StatusCode::OK)
+    );
+    for request in held {
+        assert_eq!(request.await.unwrap(), StatusCode::OK);
+    }
+    // Given back: the address may send again.
+    assert_eq!(from([192, 0, 2, 1]).await.unwrap(), StatusCode::OK);
 }
 
 #[tokio::test]

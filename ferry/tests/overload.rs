@@ -24,6 +24,9 @@ fn app(
     settings.max_in_flight = max_in_flight;
     settings.request_timeout = timeout;
     settings.rate_limit = None;
+    // In-process requests have no address: one client, whose share
+    // would bound them first.
+    settings.max_in_flight_per_client = None;
     settings.metrics_on_site = true;
     let ferry = ferry::Ferry::new(settings);
     let routes = Router::new()

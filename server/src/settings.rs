@@ -19,6 +19,8 @@ pub fn ferry_settings(config: &Config, options: &LeptosOptions) -> ferry::Settin
     settings.body_limit = config.body_limit;
     settings.request_timeout = config.request_timeout;
     settings.max_in_flight = config.max_in_flight;
+    settings.max_in_flight_per_client = config.max_in_flight_per_client;
+    settings.body_timeout = config.body_timeout;
     settings.rate_limit = Some(RateLimit {
         per_second: config.rate_per_second,
         burst: config.rate_burst,

@@ -37,6 +37,32 @@ boxed_layer!(ClientAddrLayer, |this, inner| LayeredService::new(
     from_fn_with_state(this.0.clone(), crate::client_addr::record).layer(inner)
 ));
 
+/// At most `limit` requests in flight from one client address
+/// ([`crate::ClientAddr`] if [`ClientAddrLayer`] is outside, else the
+/// peer); the next one from it gets 429 with `Retry-After` at once, while
+/// other clients go on. Without it, one address can hold every slot of
+/// [`OverloadLayer`](super::OverloadLayer)'s bound with requests that never
+/// finish (headers sent, the body announced and never sent), and the
+/// server answers 503 to everyone. Put it inside the bound, so a refused
+/// request gives its slot back at once.
+///
+/// ```
+/// let app: axum::Router = axum::Router::new().layer(ferry::layers::ClientShareLayer::new(32));
+/// ```
+#[derive(Debug, Clone)]
+pub struct ClientShareLayer(crate::client_share::Shares);
+
+impl ClientShareLayer {
+    /// At most `limit` (at least one) at once from each address.
+    pub fn new(limit: usize) -> Self {
+        Self(crate::client_share::Shares::new(limit))
+    }
+}
+
+boxed_layer!(ClientShareLayer, |this, inner| LayeredService::new(
+    from_fn_with_state(this.0.clone(), crate::client_share::within_share).layer(inner)
+));
+
 /// A rate per client address ([`crate::ClientAddr`] if
 /// [`ClientAddrLayer`] is outside, else the peer): a client over it gets
 /// 429 with `Retry-After`. Idle addresses are forgotten every minute, so
@@ -110,33 +136,50 @@ boxed_layer!(SameOriginLayer, |this, inner| LayeredService::new(
 
 /// Refuses a request body over `bytes` with 413: a declared length before
 /// anything is read, a streamed body as soon as it passes the limit
-/// (tower-http's limit). A body sent without a length is read whole into
-/// memory first, on every route the layer is on (server functions read
-/// theirs whole anyway; a route that streams its uploads wants a layer of
-/// its own).
+/// (tower-http's limit). Every body but a multipart one is read whole here
+/// before the handler runs (server functions read theirs whole anyway), so
+/// one sent without a length gets the same 413, and with
+/// [`idle_timeout`](Self::idle_timeout) one that stops arriving gets 408.
+/// A multipart body of a declared length is left to stream to its handler,
+/// which sees a stalled body as a read error.
 ///
 /// ```
-/// let app: axum::Router = axum::Router::new().layer(ferry::layers::BodyLimitLayer::new(1 << 20));
+/// use std::time::Duration;
+/// let limit = ferry::layers::BodyLimitLayer::new(1 << 20).idle_timeout(Duration::from_secs(10));
+/// let app: axum::Router = axum::Router::new().layer(limit);
 /// ```
 #[derive(Debug, Clone, Copy)]
-pub struct BodyLimitLayer(usize);
+pub struct BodyLimitLayer(crate::body_limit::BodyRules);
 
 impl BodyLimitLayer {
-    /// Bodies up to `bytes`.
+    /// Bodies up to `bytes`, however slowly they come.
     pub fn new(bytes: usize) -> Self {
-        Self(bytes)
+        Self(crate::body_limit::BodyRules {
+            limit: bytes,
+            idle_timeout: None,
+        })
+    }
+
+    /// A body that goes this long without a byte arriving answers 408
+    /// (tower-http's body timeout), so that a client which announces a
+    /// body and never sends it holds no slot for long.
+    pub fn idle_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.0.idle_timeout = Some(timeout);
+        self
     }
 }
 
 boxed_layer!(BodyLimitLayer, |this, inner| {
-    let limit = this.0;
-    let streamed = ServiceBuilder::new()
-        .map_request(|request: axum::http::Request<_>| request.map(Body::new))
-        .service(from_fn_with_state(limit, crate::body_limit::streamed_too_large).layer(inner));
+    let rules = this.0;
+    let read = ServiceBuilder::new()
+        .map_request(move |request: axum::http::Request<_>| {
+            request.map(|body| crate::body_limit::timed(body, rules.idle_timeout))
+        })
+        .service(from_fn_with_state(rules, crate::body_limit::read_whole).layer(inner));
     LayeredService::new(
         ServiceBuilder::new()
             .map_response(|response: axum::http::Response<_>| response.map(Body::new))
-            .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
-            .service(streamed),
+            .layer(tower_http::limit::RequestBodyLimitLayer::new(rules.limit))
+            .service(read),
     )
 });

@@ -10,16 +10,18 @@
 //! | [`ObserveLayer`] | a log line per server-function call, and the metrics |
 //! | [`OverloadLayer`] | a timeout per request and a bound on requests in flight (503) |
 //! | [`ClientAddrLayer`] | who the client is, behind trusted proxies |
+//! | [`ClientShareLayer`] | requests in flight per client address (429) |
 //! | [`RateLimitLayer`] | requests per client address (429) |
 //! | [`CacheLayer`] | the server's cache of pages and reads, and its revalidation |
 //! | [`SameOriginLayer`] | cross-site state-changing requests refused (403) |
-//! | [`BodyLimitLayer`] | bodies over the limit refused (413), declared or streamed |
+//! | [`BodyLimitLayer`] | bodies over the limit refused (413), declared or streamed, and bodies that stop arriving (408) |
 //! | [`FormRedirectLayer`] | the no-JavaScript form's redirect: clean, or to the sign-in page |
 //! | [`ErrorStatusLayer`] | a failed call's real status (400, 401, 404, 422) instead of 500 |
 //!
 //! A layer that reads what another puts on the request says so: the rate
-//! limit and the same-origin check read the [`crate::ClientAddr`] that
-//! [`ClientAddrLayer`] records, so that one goes outside them.
+//! limit, the client's share and the same-origin check read the
+//! [`crate::ClientAddr`] that [`ClientAddrLayer`] records, so that one goes
+//! outside them.
 //!
 //! ```
 //! use axum::{Router, routing::post};
@@ -56,7 +58,7 @@ pub use answers::{ErrorStatusLayer, FormRedirectLayer, InlineLayer};
 pub use calls::{ObserveLayer, OverloadLayer, RequestIdLayer};
 #[cfg(feature = "ratelimit")]
 pub use guards::RateLimitLayer;
-pub use guards::{BodyLimitLayer, ClientAddrLayer, SameOriginLayer};
+pub use guards::{BodyLimitLayer, ClientAddrLayer, ClientShareLayer, SameOriginLayer};
 
 /// The service every ferry layer wraps its inner service in: boxed, so
 /// that each layer's type can be named (in a struct field, a function's

@@ -218,10 +218,12 @@ impl TestApp {
         }
     }
 
-    /// With no rate limit: in-process requests all share one address.
+    /// With no rate limit or share per client: in-process requests all
+    /// have no address.
     pub fn with(configure: impl FnOnce(&mut ferry::Settings)) -> Self {
         let mut settings = ferry::Settings::for_env(leptos::config::Env::DEV);
         settings.rate_limit = None;
+        settings.max_in_flight_per_client = None;
         configure(&mut settings);
         Self::new(&ferry::Ferry::new(settings))
     }

@@ -105,6 +105,18 @@ pub(super) const MAX_IN_FLIGHT: Key = Key {
     default: "512",
     expected: "a whole number of requests (0 turns the bound off)",
 };
+pub(super) const MAX_IN_FLIGHT_PER_CLIENT: Key = Key {
+    name: "max-in-flight-per-client",
+    env: "APP_MAX_IN_FLIGHT_PER_CLIENT",
+    default: "32",
+    expected: "a whole number of requests (0 turns the share off)",
+};
+pub(super) const BODY_TIMEOUT: Key = Key {
+    name: "body-timeout",
+    env: "APP_BODY_TIMEOUT",
+    default: "10",
+    expected: "a number of seconds, such as 10 or 0.5 (0 turns the limit off)",
+};
 pub(super) const DRAIN_TIMEOUT: Key = Key {
     name: "drain-timeout",
     env: "APP_DRAIN_TIMEOUT",
@@ -129,7 +141,7 @@ pub(super) const UPLOADS_DIR: Key = Key {
     default: "uploads",
     expected: "a directory the server may create and write to",
 };
-pub(super) const KEYS: [&Key; 20] = [
+pub(super) const KEYS: [&Key; 22] = [
     &SESSION_KEY,
     &RATE_PER_SECOND,
     &RATE_BURST,
@@ -146,6 +158,8 @@ pub(super) const KEYS: [&Key; 20] = [
     &HEADER_READ_TIMEOUT,
     &REQUEST_TIMEOUT,
     &MAX_IN_FLIGHT,
+    &MAX_IN_FLIGHT_PER_CLIENT,
+    &BODY_TIMEOUT,
     &DRAIN_TIMEOUT,
     &SHUTDOWN_DELAY,
     &ADMIN_EMAIL,

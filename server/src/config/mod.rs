@@ -57,6 +57,13 @@ pub struct Config {
     /// Requests in flight at once (`max-in-flight`, `APP_MAX_IN_FLIGHT`);
     /// `None` for no bound.
     pub max_in_flight: Option<usize>,
+    /// Requests in flight at once from one client address
+    /// (`max-in-flight-per-client`, `APP_MAX_IN_FLIGHT_PER_CLIENT`); `None`
+    /// for no share.
+    pub max_in_flight_per_client: Option<usize>,
+    /// How long a request's body may go without a byte (`body-timeout`,
+    /// `APP_BODY_TIMEOUT`); `None` for no limit.
+    pub body_timeout: Option<Duration>,
     /// How long a shutdown waits for requests in flight (`drain-timeout`,
     /// `APP_DRAIN_TIMEOUT`).
     pub drain_timeout: Duration,
@@ -150,6 +157,11 @@ impl Config {
                 .or_off(),
             max_in_flight: Some(source.parsed(&MAX_IN_FLIGHT, |_: &usize| true)?)
                 .filter(|n| *n > 0),
+            max_in_flight_per_client: Some(
+                source.parsed(&MAX_IN_FLIGHT_PER_CLIENT, |_: &usize| true)?,
+            )
+            .filter(|n| *n > 0),
+            body_timeout: source.parsed(&BODY_TIMEOUT, |_: &Seconds| true)?.or_off(),
             drain_timeout: source.parsed(&DRAIN_TIMEOUT, |_: &Seconds| true)?.0,
             shutdown_delay: source.parsed(&SHUTDOWN_DELAY, |_: &Seconds| true)?.0,
             session_key,

@@ -136,14 +136,19 @@ fn connection_limits_have_defaults_and_take_seconds_with_fractions() {
     assert_eq!(config.header_read_timeout, Duration::from_secs(10));
     assert_eq!(config.request_timeout, Some(Duration::from_secs(30)));
     assert_eq!(config.max_in_flight, Some(512));
+    assert_eq!(config.max_in_flight_per_client, Some(32));
+    assert_eq!(config.body_timeout, Some(Duration::from_secs(10)));
     assert_eq!(config.drain_timeout, Duration::from_secs(10));
     assert_eq!(config.shutdown_delay, Duration::ZERO);
     let (_dir, path) = write(
-        "header-read-timeout = \"0.5\"\nrequest-timeout = 0\nmax-in-flight = 0\ndrain-timeout = 25\n",
+        "header-read-timeout = \"0.5\"\nrequest-timeout = 0\nmax-in-flight = 0\n\
+         max-in-flight-per-client = 0\nbody-timeout = \"2.5\"\ndrain-timeout = 25\n",
     );
     let config = Config::load(&path, no_env).unwrap();
     assert_eq!(config.header_read_timeout, Duration::from_millis(500));
     assert_eq!((config.request_timeout, config.max_in_flight), (None, None));
+    assert_eq!(config.max_in_flight_per_client, None);
+    assert_eq!(config.body_timeout, Some(Duration::from_millis(2500)));
     assert_eq!(config.drain_timeout, Duration::from_secs(25));
 }
 
@@ -155,6 +160,8 @@ fn a_connection_limit_out_of_range_is_refused() {
         ("request-timeout", "soon"),
         ("drain-timeout", "7200"),
         ("max-in-flight", "-5"),
+        ("max-in-flight-per-client", "many"),
+        ("body-timeout", "-1"),
     ] {
         let (_dir, path) = write(&format!("{key} = \"{value}\"\n"));
         let message = Config::load(&path, no_env).unwrap_err().to_string();

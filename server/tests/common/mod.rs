@@ -108,10 +108,11 @@ impl TestApp {
         let mut state = app::state::AppState::new(options, db.clone(), services);
         state.uploads_dir = uploads.path().to_owned();
         state.admin_email = Some(ADMIN_EMAIL.to_owned());
-        // As the binary sets it up, but with no rate limit: every
-        // in-process request shares one address.
+        // As the binary sets it up, but with no rate limit or share per
+        // client: every in-process request has no address.
         let mut settings = ferry::Settings::for_env(env);
         settings.rate_limit = None;
+        settings.max_in_flight_per_client = None;
         settings.cache = cache;
         settings.sign_in_path = Some(app::site::SIGN_IN_PATH.to_owned());
         let router = server::router::router(state, &ferry::Ferry::new(settings));
