@@ -197,16 +197,19 @@ pub async fn sign_up(email: String, password: String, next: String) -> Result<()
 
 /// Signs in with a new session, merges the visitor's cart into the
 /// account's, and goes to `next`. An unknown email and a wrong password
-/// give the same answer after the same work; too many attempts on the
-/// account or from the address are refused with 429 before any.
+/// give the same answer after the same work; too many attempts from the
+/// address are refused with 429 before any, and an account with many
+/// recent failures makes each attempt wait first (`limits`).
 #[ferry::mutation(endpoint = "accounts/sign-in", revalidates = [shop_core::tags::CART, shop_core::tags::ORDERS], check = check_sign_in, keep = [email, next])]
 pub async fn sign_in(email: String, password: String, next: String) -> Result<(), ferry::Error> {
     let state = app_core::state::app_state()?;
     let normalized = normalize_email(&email);
-    if !limits::limits().attempt(&normalized, client_ip()) {
+    let limits::Turn::After(delay) = limits::limits().attempt(&normalized, client_ip()) else {
         return Err(ferry::Error::rate_limited(TOO_MANY_SIGN_INS));
-    }
+    };
+    tokio::time::sleep(delay).await;
     let Some(found) = store()?.check_password(&normalized, password).await? else {
+        limits::limits().failed(&normalized);
         return Err(ferry::Error::invalid("password", SIGN_IN_REFUSED).with_value("email", email));
     };
     if !found.account.is_admin && is_configured_admin(&state, &normalized) {

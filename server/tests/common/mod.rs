@@ -213,6 +213,23 @@ impl TestApp {
         self.call("/api/accounts/sign-in", &body, cookie).await
     }
 
+    /// A sign-in from the client address `peer`, as if over the network.
+    pub async fn sign_in_from(&self, email: &str, password: &str, peer: [u8; 4]) -> Reply {
+        let body = format!("email={email}&password={password}&next=%2F");
+        let mut request = post(
+            "/api/accounts/sign-in",
+            &body,
+            "application/json",
+            None,
+            None,
+        );
+        let peer = std::net::SocketAddr::from((peer, 40_000));
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo(peer));
+        self.send(request).await
+    }
+
     /// The same call as a browser with JavaScript off submits a form.
     pub async fn submit(
         &self,
@@ -267,6 +284,17 @@ pub fn upload(
 }
 
 /// A form post as a script sends it, carrying its own `x-request-id`.
+/// A form's post from a browser with JavaScript off, from `referer`.
+pub fn form_post(path: &str, body: &str, referer: &str) -> Request<Body> {
+    post(
+        path,
+        body,
+        "text/html,application/xhtml+xml",
+        Some(referer),
+        None,
+    )
+}
+
 pub fn with_request_id(path: &str, body: &str, id: &str) -> Request<Body> {
     let mut request = post(path, body, "application/json", None, None);
     request
