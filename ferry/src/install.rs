@@ -149,6 +149,9 @@ impl Ferry {
         if let Some(path) = &settings.sign_in_path {
             forms = forms.sign_in(path);
         }
+        if let Some(secret) = &settings.signing_key {
+            forms = forms.signing_key(secret);
+        }
         let router = router
             .layer(ErrorStatusLayer::new())
             .layer(forms)

@@ -74,6 +74,14 @@ pub struct Settings {
     /// from; `None` (the default) sends it back to its page with the error,
     /// like any other. See [`crate::guard`].
     pub sign_in_path: Option<String>,
+    /// The secret that signs what ferry sends through the browser and
+    /// reads back: today, a refused form's error in its no-JavaScript
+    /// redirect, so that a link cannot put its own text on a page as an
+    /// error message. Every process behind one load balancer needs the
+    /// same (the app's session key will do). `None` (the default): a random
+    /// key per process, and an error redirected to another process is
+    /// dropped.
+    pub signing_key: Option<Arc<[u8]>>,
     /// How much the server's cache may keep ([`CacheSettings::off`] for
     /// nothing).
     #[cfg(feature = "cache")]
@@ -93,6 +101,7 @@ impl Default for Settings {
             max_in_flight_per_client: Some(32),
             body_timeout: Some(Duration::from_secs(10)),
             sign_in_path: None,
+            signing_key: None,
             #[cfg(feature = "ratelimit")]
             rate_limit: Some(RateLimit {
                 per_second: 50,

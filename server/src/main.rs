@@ -57,7 +57,9 @@ async fn serve(config: Config) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {} (site-addr): {e}", config.site_addr))?;
     tracing::info!("listening on http://{}", config.site_addr);
-    let ferry = ferry::Ferry::new(server::settings::ferry_settings(&config, &options));
+    let mut settings = server::settings::ferry_settings(&config, &options);
+    settings.signing_key = Some(state.session_key.signing_secret().into());
+    let ferry = ferry::Ferry::new(settings);
     // Several processes share a PostgreSQL database: what one revalidates,
     // the others' caches drop too.
     let _sharing = match db.is_shared() {

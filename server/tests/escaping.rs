@@ -72,30 +72,72 @@ async fn query_parameters_are_not_reflected_raw() {
     assert_escaped(&page.body);
 }
 
+/// The characters a form body must escape, escaped.
+fn form_encoded(text: &str) -> String {
+    text.bytes().map(|b| format!("%{b:02X}")).collect()
+}
+
 #[tokio::test]
 async fn a_refused_forms_values_come_back_escaped() {
     let app = TestApp::new().await;
-    let error = ferry::Error::invalid("quantity", SCRIPT)
-        .with_value("product_id", 3)
-        .with_value("quantity", BREAKOUT);
+    for email in [SCRIPT, BREAKOUT] {
+        // Filled in, but with no password: refused, the email kept.
+        let body = format!("email={}&password=&next=%2F", form_encoded(email));
+        let reply = app
+            .submit(
+                "/api/accounts/sign-in",
+                &body,
+                "http://localhost/sign-in",
+                None,
+            )
+            .await;
+        assert!(reply.location().contains("__err="), "{}", reply.location());
+        let page = app.get(reply.location_path(), None).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", reply.location());
+        assert_escaped(&page.body);
+        assert!(
+            page.body.contains("alert(1)"),
+            "the kept value is shown: {}",
+            page.body
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_error_in_a_link_shows_only_if_the_server_signed_it() {
+    let app = TestApp::new().await;
+    let error = ferry::Error::invalid("quantity", "Your account is locked: call +1 555 0100.");
     let encoded =
         base64::engine::general_purpose::URL_SAFE.encode(serde_json::to_vec(&error).unwrap());
-    let page = app
+    for forged in [
+        format!("/products/3?__path=/api/cart/add&__err={encoded}"),
+        format!("/products/3?__path=/api/cart/add&__err={encoded}&__sig=AAAA"),
+        "/products/3?__path=/api/cart/add&__err=%3Cscript%3E".to_owned(),
+    ] {
+        let page = app.get(&forged, None).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{forged}");
+        assert_eq!(page.location(), "/products/3", "{forged}");
+    }
+    // The page's own parameters stay.
+    let kept = app
         .get(
-            &format!("/products/3?__path=/api/cart/add&__err={encoded}"),
+            &format!("/?page=2&__path=/api/cart/add&__err={encoded}"),
             None,
         )
         .await;
-    assert_eq!(page.status, StatusCode::OK);
-    assert_escaped(&page.body);
-    assert!(
-        page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
-        "the message is shown, escaped: {}",
-        page.body
-    );
-    let garbage = app
-        .get("/products/3?__path=/api/cart/add&__err=%3Cscript%3E", None)
+    assert_eq!(kept.location(), "/?page=2");
+    // A refusal the server redirected with is signed, and shown.
+    let reply = app
+        .submit(
+            "/api/cart/add",
+            "product_id=3&quantity=0",
+            "http://localhost/products/3",
+            None,
+        )
         .await;
-    assert_eq!(garbage.status, StatusCode::OK);
-    assert_escaped(&garbage.body);
+    assert!(reply.location().contains("&__sig="), "{}", reply.location());
+    let page = app.get(reply.location_path(), None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let message = format!("Choose 1 to {}.", app::cart::MAX_QUANTITY);
+    assert!(page.body.contains(&message), "{}", page.body);
 }

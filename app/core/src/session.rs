@@ -72,6 +72,13 @@ impl SessionKey {
         Self(Key::generate())
     }
 
+    /// The key's signing half, for ferry to sign what it sends through the
+    /// browser (`ferry::Settings::signing_key`): derived from the same
+    /// secret, so every process behind one load balancer has the same.
+    pub fn signing_secret(&self) -> &[u8] {
+        self.0.signing()
+    }
+
     /// The cookie's value: the id with its signature.
     pub fn sign(&self, id: &CartId) -> String {
         let mut jar = CookieJar::new();

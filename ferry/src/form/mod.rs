@@ -8,6 +8,8 @@ mod browser;
 pub(crate) mod check;
 #[cfg(feature = "ssr")]
 pub(crate) mod redirect;
+#[cfg(feature = "ssr")]
+pub(crate) mod signed;
 
 pub use check::Check;
 

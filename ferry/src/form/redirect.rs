@@ -8,8 +8,9 @@ use axum::http::{HeaderValue, Uri, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
-/// The query parameters Leptos adds to a no-JS form's redirect.
-const LEPTOS_PARAMS: [&str; 2] = ["__path", "__err"];
+/// The query parameters Leptos adds to a no-JS form's redirect, and the
+/// signature ferry adds beside them.
+const LEPTOS_PARAMS: [&str; 3] = ["__path", "__err", super::signed::SIGNATURE];
 
 /// Middleware: a form posted without JavaScript that a guard refused
 /// with 401 goes to the sign-in page, with `next` naming the page it
@@ -44,7 +45,7 @@ pub(crate) async fn sign_in_redirect(
 
 /// The page a redirect goes back to: its path and query, without
 /// Leptos's error parameters.
-fn page_of(location: &str) -> String {
+pub(super) fn page_of(location: &str) -> String {
     let Ok(uri) = location.parse::<Uri>() else {
         return "/".to_owned();
     };

@@ -47,21 +47,37 @@ boxed_layer!(ErrorStatusLayer, |this, inner| {
 /// The redirect after a form posted without JavaScript: back to the page
 /// without the bare `?` Leptos leaves, and, once [`Self::sign_in`] names
 /// the sign-in page, a call its guard refused with 401 goes there instead,
-/// with `next` naming the page it came from.
+/// with `next` naming the page it came from. The error a redirect carries
+/// back (Leptos's `__err`) is signed, and a page asked for with an error
+/// that is not signed is sent to its address without it: a link cannot put
+/// its own text on a page as an error message.
 ///
 /// ```
-/// let forms = ferry::layers::FormRedirectLayer::new().sign_in("/sign-in");
+/// let forms = ferry::layers::FormRedirectLayer::new()
+///     .sign_in("/sign-in")
+///     .signing_key(b"the same secret in every process, 32 bytes or more");
 /// let app: axum::Router = axum::Router::new().layer(forms);
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct FormRedirectLayer {
     sign_in: Option<Arc<str>>,
+    key: crate::form::signed::ErrorKey,
+}
+
+impl Default for FormRedirectLayer {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl FormRedirectLayer {
-    /// Cleans redirects; sends nobody to a sign-in page.
+    /// Cleans redirects and signs their errors with a random key of this
+    /// layer's own; sends nobody to a sign-in page.
     pub fn new() -> Self {
-        Self::default()
+        Self {
+            sign_in: None,
+            key: crate::form::signed::ErrorKey::random(),
+        }
     }
 
     /// Where a refused visitor signs in: a path on this site. Anything
@@ -79,16 +95,28 @@ impl FormRedirectLayer {
         }
         self
     }
+
+    /// The secret that signs a refused form's error in the redirect's
+    /// address (HMAC-SHA256). Give every process behind one load balancer
+    /// the same one: with the default random key, an error redirected to
+    /// another process is dropped, and the page shows without it.
+    pub fn signing_key(mut self, secret: &[u8]) -> Self {
+        self.key = crate::form::signed::ErrorKey::new(secret);
+        self
+    }
 }
 
 boxed_layer!(FormRedirectLayer, |this, inner| {
     let clean = from_fn(crate::form::redirect::clean_redirect).layer(inner);
-    match &this.sign_in {
+    let redirected = match &this.sign_in {
         Some(path) => LayeredService::new(
             from_fn_with_state(path.clone(), crate::form::redirect::sign_in_redirect).layer(clean),
         ),
         None => LayeredService::new(clean),
-    }
+    };
+    LayeredService::new(
+        from_fn_with_state(this.key.clone(), crate::form::signed::signed_errors).layer(redirected),
+    )
 });
 
 /// The server's cache ([`crate::cache`]): serves the pages and reads it
