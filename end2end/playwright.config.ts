@@ -68,8 +68,6 @@ export default defineConfig({
       APP_SESSION_KEY: "end-to-end-tests-only-0123456789abcdef0123456789abcdef",
       DATABASE_URL: `sqlite://${database}`,
       APP_UPLOADS_DIR: uploads,
-      // admin.spec.ts signs in with this account.
-      APP_ADMIN_EMAIL: "admin@example.com",
       RUST_LOG: "warn",
     },
   },

@@ -27,10 +27,9 @@ say() { echo "cluster-check: $*"; }
 fail() { echo "cluster-check: $*" >&2; exit 1; }
 
 # No rate limit (every call comes from this machine) and room for the
-# 2,000 calls at once; the browser tests' admin, and one uploads folder
-# that both processes share.
+# 2,000 calls at once; one uploads folder that both processes share.
 CLUSTER_BUILD=0 CLUSTER_PORT=$port CLUSTER_DIR=$dir APP_RATE_LIMIT_PER_SECOND=0 APP_MAX_IN_FLIGHT_PER_CLIENT=0 \
-  APP_MAX_IN_FLIGHT=4096 APP_ADMIN_EMAIL=admin@example.com APP_UPLOADS_DIR="$dir/uploads" \
+  APP_MAX_IN_FLIGHT=4096 APP_UPLOADS_DIR="$dir/uploads" \
   scripts/cluster.sh 2 >"$dir/cluster.log" 2>&1 &
 cluster=$!
 # On any exit: the bursts below stop, then the cluster.
@@ -47,7 +46,8 @@ database="postgres://app@127.0.0.1:$(cat "$(cat "$dir/postgres")/port")/postgres
 say "nginx at $url, processes A at $addr_a and B at $addr_b"
 
 say "the end-to-end suite through nginx (the database is fresh)"
-(cd end2end && E2E_BASE_URL=$url npx playwright test --forbid-only)
+# The admin's tests grant rights with the server's command, on this database.
+(cd end2end && E2E_BASE_URL=$url E2E_DATABASE_URL=$database npx playwright test --forbid-only)
 
 post() { curl -s --max-time 30 -X POST -H 'Accept: application/json' "$@"; }
 

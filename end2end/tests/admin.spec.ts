@@ -1,13 +1,33 @@
-// The admin's page in a real browser, with JavaScript on and off: the
-// account named by `admin-email` edits a price and a stock and uploads an
+// The admin's page in a real browser, with JavaScript on and off: an
+// account made an admin by the operator's command edits a price and a stock and uploads an
 // image, and the shop shows each at once; input that breaks a rule, and a
 // text file named .png, are refused beside their fields.
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { test, expect } from "./fixtures";
 import { PASSWORD, open } from "./helpers";
 import type { Locator, Page } from "@playwright/test";
 
-/** The `admin-email` the test servers run with (playwright.config.ts, cluster-check.sh). */
+/** The account the tests make an admin of. */
 const ADMIN = "admin@example.com";
+
+/**
+ * `server admin grant ADMIN`, as an operator runs it, on the database the
+ * server under test uses: the suite's own (playwright.config.ts), or the
+ * cluster's (E2E_DATABASE_URL, from cluster-check.sh).
+ */
+function grantAdmin() {
+  const root = join(__dirname, "..", "..");
+  const cargoToml = readFileSync(join(root, "Cargo.toml"), "utf8");
+  const binary = cargoToml.match(/^bin-target = "(.*)"/m)?.[1] ?? "server";
+  const database = process.env.E2E_DATABASE_URL ?? "sqlite://target/e2e/app.db";
+  execFileSync(join(root, "target", "release", binary), ["admin", "grant", ADMIN], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: database },
+    stdio: "pipe",
+  });
+}
 
 /** The smallest PNG: one transparent pixel. */
 const PIXEL_PNG = Buffer.from(
@@ -22,6 +42,7 @@ async function signInAsAdmin(page: Page, javaScriptEnabled: boolean) {
     form: { email: ADMIN, password: PASSWORD, next: "/" },
     failOnStatusCode: false,
   });
+  grantAdmin();
   await open(page, "/sign-in?next=%2Fadmin", javaScriptEnabled);
   await page.getByLabel("Email").fill(ADMIN);
   await page.getByLabel("Password").fill(PASSWORD);

@@ -23,6 +23,10 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if !args.is_empty() {
+        return run_command(&config, &args).await;
+    }
     let log_format = config.log_format.resolve(config.production);
     ferry::logging::init_logging(log_format, config.log_filter());
     ferry::logging::spans_in_tasks();
@@ -49,7 +53,6 @@ async fn serve(config: Config) -> Result<(), String> {
     let mut state = app::state::AppState::new(options.clone(), db.clone(), services);
     state.secure_cookies = config.cookie_secure;
     state.session_key = session_key(&config)?;
-    state.admin_email = config.admin_email.clone();
     state.uploads_dir = config.uploads_dir.clone();
     let server = ferry::Server::new(server::settings::serve_settings(&config));
     state.draining = server.draining();
@@ -79,6 +82,44 @@ async fn serve(config: Config) -> Result<(), String> {
         .serve(listener, app, ferry::shutdown_signal())
         .await
         .map_err(|e| format!("server stopped: {e}"))
+}
+
+/// An operator's command (`admin grant EMAIL`) on the configured database,
+/// instead of serving; `--help` lists them.
+async fn run_command(config: &Config, args: &[String]) -> ExitCode {
+    let program = std::env::args()
+        .next()
+        .unwrap_or_else(|| "server".to_owned());
+    let usage = format!(
+        "usage: {program}            serve the app\n       {program} COMMAND    run a command on its database:\n{}",
+        server::services::COMMANDS
+    );
+    let words: Vec<&str> = args.iter().map(String::as_str).collect();
+    if matches!(words.as_slice(), ["--help" | "-h" | "help"]) {
+        println!("{usage}");
+        return ExitCode::SUCCESS;
+    }
+    let db = match app::db::Db::connect(&config.database_url).await {
+        Ok(db) => db,
+        Err(err) => {
+            eprintln!("error: cannot open the database (database-url): {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match server::services::command(&db, &words).await {
+        Some(Ok(done)) => {
+            println!("{done}");
+            ExitCode::SUCCESS
+        }
+        Some(Err(err)) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
+        None => {
+            eprintln!("error: no command `{}`\n{usage}", words.join(" "));
+            ExitCode::from(2)
+        }
+    }
 }
 
 /// `/metrics` on its own listener (an internal address), beside the site.

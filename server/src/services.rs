@@ -33,6 +33,34 @@ pub fn services(db: &Db, uploads_dir: &Path) -> Result<Services, String> {
         .checked(&app::required_services())
 }
 
+/// The operator's commands, after the binary's name, for `--help`.
+pub const COMMANDS: &str = "\
+  admin grant EMAIL    make the account with this email an admin
+  admin revoke EMAIL   make it a shopper again";
+
+/// Runs the operator's command `args` on `db`: what it did, or why it
+/// could not; `None` when there is no such command. Admin rights are
+/// given here, by whoever runs the server, never by signing up with a
+/// configured address (which anyone could do first).
+pub async fn command(db: &Db, args: &[&str]) -> Option<Result<String, String>> {
+    let (grant, email) = match args {
+        ["admin", "grant", email] => (true, *email),
+        ["admin", "revoke", email] => (false, *email),
+        _ => return None,
+    };
+    let email = app::accounts::normalize_email(email);
+    Some(
+        match shop_service::accounts::set_admin(db, &email, grant).await {
+            Ok(true) if grant => Ok(format!("{email} is an admin")),
+            Ok(true) => Ok(format!("{email} is no longer an admin")),
+            Ok(false) => Err(format!(
+                "no account has the email {email}: sign up with it first"
+            )),
+            Err(err) => Err(format!("cannot change {email}: {err}")),
+        },
+    )
+}
+
 /// The services' plain `axum` routes: the shop's JSON API and images.
 pub fn routes() -> axum::Router<AppState> {
     shop_service::routes()

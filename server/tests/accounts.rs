@@ -431,7 +431,7 @@ async fn an_admin_guard_answers_401_signed_out_403_to_others_and_lets_an_admin_i
     let shopper = app.sign_up("shopper.admin-test%40example.com", None).await;
     let admin = app.sign_up("boss%40example.com", None).await;
     assert!(
-        shop_service::accounts::make_admin(&app.db, "boss@example.com")
+        shop_service::accounts::set_admin(&app.db, "boss@example.com", true)
             .await
             .unwrap()
     );

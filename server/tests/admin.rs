@@ -19,9 +19,11 @@ const PIXEL_PNG: &[u8] = &[
 const JSON: &str = "application/json";
 const HTML: &str = "text/html,application/xhtml+xml";
 
-/// An admin (signed up with `admin-email`) and a shopper: their cookies.
+/// An admin (signed up, then granted by the operator's command) and a
+/// shopper: their cookies.
 async fn admin_and_shopper(app: &TestApp) -> (String, String) {
     let admin = app.sign_up(&ADMIN_EMAIL.replace('@', "%40"), None).await;
+    app.grant_admin(ADMIN_EMAIL).await.unwrap();
     let shopper = app.sign_up("shopper.admin%40example.com", None).await;
     (admin, shopper)
 }
@@ -53,29 +55,31 @@ async fn send_upload(
 }
 
 #[tokio::test]
-async fn the_configured_email_is_an_admin_from_sign_up_and_again_at_sign_in() {
+async fn admin_rights_come_from_the_operators_command_not_from_signing_up() {
     let app = TestApp::new().await;
-    let (admin, shopper) = admin_and_shopper(&app).await;
     let me = |cookie: String| {
         let app = &app;
         async move { app.call("/api/accounts/me", "", Some(&cookie)).await.json() }
     };
-    assert_eq!(me(admin).await["is_admin"], true);
-    assert_eq!(me(shopper).await["is_admin"], false);
-    // An account made before the key named it becomes an admin at sign-in.
-    app::db::with_pool!(&app.db, |pool| sqlx::query(
-        "UPDATE accounts SET is_admin = FALSE"
-    )
-    .execute(pool)
-    .await
-    .map(drop))
-    .unwrap();
-    let email = ADMIN_EMAIL.to_uppercase().replace('@', "%40");
-    let signed_in = app.sign_in(&email, "correct+horse+battery", None).await;
-    assert_eq!(signed_in.status, StatusCode::OK, "{}", signed_in.body);
+    let signed_up = app.sign_up(&ADMIN_EMAIL.replace('@', "%40"), None).await;
+    assert_eq!(me(signed_up.clone()).await["is_admin"], false);
+    // Any spelling of the address; the session in use sees it at once.
+    let done = app.grant_admin(&ADMIN_EMAIL.to_uppercase()).await.unwrap();
+    assert_eq!(done, format!("{ADMIN_EMAIL} is an admin"));
+    assert_eq!(me(signed_up.clone()).await["is_admin"], true);
+    let revoke = ["admin", "revoke", ADMIN_EMAIL];
+    let revoked = server::services::command(&app.db, &revoke).await.unwrap();
     assert_eq!(
-        me(signed_in.session_cookie().unwrap()).await["is_admin"],
-        true
+        revoked.unwrap(),
+        format!("{ADMIN_EMAIL} is no longer an admin")
+    );
+    assert_eq!(me(signed_up).await["is_admin"], false);
+    let nobody = app.grant_admin("nobody@example.com").await.unwrap_err();
+    assert!(nobody.contains("sign up with it first"), "{nobody}");
+    assert!(
+        server::services::command(&app.db, &["admin", "promote", ADMIN_EMAIL])
+            .await
+            .is_none()
     );
 }
 

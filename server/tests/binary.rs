@@ -81,6 +81,27 @@ fn a_bad_environment_variable_is_named_too() {
     assert!(stderr.contains("LEPTOS_SITE_ADDR"), "{stderr}");
 }
 
+#[test]
+fn help_lists_the_commands_and_an_unknown_one_is_refused_with_them() {
+    let help = server().arg("--help").output().unwrap();
+    let stdout = String::from_utf8_lossy(&help.stdout);
+    assert_eq!(help.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("COMMAND"), "{stdout}");
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}/app.db?mode=rwc", dir.path().display());
+    let unknown = server()
+        .env("DATABASE_URL", &database)
+        .args(["frobnicate", "now"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert_eq!(unknown.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("no command `frobnicate now`") && stderr.contains("usage:"),
+        "{stderr}"
+    );
+}
+
 /// Kills the server when the test ends, pass or fail; its folder goes too.
 struct Running {
     child: Child,

@@ -22,6 +22,16 @@ pub fn services(db: &Db, _uploads_dir: &Path) -> Result<Services, String> {
         .checked(&app::required_services())
 }
 
+/// The operator's commands, after the binary's name, for `--help`: none
+/// yet (the shop's `admin grant EMAIL` is one).
+pub const COMMANDS: &str = "  (none yet)";
+
+/// Runs the operator's command `args` on `db`; `None` when there is no
+/// such command, as there is none yet.
+pub async fn command(_db: &Db, _args: &[&str]) -> Option<Result<String, String>> {
+    None
+}
+
 /// The services' plain `axum` routes (a JSON API, uploaded files): none yet.
 pub fn routes() -> axum::Router<AppState> {
     axum::Router::new()

@@ -135,12 +135,7 @@ pub struct Found {
 pub trait AccountStore: Send + Sync {
     /// Makes an account for `email` (normalized) with `password`, and a new
     /// empty cart; `None` when the email is taken.
-    async fn create(
-        &self,
-        email: &str,
-        password: String,
-        is_admin: bool,
-    ) -> Result<Option<Created>, ferry::Error>;
+    async fn create(&self, email: &str, password: String) -> Result<Option<Created>, ferry::Error>;
     /// The account with `email` (normalized) if `password` is its own; the
     /// same work whether the email is unknown or the password wrong.
     async fn check_password(
@@ -148,8 +143,6 @@ pub trait AccountStore: Send + Sync {
         email: &str,
         password: String,
     ) -> Result<Option<Found>, ferry::Error>;
-    /// Makes an existing account an admin; whether there was one.
-    async fn make_admin(&self, email: &str) -> Result<bool, ferry::Error>;
     /// Moves every line of cart `from` into cart `into` (quantities added,
     /// up to the per-line limit) and empties `from`.
     async fn merge_cart(
@@ -180,8 +173,7 @@ pub async fn sign_up(email: String, password: String, next: String) -> Result<()
         return Err(ferry::Error::rate_limited(TOO_MANY_SIGN_INS));
     }
     let normalized = normalize_email(&email);
-    let is_admin = is_configured_admin(&state, &normalized);
-    let Some(account) = store()?.create(&normalized, password, is_admin).await? else {
+    let Some(account) = store()?.create(&normalized, password).await? else {
         return Err(
             ferry::Error::invalid("email", "An account with this email already exists.")
                 .with_value("email", email),
@@ -212,9 +204,6 @@ pub async fn sign_in(email: String, password: String, next: String) -> Result<()
         limits::limits().failed(&normalized);
         return Err(ferry::Error::invalid("password", SIGN_IN_REFUSED).with_value("email", email));
     };
-    if !found.account.is_admin && is_configured_admin(&state, &normalized) {
-        store()?.make_admin(&normalized).await?;
-    }
     // The cart first: if it fails, nobody is signed in half-way.
     if let Some(visitor) = app_core::session::current_cart(&state.session_key) {
         store()?.merge_cart(&visitor, &found.cart).await?;
@@ -232,12 +221,6 @@ pub async fn sign_out() -> Result<(), ferry::Error> {
     shop_core::visitor::sessions::end(&state).await?;
     leptos_axum::redirect("/");
     Ok(())
-}
-
-/// Whether `email` (normalized) is the one `admin-email` names.
-#[cfg(feature = "ssr")]
-fn is_configured_admin(state: &app_core::state::AppState, email: &str) -> bool {
-    state.admin_email.as_deref() == Some(email)
 }
 
 /// The client's address, as `ferry` resolved it (behind trusted proxies too).

@@ -1,7 +1,8 @@
 //! The admin's page (`/admin`): every product's price, stock and image,
 //! each change made by a server function that only an admin may call
 //! (`guard = shop_core::visitor::admin`), so posting to it directly meets the
-//! same check. Which account is an admin is set by `admin-email`.
+//! same check. An operator makes an account an admin with the server's
+//! command, `server admin grant EMAIL`.
 
 pub mod views;
 

@@ -21,9 +21,6 @@ pub struct AppState {
     pub session_key: SessionKey,
     /// Set once the server begins to shut down: `/readyz` answers 503.
     pub draining: ferry::Draining,
-    /// The account that is made an admin when it signs up or signs in
-    /// (`admin-email`), lower-cased.
-    pub admin_email: Option<String>,
     /// Where uploaded files are written and served from (`uploads-dir`).
     pub uploads_dir: std::path::PathBuf,
     /// What the areas' server functions need from server-only crates,
@@ -41,7 +38,6 @@ impl AppState {
             secure_cookies: false,
             session_key: SessionKey::random(),
             draining: ferry::Draining::default(),
-            admin_email: None,
             uploads_dir: std::path::PathBuf::from("uploads"),
             services,
         }

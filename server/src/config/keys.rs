@@ -129,11 +129,12 @@ pub(super) const SHUTDOWN_DELAY: Key = Key {
     default: "0",
     expected: "a number of seconds, such as 0 or 5",
 };
+/// Retired: read only to refuse it (`server admin grant EMAIL` instead).
 pub(super) const ADMIN_EMAIL: Key = Key {
     name: "admin-email",
     env: "APP_ADMIN_EMAIL",
     default: "",
-    expected: "an email address such as \"admin@example.com\" (or nothing)",
+    expected: "nothing: run `server admin grant EMAIL` instead",
 };
 pub(super) const UPLOADS_DIR: Key = Key {
     name: "uploads-dir",

@@ -74,9 +74,6 @@ pub struct Config {
     pub session_key: Option<Secret>,
     /// Production mode (`LEPTOS_ENV=PROD`): a missing session key is an error.
     pub production: bool,
-    /// The account made an admin when it signs up or signs in
-    /// (`admin-email`, `APP_ADMIN_EMAIL`), trimmed and lower-cased.
-    pub admin_email: Option<String>,
     /// Where uploaded files are kept (`uploads-dir`, `APP_UPLOADS_DIR`).
     pub uploads_dir: PathBuf,
 }
@@ -96,6 +93,12 @@ pub enum ConfigError {
          for example the output of `openssl rand -hex 32`"
     )]
     MissingSessionKey,
+    #[error(
+        "`admin-email` (from {origin}) is no longer read: it made an admin of whoever \
+         signed up first with that address. Remove it, and make an existing account an \
+         admin with `server admin grant EMAIL`"
+    )]
+    AdminEmail { origin: String },
     #[error("bad value for `{key}` (from {origin}): expected {expected}, got {value}")]
     BadValue {
         key: &'static str,
@@ -128,6 +131,7 @@ impl Config {
         let (log_level, origin) = source.value(&LOG_LEVEL)?;
         EnvFilter::try_new(&log_level).map_err(|_| bad(&LOG_LEVEL, origin, quoted(&log_level)))?;
         let session_key = source.session_key()?;
+        source.no_admin_email()?;
         let production = env("LEPTOS_ENV").is_some_and(|e| {
             e.eq_ignore_ascii_case("prod") || e.eq_ignore_ascii_case("production")
         });
@@ -166,7 +170,6 @@ impl Config {
             shutdown_delay: source.parsed(&SHUTDOWN_DELAY, |_: &Seconds| true)?.0,
             session_key,
             production,
-            admin_email: source.admin_email()?,
             uploads_dir: source
                 .parsed(&UPLOADS_DIR, |dir: &PathBuf| !dir.as_os_str().is_empty())?,
         })
@@ -256,18 +259,14 @@ impl<E: Fn(&str) -> Option<String>> Source<'_, E> {
 }
 
 impl<E: Fn(&str) -> Option<String>> Source<'_, E> {
-    /// An address shaped `local@domain.tld`, or none; stored as accounts
-    /// store emails (trimmed, lower-cased), so any spelling signs in.
-    fn admin_email(&self) -> Result<Option<String>, ConfigError> {
+    /// The retired `admin-email`, set anywhere, stops the server with what
+    /// to do instead: ignored, it would leave the operator without an admin
+    /// and no word why.
+    fn no_admin_email(&self) -> Result<(), ConfigError> {
         let (text, origin) = self.value(&ADMIN_EMAIL)?;
-        let email = text.trim().to_lowercase();
-        let shaped = email
-            .split_once('@')
-            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'));
-        match (email.is_empty(), shaped) {
-            (true, _) => Ok(None),
-            (false, true) => Ok(Some(email)),
-            (false, false) => Err(bad(&ADMIN_EMAIL, origin, quoted(&text))),
+        match text.trim().is_empty() {
+            true => Ok(()),
+            false => Err(ConfigError::AdminEmail { origin }),
         }
     }
 }

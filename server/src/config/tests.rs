@@ -170,14 +170,16 @@ fn a_connection_limit_out_of_range_is_refused() {
 }
 
 #[test]
-fn the_admin_email_is_normalized_and_must_look_like_one() {
+fn the_retired_admin_email_stops_the_server_with_what_to_do_instead() {
     let defaults = Config::load(Path::new("/nonexistent/Leptos.toml"), no_env).unwrap();
-    assert_eq!(defaults.admin_email, None);
     assert_eq!(defaults.uploads_dir, PathBuf::from("uploads"));
-    let env = |name: &str| (name == "APP_ADMIN_EMAIL").then(|| " Boss@Example.COM ".to_owned());
-    let config = Config::load(Path::new("/nonexistent/Leptos.toml"), env).unwrap();
-    assert_eq!(config.admin_email.as_deref(), Some("boss@example.com"));
-    let (_dir, path) = write("admin-email = \"boss\"\n");
+    let env = |name: &str| (name == "APP_ADMIN_EMAIL").then(|| "boss@example.com".to_owned());
+    let message = Config::load(Path::new("/nonexistent/Leptos.toml"), env)
+        .unwrap_err()
+        .to_string();
+    assert!(message.contains("APP_ADMIN_EMAIL"), "{message}");
+    assert!(message.contains("server admin grant EMAIL"), "{message}");
+    let (_dir, path) = write("admin-email = \"boss@example.com\"\n");
     let message = Config::load(&path, no_env).unwrap_err().to_string();
     assert!(message.contains("`admin-email`"), "{message}");
     let (_dir, path) = write("uploads-dir = \"/srv/shop/uploads\"\n");

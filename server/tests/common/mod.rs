@@ -20,7 +20,7 @@ pub struct TestApp {
     _fresh: app::db::Fresh,
 }
 
-/// The `admin-email` every test app has: signing up with it makes an admin.
+/// The email the tests make an admin of, with the operator's command.
 pub const ADMIN_EMAIL: &str = "admin@example.com";
 
 /// A response, read whole.
@@ -107,7 +107,6 @@ impl TestApp {
             .expect("every service the app needs (server/src/services.rs)");
         let mut state = app::state::AppState::new(options, db.clone(), services);
         state.uploads_dir = uploads.path().to_owned();
-        state.admin_email = Some(ADMIN_EMAIL.to_owned());
         // As the binary sets it up, but with no rate limit or share per
         // client: every in-process request has no address.
         let mut settings = ferry::Settings::for_env(env);
@@ -211,6 +210,13 @@ impl TestApp {
     pub async fn sign_in(&self, email: &str, password: &str, cookie: Option<&str>) -> Reply {
         let body = format!("email={email}&password={password}&next=%2F");
         self.call("/api/accounts/sign-in", &body, cookie).await
+    }
+
+    /// Runs the operator's `admin grant EMAIL` on this app's database.
+    pub async fn grant_admin(&self, email: &str) -> Result<String, String> {
+        server::services::command(&self.db, &["admin", "grant", email])
+            .await
+            .expect("the shop has the admin command")
     }
 
     /// A sign-in from the client address `peer`, as if over the network.

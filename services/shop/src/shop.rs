@@ -112,14 +112,9 @@ impl OrderStore for Shop {
 
 #[async_trait]
 impl AccountStore for Shop {
-    async fn create(
-        &self,
-        email: &str,
-        password: String,
-        is_admin: bool,
-    ) -> Result<Option<Created>, ferry::Error> {
+    async fn create(&self, email: &str, password: String) -> Result<Option<Created>, ferry::Error> {
         let hash = accounts::password::hash(password).await?;
-        accounts::create(&self.db, email, &hash, is_admin).await
+        accounts::create(&self.db, email, &hash, false).await
     }
 
     async fn check_password(
@@ -135,10 +130,6 @@ impl AccountStore for Shop {
             account: stored.account,
             cart: stored.cart,
         }))
-    }
-
-    async fn make_admin(&self, email: &str) -> Result<bool, ferry::Error> {
-        accounts::make_admin(&self.db, email).await
     }
 
     async fn merge_cart(&self, from: &CartId, into: &CartId) -> Result<(), ferry::Error> {

@@ -93,19 +93,24 @@ pub async fn create(
     Ok(id.map(|id| Created { id, cart }))
 }
 
-/// Makes an existing account an admin; whether there was one to change.
-pub async fn make_admin(db: &Db, email: &str) -> Result<bool, ferry::Error> {
-    const SQL: &str = "UPDATE accounts SET is_admin = TRUE WHERE email = $1";
+/// Makes an existing account an admin, or no longer one (`server admin
+/// grant EMAIL`, `revoke`); whether there was an account to change. Its
+/// sessions see the change at their next request.
+pub async fn set_admin(db: &Db, email: &str, is_admin: bool) -> Result<bool, ferry::Error> {
+    // In order of appearance: SQLite numbers `$N` parameters as it meets them.
+    const SQL: &str = "UPDATE accounts SET is_admin = $1 WHERE email = $2";
     let changed = match db {
         Db::Sqlite { writer, .. } => {
             let email = email.to_owned();
             writer
                 .write(move |db| {
-                    Ok::<_, ferry::Error>(db.prepare_cached(SQL)?.execute([email])? as u64)
+                    let changed = db.prepare_cached(SQL)?.execute(params![is_admin, email])?;
+                    Ok::<_, ferry::Error>(changed as u64)
                 })
                 .await?
         }
         Db::Postgres(pool) => sqlx::query(SQL)
+            .bind(is_admin)
             .bind(email)
             .execute(pool)
             .await?
@@ -288,8 +293,8 @@ mod tests {
             .await
             .unwrap()
             .is_none());
-        assert!(make_admin(&db, "ann@example.com").await.unwrap());
-        assert!(!make_admin(&db, "bob@example.com").await.unwrap());
+        assert!(set_admin(&db, "ann@example.com", true).await.unwrap());
+        assert!(!set_admin(&db, "bob@example.com", true).await.unwrap());
         let found = find_by_email(&db, "ann@example.com")
             .await
             .unwrap()
