@@ -60,7 +60,7 @@ async fn serve(config: Config) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {} (site-addr): {e}", config.site_addr))?;
     tracing::info!("listening on http://{}", config.site_addr);
-    let mut settings = server::settings::ferry_settings(&config, &options);
+    let mut settings: ferry::Settings = server::settings::ferry_settings(&config, &options);
     settings.signing_key = Some(state.session_key.signing_secret().into());
     let ferry = ferry::Ferry::new(settings);
     // Several processes share a PostgreSQL database: what one revalidates,
@@ -73,6 +73,14 @@ async fn serve(config: Config) -> Result<(), String> {
         ),
         false => None,
     };
+    if let Some(every) = config.sweep_every {
+        tokio::spawn(sweep_every(
+            db.clone(),
+            config.uploads_dir.clone(),
+            every,
+            config.abandoned_cart_age,
+        ));
+    }
     if let MetricsAt::Address(addr) = config.metrics {
         serve_metrics(addr, ferry.metrics().clone()).await?;
     }
@@ -91,7 +99,8 @@ async fn run_command(config: &Config, args: &[String]) -> ExitCode {
         .next()
         .unwrap_or_else(|| "server".to_owned());
     let usage = format!(
-        "usage: {program}            serve the app\n       {program} COMMAND    run a command on its database:\n{}",
+        "usage: {program}            serve the app\n       {program} COMMAND    run a command on its database:\n  \
+         sweep                remove expired sessions, abandoned carts, unused uploads\n{}",
         server::services::COMMANDS
     );
     let words: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -106,7 +115,13 @@ async fn run_command(config: &Config, args: &[String]) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match server::services::command(&db, &words).await {
+    let done = match words.as_slice() {
+        ["sweep"] => {
+            Some(server::services::sweep(&db, &config.uploads_dir, config.abandoned_cart_age).await)
+        }
+        _ => server::services::command(&db, &words).await,
+    };
+    match done {
         Some(Ok(done)) => {
             println!("{done}");
             ExitCode::SUCCESS
@@ -118,6 +133,26 @@ async fn run_command(config: &Config, args: &[String]) -> ExitCode {
         None => {
             eprintln!("error: no command `{}`\n{usage}", words.join(" "));
             ExitCode::from(2)
+        }
+    }
+}
+
+/// Sweeps what visitors left behind every `every`, the first time one
+/// period after start-up (a restart loop does not sweep on every start).
+/// Each process behind a load balancer sweeps; the deletes are idempotent.
+async fn sweep_every(
+    db: app::db::Db,
+    uploads: std::path::PathBuf,
+    every: std::time::Duration,
+    cart_age: std::time::Duration,
+) {
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        match server::services::sweep(&db, &uploads, cart_age).await {
+            Ok(swept) => tracing::info!("{swept}"),
+            Err(err) => tracing::error!("{err}"),
         }
     }
 }

@@ -5,6 +5,7 @@
 
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 use app::accounts::AccountStore;
 use app::cart::CartStore;
@@ -31,6 +32,19 @@ pub fn services(db: &Db, uploads_dir: &Path) -> Result<Services, String> {
         .provide::<dyn AccountStore>(shop.clone())
         .provide::<dyn SessionStore>(shop)
         .checked(&app::required_services())
+}
+
+/// Removes what visitors left behind (`sweep-every`, `server sweep`):
+/// expired sessions, carts of no account untouched for `cart_age`, and
+/// uploaded files no product names. What it removed, in words.
+pub async fn sweep(db: &Db, uploads_dir: &Path, cart_age: Duration) -> Result<String, String> {
+    let swept = shop_service::sweep::sweep(db, uploads_dir, cart_age)
+        .await
+        .map_err(|err| format!("the sweep failed: {err}"))?;
+    Ok(format!(
+        "swept {} expired sessions, {} lines of abandoned carts, {} unused uploaded files",
+        swept.sessions, swept.cart_lines, swept.files
+    ))
 }
 
 /// The operator's commands, after the binary's name, for `--help`.

@@ -405,3 +405,96 @@ async fn a_database_failure_is_a_friendly_500_with_a_request_id_and_no_detail() 
         page.body
     );
 }
+
+/// How many rows `sql` counts.
+async fn count(app: &TestApp, sql: &'static str) -> i64 {
+    app::db::with_pool!(&app.db, |pool| sqlx::query_scalar(sql)
+        .fetch_one(pool)
+        .await)
+    .unwrap()
+}
+
+/// Runs `sql` with one time bound.
+async fn run_at(app: &TestApp, sql: &'static str, at: chrono::DateTime<chrono::Utc>) {
+    app::db::with_pool!(&app.db, |pool| sqlx::query(sql)
+        .bind(at)
+        .execute(pool)
+        .await
+        .map(drop))
+    .unwrap();
+}
+
+/// A file in the uploads folder, last written `age` ago.
+fn upload_file(app: &TestApp, name: &str, age: std::time::Duration) {
+    let path = app.uploads.path().join(name);
+    std::fs::write(&path, b"bytes").unwrap();
+    let file = std::fs::File::options().write(true).open(&path).unwrap();
+    file.set_modified(std::time::SystemTime::now() - age)
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_sweep_removes_expired_sessions_abandoned_carts_and_unused_uploads() {
+    use std::time::Duration;
+    let app = TestApp::new().await;
+    let long_ago = chrono::Utc::now() - chrono::Duration::days(40);
+    // Two visitors' carts, one abandoned; an account's, as old, is kept.
+    app.cart_with("product_id=1&quantity=1").await;
+    let account = app.sign_up("sweep%40example.com", None).await;
+    let added = app
+        .call("/api/cart/add", "product_id=3&quantity=1", Some(&account))
+        .await;
+    assert_eq!(added.status, StatusCode::OK, "{}", added.body);
+    run_at(&app, "UPDATE cart_lines SET added_at = $1", long_ago).await;
+    app.cart_with("product_id=2&quantity=1").await;
+    // One session expired, the account's own still good.
+    let stale = app.sign_up("stale%40example.com", None).await;
+    run_at(
+        &app,
+        "UPDATE sessions SET expires_at = $1 WHERE account_id = \
+         (SELECT id FROM accounts WHERE email = 'stale@example.com')",
+        long_ago,
+    )
+    .await;
+    // Files: one no product names, one a product names, one just written.
+    let hours = Duration::from_secs(2 * 60 * 60);
+    upload_file(&app, "orphan.png", hours);
+    upload_file(&app, ".cut-short.png.part", hours);
+    upload_file(&app, "named.png", hours);
+    upload_file(&app, "uploading.png", Duration::ZERO);
+    app::db::with_pool!(&app.db, |pool| sqlx::query(
+        "UPDATE products SET image = 'named.png' WHERE id = 1"
+    )
+    .execute(pool)
+    .await
+    .map(drop))
+    .unwrap();
+
+    let said = server::services::sweep(
+        &app.db,
+        app.uploads.path(),
+        Duration::from_secs(30 * 86_400),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        said,
+        "swept 1 expired sessions, 1 lines of abandoned carts, 2 unused uploaded files"
+    );
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM cart_lines").await, 2);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM cart_lines WHERE product_id = 1").await,
+        0
+    );
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM sessions").await, 1);
+    let me = app.call("/api/accounts/me", "", Some(&account)).await;
+    assert_eq!(me.json()["email"], "sweep@example.com");
+    let gone = app.call("/api/accounts/me", "", Some(&stale)).await;
+    assert!(gone.json().is_null(), "{}", gone.body);
+    let mut left: Vec<String> = std::fs::read_dir(app.uploads.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["named.png", "uploading.png"]);
+}

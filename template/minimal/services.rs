@@ -6,6 +6,7 @@
 
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 use app::counter::CounterStore;
 use app::db::Db;
@@ -20,6 +21,13 @@ pub fn services(db: &Db, _uploads_dir: &Path) -> Result<Services, String> {
     Services::new()
         .provide::<dyn CounterStore>(Arc::new(SqlCounter::new(db.clone())))
         .checked(&app::required_services())
+}
+
+/// Removes what visitors left behind (`sweep-every`, `server sweep`):
+/// nothing yet (the shop's sweep removes expired sessions, abandoned carts
+/// and unused uploads).
+pub async fn sweep(_db: &Db, _uploads_dir: &Path, _cart_age: Duration) -> Result<String, String> {
+    Ok("nothing to sweep".to_owned())
 }
 
 /// The operator's commands, after the binary's name, for `--help`: none

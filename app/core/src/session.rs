@@ -72,9 +72,10 @@ impl SessionKey {
         Self(Key::generate())
     }
 
-    /// The key's signing half, for ferry to sign what it sends through the
-    /// browser (`ferry::Settings::signing_key`): derived from the same
-    /// secret, so every process behind one load balancer has the same.
+    /// The key's signing half, to sign what the server sends through the
+    /// browser and reads back (`ferry::Settings::signing_key`): derived
+    /// from the same secret, so every process behind one load balancer
+    /// has the same.
     pub fn signing_secret(&self) -> &[u8] {
         self.0.signing()
     }

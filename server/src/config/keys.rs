@@ -129,6 +129,18 @@ pub(super) const SHUTDOWN_DELAY: Key = Key {
     default: "0",
     expected: "a number of seconds, such as 0 or 5",
 };
+pub(super) const SWEEP_EVERY: Key = Key {
+    name: "sweep-every",
+    env: "APP_SWEEP_EVERY",
+    default: "3600",
+    expected: "a whole number of seconds, such as 3600 or 86400 (0 turns the sweep off)",
+};
+pub(super) const ABANDONED_CART_DAYS: Key = Key {
+    name: "abandoned-cart-days",
+    env: "APP_ABANDONED_CART_DAYS",
+    default: "30",
+    expected: "a whole number of days, at least 1",
+};
 /// Retired: read only to refuse it (`server admin grant EMAIL` instead).
 pub(super) const ADMIN_EMAIL: Key = Key {
     name: "admin-email",
@@ -142,7 +154,7 @@ pub(super) const UPLOADS_DIR: Key = Key {
     default: "uploads",
     expected: "a directory the server may create and write to",
 };
-pub(super) const KEYS: [&Key; 22] = [
+pub(super) const KEYS: [&Key; 24] = [
     &SESSION_KEY,
     &RATE_PER_SECOND,
     &RATE_BURST,
@@ -164,5 +176,7 @@ pub(super) const KEYS: [&Key; 22] = [
     &DRAIN_TIMEOUT,
     &SHUTDOWN_DELAY,
     &ADMIN_EMAIL,
+    &SWEEP_EVERY,
+    &ABANDONED_CART_DAYS,
     &UPLOADS_DIR,
 ];

@@ -74,6 +74,12 @@ pub struct Config {
     pub session_key: Option<Secret>,
     /// Production mode (`LEPTOS_ENV=PROD`): a missing session key is an error.
     pub production: bool,
+    /// How often expired sessions, abandoned carts and unused uploads are
+    /// removed (`sweep-every`, `APP_SWEEP_EVERY`); `None` for never.
+    pub sweep_every: Option<Duration>,
+    /// How long a cart of no account may go without an addition before the
+    /// sweep removes it (`abandoned-cart-days`, `APP_ABANDONED_CART_DAYS`).
+    pub abandoned_cart_age: Duration,
     /// Where uploaded files are kept (`uploads-dir`, `APP_UPLOADS_DIR`).
     pub uploads_dir: PathBuf,
 }
@@ -170,6 +176,13 @@ impl Config {
             shutdown_delay: source.parsed(&SHUTDOWN_DELAY, |_: &Seconds| true)?.0,
             session_key,
             production,
+            sweep_every: Some(Duration::from_secs(
+                source.parsed(&SWEEP_EVERY, |_: &u64| true)?,
+            ))
+            .filter(|every| !every.is_zero()),
+            abandoned_cart_age: Duration::from_secs(
+                86_400 * u64::from(source.parsed(&ABANDONED_CART_DAYS, |days: &u32| *days >= 1)?),
+            ),
             uploads_dir: source
                 .parsed(&UPLOADS_DIR, |dir: &PathBuf| !dir.as_os_str().is_empty())?,
         })

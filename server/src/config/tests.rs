@@ -186,3 +186,17 @@ fn the_retired_admin_email_stops_the_server_with_what_to_do_instead() {
     let config = Config::load(&path, no_env).unwrap();
     assert_eq!(config.uploads_dir, PathBuf::from("/srv/shop/uploads"));
 }
+
+#[test]
+fn the_sweep_runs_hourly_by_default_and_can_be_turned_off() {
+    let config = Config::load(Path::new("/nonexistent/Leptos.toml"), no_env).unwrap();
+    assert_eq!(config.sweep_every, Some(Duration::from_secs(3600)));
+    assert_eq!(config.abandoned_cart_age, Duration::from_secs(30 * 86_400));
+    let (_dir, path) = write("sweep-every = 0\nabandoned-cart-days = 7\n");
+    let config = Config::load(&path, no_env).unwrap();
+    assert_eq!(config.sweep_every, None);
+    assert_eq!(config.abandoned_cart_age, Duration::from_secs(7 * 86_400));
+    let (_dir, path) = write("abandoned-cart-days = 0\n");
+    let message = Config::load(&path, no_env).unwrap_err().to_string();
+    assert!(message.contains("`abandoned-cart-days`"), "{message}");
+}

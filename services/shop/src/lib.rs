@@ -11,6 +11,7 @@ pub mod cart;
 pub mod catalog;
 pub mod orders;
 mod shop;
+pub mod sweep;
 
 pub use shop::Shop;
 
