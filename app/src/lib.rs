@@ -19,7 +19,7 @@ pub use shop_core::{ids, money, tags, visitor};
 
 pub use app_core::{components, site};
 #[cfg(feature = "ssr")]
-pub use app_core::{db, services, session, state};
+pub use app_core::{db, secure, services, session, state};
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};

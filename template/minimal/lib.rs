@@ -15,7 +15,7 @@ pub use counter;
 
 pub use app_core::{components, site};
 #[cfg(feature = "ssr")]
-pub use app_core::{db, services, session, state};
+pub use app_core::{db, secure, services, session, state};
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};

@@ -15,8 +15,9 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// The database: SQLite or PostgreSQL, as `database-url` says.
     pub db: Db,
-    /// Whether cookies carry `Secure` (the site is served over https).
-    pub secure_cookies: bool,
+    /// Whether cookies carry `Secure` (`cookie-secure`): see
+    /// [`AppState::secure_cookie`].
+    pub secure_cookies: crate::secure::SecureCookies,
     /// Signs the cart cookie; from configuration (see `session-key`).
     pub session_key: SessionKey,
     /// Set once the server begins to shut down: `/readyz` answers 503.
@@ -31,11 +32,17 @@ pub struct AppState {
 impl AppState {
     /// State for a server on `db` with `services`, and a random session key
     /// (the server replaces it with the configured one).
+    /// Whether the cookies this request sets carry `Secure`.
+    pub fn secure_cookie(&self) -> bool {
+        let request = use_context::<axum::http::request::Parts>();
+        self.secure_cookies.for_request(request.as_ref())
+    }
+
     pub fn new(leptos_options: LeptosOptions, db: Db, services: Services) -> Self {
         Self {
             leptos_options,
             db,
-            secure_cookies: false,
+            secure_cookies: crate::secure::SecureCookies::Auto { production: false },
             session_key: SessionKey::random(),
             draining: ferry::Draining::default(),
             uploads_dir: std::path::PathBuf::from("uploads"),

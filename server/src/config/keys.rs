@@ -30,8 +30,8 @@ pub(super) const LOG_LEVEL: Key = Key {
 pub(super) const COOKIE_SECURE: Key = Key {
     name: "cookie-secure",
     env: "APP_COOKIE_SECURE",
-    default: "false",
-    expected: "true or false",
+    default: "auto",
+    expected: "auto, true or false",
 };
 pub(super) const ALLOWED_ORIGINS: Key = Key {
     name: "allowed-origins",

@@ -11,7 +11,7 @@ use tracing_subscriber::EnvFilter;
 mod keys;
 mod values;
 use keys::*;
-pub use values::{LogFormatSetting, MetricsAt, Seconds, Secret};
+pub use values::{CookieSecure, LogFormatSetting, MetricsAt, Seconds, Secret};
 
 /// The file read when `APP_CONFIG` does not name another.
 pub const DEFAULT_PATH: &str = "Leptos.toml";
@@ -31,8 +31,8 @@ pub struct Config {
     /// already resolved for the environment.
     pub metrics: MetricsAt,
     /// Whether cookies are marked `Secure` (`cookie-secure`, `APP_COOKIE_SECURE`):
-    /// true when the site is served over https.
-    pub cookie_secure: bool,
+    /// `auto` (over https, and in production for clients elsewhere), always or never.
+    pub cookie_secure: app::secure::SecureCookies,
     /// Other origins allowed to post (`allowed-origins`, `APP_ALLOWED_ORIGINS`).
     pub allowed_origins: Vec<String>,
     /// Proxies whose `X-Forwarded-For` and `X-Forwarded-Host` are believed
@@ -152,7 +152,9 @@ impl Config {
             metrics: source
                 .parsed(&METRICS, |_: &MetricsAt| true)?
                 .resolve(production),
-            cookie_secure: source.parsed(&COOKIE_SECURE, |_| true)?,
+            cookie_secure: source
+                .parsed(&COOKIE_SECURE, |_: &CookieSecure| true)?
+                .resolve(production),
             allowed_origins: source.list(&ALLOWED_ORIGINS)?,
             trusted_proxies: source.list(&TRUSTED_PROXIES)?,
             body_limit: source.parsed(&BODY_LIMIT, |n| *n >= 1024)?,

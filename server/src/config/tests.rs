@@ -54,7 +54,15 @@ fn a_wrong_type_or_unknown_key_is_refused() {
         })
     ));
     let (_dir, path) = write("cookie-secure = true\n");
-    assert!(Config::load(&path, no_env).unwrap().cookie_secure);
+    assert_eq!(
+        Config::load(&path, no_env).unwrap().cookie_secure,
+        app::secure::SecureCookies::Always
+    );
+    let defaults = Config::load(Path::new("/nonexistent/Leptos.toml"), no_env).unwrap();
+    assert_eq!(
+        defaults.cookie_secure,
+        app::secure::SecureCookies::Auto { production: false }
+    );
     let (_dir, path) = write("trusted-proxies = [\"10.0.0.1\", \"::1\"]\nbody-limit = 4096\n");
     let config = Config::load(&path, no_env).unwrap();
     assert_eq!((config.trusted_proxies.len(), config.body_limit), (2, 4096));

@@ -149,3 +149,33 @@ impl Seconds {
         (!self.0.is_zero()).then_some(self.0)
     }
 }
+
+/// `cookie-secure`: `auto`, `true` or `false`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CookieSecure {
+    Auto,
+    Fixed(bool),
+}
+
+impl FromStr for CookieSecure {
+    type Err = ();
+
+    fn from_str(text: &str) -> Result<Self, ()> {
+        match text.to_ascii_lowercase().as_str() {
+            "auto" => Ok(Self::Auto),
+            other => other.parse().map(Self::Fixed).map_err(|_| ()),
+        }
+    }
+}
+
+impl CookieSecure {
+    /// The policy for this environment.
+    pub fn resolve(self, production: bool) -> app::secure::SecureCookies {
+        use app::secure::SecureCookies;
+        match self {
+            Self::Auto => SecureCookies::Auto { production },
+            Self::Fixed(true) => SecureCookies::Always,
+            Self::Fixed(false) => SecureCookies::Never,
+        }
+    }
+}

@@ -133,7 +133,7 @@ pub async fn ensure_cart(state: &AppState) -> Result<CartId, ferry::Error> {
         Some((_, cart)) => Ok(cart),
         None => Ok(app_core::session::ensure_cart(
             &state.session_key,
-            state.secure_cookies,
+            state.secure_cookie(),
         )),
     }
 }
@@ -149,7 +149,7 @@ pub async fn start(state: &AppState, account: AccountId) -> Result<(), ferry::Er
     store()?
         .create_session(&id.hash(), account, expires_at)
         .await?;
-    app_core::session::append_set_cookie(&set_cookie(id.as_str(), state.secure_cookies));
+    app_core::session::append_set_cookie(&set_cookie(id.as_str(), state.secure_cookie()));
     Ok(())
 }
 
@@ -159,7 +159,7 @@ pub async fn end(state: &AppState) -> Result<(), ferry::Error> {
     if let Some(id) = use_context::<Parts>().and_then(|parts| id_from(&parts)) {
         store()?.delete_session(&id.hash()).await?;
     }
-    app_core::session::append_set_cookie(&expired_cookie(state.secure_cookies));
+    app_core::session::append_set_cookie(&expired_cookie(state.secure_cookie()));
     Ok(())
 }
 
