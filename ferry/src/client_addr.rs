@@ -85,7 +85,7 @@ impl ClientAddr {
 }
 
 /// An address, with or without a port.
-fn parse_hop(entry: &str) -> Option<IpAddr> {
+pub(crate) fn parse_hop(entry: &str) -> Option<IpAddr> {
     entry
         .parse::<IpAddr>()
         .or_else(|_| entry.parse::<SocketAddr>().map(|socket| socket.ip()))

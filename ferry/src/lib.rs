@@ -77,6 +77,8 @@ mod body_limit;
 mod client_addr;
 #[cfg(feature = "ssr")]
 mod client_share;
+#[cfg(all(test, feature = "ssr"))]
+mod fuzz;
 #[cfg(feature = "ssr")]
 mod headers;
 #[cfg(feature = "ssr")]

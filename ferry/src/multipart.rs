@@ -32,7 +32,7 @@ pub(crate) async fn refuse_unreadable(
     next.run(request).await
 }
 
-fn has_boundary(request: &Request) -> bool {
+pub(crate) fn has_boundary(request: &Request) -> bool {
     request
         .headers()
         .get(CONTENT_TYPE)

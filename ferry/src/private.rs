@@ -72,6 +72,30 @@ pub(crate) fn multipart_paths() -> std::collections::HashSet<&'static str> {
 #[cfg(feature = "ssr")]
 pub use inventory;
 
+/// The path of any `#[ferry::read]` or `#[ferry::mutation]`: a failed call
+/// to one that never began (its arguments did not parse) is the client's
+/// fault, whatever the function's error type says (400).
+pub struct FunctionPath(pub &'static str);
+
+#[cfg(feature = "ssr")]
+inventory::collect!(FunctionPath);
+
+/// Every registered ferry function's path.
+#[cfg(feature = "ssr")]
+pub(crate) fn function_paths() -> std::collections::HashSet<&'static str> {
+    inventory::iter::<FunctionPath>
+        .into_iter()
+        .map(|f| f.0)
+        .collect()
+}
+
+/// Called first thing in a ferry function's body on the server: its
+/// arguments parsed, so a failure from here on is the function's own.
+pub fn began() {
+    #[cfg(feature = "ssr")]
+    crate::error::status::began();
+}
+
 /// Every registered read's path.
 #[cfg(feature = "ssr")]
 pub(crate) fn read_paths() -> std::collections::HashSet<&'static str> {

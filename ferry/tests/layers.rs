@@ -391,6 +391,26 @@ async fn a_guard_hands_its_value_to_the_body() {
     assert_eq!(app.call("/api/notes/list", "").await.body, r#"["ann: hi"]"#);
 }
 
+/// Found by `fuzz_forms.rs`: an app's error type that maps every Leptos
+/// error to its "server" case made an unreadable body a 500.
+#[tokio::test]
+async fn arguments_that_do_not_parse_are_400_whatever_the_error_type() {
+    let app = TestApp::with(|_| ());
+    for body in ["", "txt=hi", "text=a&text=b&text"] {
+        let reply = app.call("/api/notes/add_to_full", body).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{body:?}: {}",
+            reply.body
+        );
+        assert_eq!(reply.header("x-ferry-began"), None, "taken off");
+    }
+    let ran = app.call("/api/notes/add_to_full", "text=hi").await;
+    assert_eq!(ran.status, StatusCode::CONFLICT);
+    assert_eq!(ran.header("x-ferry-began"), None, "taken off");
+}
+
 #[tokio::test]
 async fn an_apps_own_error_type_answers_with_its_own_status() {
     let app = TestApp::with(|_| ());

@@ -41,6 +41,7 @@ pub fn read(attr: TokenStream, item: TokenStream) -> TokenStream {
     let status = answer_status();
     function.block = syn::parse_quote!({
         // One block, so a guard's or a check's refusal gets its status too.
+        ::ferry::__private::began();
         let __ferry_result: #output = async move {
             #(#guard)*
             #(#check)*
@@ -55,10 +56,11 @@ pub fn read(attr: TokenStream, item: TokenStream) -> TokenStream {
         __ferry_result
     });
     let register = register_read(&name);
+    let function_path = register_function(&name);
     let multipart = register_multipart(&args, &name);
     let typed = typed_call(&name, &function, &output, Kind::Read);
     let server = server(&args, quote!(::ferry::ReadClient), &function);
-    quote!(#server #register #multipart #check_impl #typed).into()
+    quote!(#server #register #function_path #multipart #check_impl #typed).into()
 }
 
 /// What the function returns; a server function must say (`Result<T, E>`).
@@ -266,6 +268,20 @@ fn register_read(name: &syn::Ident) -> Tokens {
     }
 }
 
+/// On the server, lists the path of every ferry function, so that a call
+/// whose arguments did not parse gets 400 whatever its error type.
+fn register_function(name: &syn::Ident) -> Tokens {
+    quote! {
+        ::ferry::__on_server! {
+            ::ferry::__private::inventory::submit! {
+                ::ferry::__private::FunctionPath(
+                    <#name as ::leptos::server_fn::ServerFn>::PATH
+                )
+            }
+        }
+    }
+}
+
 /// On the server, lists the path of a function that takes
 /// `multipart/form-data`, so that a body without a readable boundary gets
 /// 400 before server_fn reads it (it would panic).
@@ -325,6 +341,7 @@ pub fn mutation(attr: TokenStream, item: TokenStream) -> TokenStream {
     let status = answer_status();
     function.block = syn::parse_quote!({
         // One block, so a guard's or a check's refusal gets its status too.
+        ::ferry::__private::began();
         let __ferry_result: #output = async move {
             #(#guard)*
             #(#check)*
@@ -339,9 +356,10 @@ pub fn mutation(attr: TokenStream, item: TokenStream) -> TokenStream {
         __ferry_result
     });
     let multipart = register_multipart(&args, &name);
+    let function_path = register_function(&name);
     let typed = typed_call(&name, &function, &output, Kind::Mutation);
     let server = server(&args, quote!(::ferry::Client), &function);
-    quote!(#server #multipart #check_impl #typed).into()
+    quote!(#server #multipart #function_path #check_impl #typed).into()
 }
 
 /// The function under Leptos's `#[server]`, with ferry's client.

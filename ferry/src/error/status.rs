@@ -2,7 +2,10 @@
 //! layer here gives it the status its error stands for.
 
 use axum::body::Body;
-use axum::extract::Request;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -29,6 +32,19 @@ pub(crate) fn answer_with(status: u16) {
     }
 }
 
+/// Set by a ferry function once its arguments parsed and it began; taken
+/// off by [`error_status`].
+const BEGAN_HEADER: &str = "x-ferry-began";
+
+pub(crate) fn began() {
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        response.insert_header(
+            axum::http::HeaderName::from_static(BEGAN_HEADER),
+            HeaderValue::from_static("1"),
+        );
+    }
+}
+
 /// Error bodies larger than this are left alone rather than buffered.
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
@@ -36,9 +52,18 @@ const MAX_ERROR_BODY: usize = 64 * 1024;
 /// This sets the status the error stands for: the one its type gave
 /// ([`crate::ErrorStatus`], through the macros), else the one its encoded
 /// body says, so a malformed body is a 400 and a validation failure a 422.
-pub(crate) async fn error_status(request: Request, next: Next) -> Response {
+///
+/// A call to a ferry function (`functions`) that failed before the function
+/// began could not read its arguments: 400, whatever its error type.
+pub(crate) async fn error_status(
+    State(functions): State<Arc<HashSet<&'static str>>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let ferry_function = functions.contains(request.uri().path());
     let mut response = next.run(request).await;
     let own = response.headers_mut().remove(STATUS_HEADER);
+    let began = response.headers_mut().remove(BEGAN_HEADER).is_some();
     if response.status() != StatusCode::INTERNAL_SERVER_ERROR
         || !response.headers().contains_key(SERVER_FN_ERROR_HEADER)
     {
@@ -62,6 +87,8 @@ pub(crate) async fn error_status(request: Request, next: Next) -> Response {
     };
     if let Some(status) = status_of_encoded_error(&bytes) {
         parts.status = status;
+    } else if ferry_function && !began {
+        parts.status = StatusCode::BAD_REQUEST;
     }
     Response::from_parts(parts, Body::from(bytes))
 }

@@ -75,13 +75,13 @@ impl ErrorKey {
 
 /// Leptos's error parameters in a query, and the signature beside them.
 #[derive(Debug, Default, PartialEq)]
-struct Carried {
-    path: Option<String>,
-    error: Option<String>,
-    signature: Option<String>,
+pub(crate) struct Carried {
+    pub(crate) path: Option<String>,
+    pub(crate) error: Option<String>,
+    pub(crate) signature: Option<String>,
 }
 
-fn carried(query: &str) -> Carried {
+pub(crate) fn carried(query: &str) -> Carried {
     let mut found = Carried::default();
     for (name, value) in form_urlencoded::parse(query.as_bytes()) {
         let slot = match name.as_ref() {
@@ -122,7 +122,9 @@ pub(crate) async fn signed_errors(
     response
 }
 
-/// Appends the signature to a redirect that carries an error.
+/// Signs the error a redirect carries, and drops any signature it carries
+/// over from the page it came from (Leptos keeps the page's other
+/// parameters, an earlier error's `__sig` among them).
 fn sign_location(key: &ErrorKey, response: &mut Response) {
     if !response.status().is_redirection() {
         return;
@@ -131,22 +133,38 @@ fn sign_location(key: &ErrorKey, response: &mut Response) {
         .headers()
         .get(header::LOCATION)
         .and_then(|v| v.to_str().ok());
-    let Some((_, query)) = location.and_then(|l| l.split_once('?')) else {
+    let Some((base, query)) = location.and_then(|l| l.split_once('?')) else {
         return;
     };
-    let Carried {
-        error: Some(error),
-        path,
-        ..
-    } = carried(query)
-    else {
-        return;
-    };
-    let signature = key.sign(&path.unwrap_or_default(), &error);
-    let signed = format!("{}&{SIGNATURE}={signature}", location.unwrap_or_default());
-    if let Ok(value) = HeaderValue::from_str(&signed) {
+    if let Some(signed) = signed_location(key, base, query)
+        && let Ok(value) = HeaderValue::from_str(&signed)
+    {
         response.headers_mut().insert(header::LOCATION, value);
     }
+}
+
+/// `base?query` with a signature for its error, if it carries one, and
+/// no other; `None` when the address needs no change.
+fn signed_location(key: &ErrorKey, base: &str, query: &str) -> Option<String> {
+    let found = carried(query);
+    if found.error.is_none() && found.signature.is_none() {
+        return None;
+    }
+    let mut kept = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+        if name != SIGNATURE {
+            kept.append_pair(&name, &value);
+        }
+    }
+    if let Some(error) = &found.error {
+        let path = found.path.as_deref().unwrap_or_default();
+        kept.append_pair(SIGNATURE, &key.sign(path, error));
+    }
+    let query = kept.finish();
+    Some(match query.is_empty() {
+        true => base.to_owned(),
+        false => format!("{base}?{query}"),
+    })
 }
 
 #[cfg(test)]
@@ -162,6 +180,28 @@ mod tests {
         assert!(!key.verify("/api/other", "eyJlcnIiOjF9", &signature));
         assert!(!ErrorKey::random().verify("/api/add", "eyJlcnIiOjF9", &signature));
         assert!(!key.verify("/api/add", "eyJlcnIiOjF9", "not base64 !"));
+    }
+
+    #[test]
+    fn a_redirect_keeps_one_signature_and_only_for_its_error() {
+        let key = ErrorKey::random();
+        // A successful post from a page that showed an error: its old
+        // signature goes, and with it the bare `?`.
+        assert_eq!(
+            signed_location(&key, "/admin", "__sig=old"),
+            Some("/admin".to_owned())
+        );
+        assert_eq!(signed_location(&key, "/admin", "page=2"), None);
+        let signed = signed_location(
+            &key,
+            "/admin",
+            "page=2&__path=%2Fapi%2Fx&__err=abc&__sig=old",
+        )
+        .unwrap();
+        let found = carried(signed.split_once('?').unwrap().1);
+        assert!(key.verify("/api/x", "abc", found.signature.as_deref().unwrap()));
+        assert!(signed.starts_with("/admin?page=2&"), "{signed}");
+        assert_eq!(signed.matches("__sig=").count(), 1, "{signed}");
     }
 
     #[test]

@@ -21,6 +21,7 @@ use super::{LayeredService, boxed_layer};
 #[derive(Debug, Clone)]
 pub struct ErrorStatusLayer {
     multipart: Arc<std::collections::HashSet<&'static str>>,
+    functions: Arc<std::collections::HashSet<&'static str>>,
 }
 
 impl ErrorStatusLayer {
@@ -28,6 +29,7 @@ impl ErrorStatusLayer {
     pub fn new() -> Self {
         Self {
             multipart: Arc::new(crate::__private::multipart_paths()),
+            functions: Arc::new(crate::__private::function_paths()),
         }
     }
 }
@@ -41,7 +43,10 @@ impl Default for ErrorStatusLayer {
 boxed_layer!(ErrorStatusLayer, |this, inner| {
     let checked = from_fn_with_state(this.multipart.clone(), crate::multipart::refuse_unreadable)
         .layer(inner);
-    LayeredService::new(from_fn(crate::error::status::error_status).layer(checked))
+    LayeredService::new(
+        from_fn_with_state(this.functions.clone(), crate::error::status::error_status)
+            .layer(checked),
+    )
 });
 
 /// The redirect after a form posted without JavaScript: back to the page
