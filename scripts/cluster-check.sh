@@ -6,6 +6,8 @@
 #!   checkout served by A, then `/` from B for a visitor without cookies:
 #!   it shows the new stock (B dropped its kept page);
 #! - 2,000 concurrent adds to one cart through nginx: exactly 2,000 units;
+#! - a rolling restart of both processes under reads and writes through
+#!   nginx: no call fails, and the counter went up by every write answered.
 #! - SIGKILL of one process in a burst of writes through nginx: every write
 #!   answered 200 is in the database, and the survivor answers the rest.
 #! Build first with `cargo leptos build --release --split`.
@@ -124,6 +126,47 @@ if [ -d app/cart ]; then
 else
   say "no shop: the stock and cart checks are skipped"
 fi
+
+say "a rolling restart of both processes under reads and writes through nginx"
+# One line per call: the kind, curl's exit code and the status.
+traffic() {
+  local out=$1 code status
+  while [ ! -f "$dir/restart-stop" ]; do
+    code=0
+    status=$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' -X POST -H "Origin: $url" \
+      -H 'Accept: application/json' --data 'by=1' "$url/api/counter/add") || code=$?
+    echo "write $code $status" >>"$out"
+    code=0
+    status=$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "$url/") || code=$?
+    echo "read $code $status" >>"$out"
+  done
+}
+counter_now() {
+  local value
+  value=$(post -H "Origin: $url" "$url/api/counter/get")
+  [[ $value =~ ^[0-9]+$ ]] || fail "the counter could not be read: $value"
+  echo "$value"
+}
+before=$(counter_now)
+for w in $(seq 1 "$workers"); do traffic "$dir/rolling.$w" & done
+sleep 1
+kill -USR1 "$(cat "$dir/cluster.pid")"
+for _ in $(seq 1 900); do grep -qx done "$dir/restarted" 2>/dev/null && break; sleep 0.1; done
+grep -qx done "$dir/restarted" || fail "the rolling restart did not finish within 90 s (log: $dir/cluster.log)"
+# Until nginx takes the last one back (fail_timeout, 5 s): the SIGKILL
+# below needs both.
+sleep 6
+touch "$dir/restart-stop"
+wait $(jobs -p | grep -vx "$cluster") 2>/dev/null || true
+calls=$(cat "$dir"/rolling.? | grep -c .)
+failed=$(cat "$dir"/rolling.? | grep -vc ' 0 200$' || true)
+writes=$(cat "$dir"/rolling.? | grep -c '^write 0 200$' || true)
+after=$(counter_now)
+say "$calls calls during the restart of $(grep -c : "$dir/restarted") processes: $failed failed; $writes writes answered 200, the counter went up by $((after - before))"
+[ "$failed" -eq 0 ] || { grep -v ' 0 200$' "$dir"/rolling.? | sort | uniq -c >&2; fail "calls failed during a rolling restart"; }
+[ $((after - before)) -eq "$writes" ] || fail "the counter went up by $((after - before)), not by the $writes answered writes"
+# Process A is a new one now.
+read -r pid_a _ < <(grep -F " $addr_a" "$dir/restarted" | tail -n 1)
 
 say "SIGKILL of process A in a burst of writes through nginx"
 # One line per call: whether A was already killed when it started, curl's

@@ -13,7 +13,10 @@
 #! and `postgres`, the path of the database's own folder. That folder is a
 #! new one under /tmp, which PostgreSQL's user can always enter (unlike a
 #! clone under a 0700 home). Other settings pass through the environment to every
-#! process (APP_RATE_LIMIT_PER_SECOND=0, for instance).
+#! process (APP_RATE_LIMIT_PER_SECOND=0, for instance). SIGUSR1 to the pid
+#! in `cluster.pid` restarts the processes one at a time, as a deploy does;
+#! `restarted` gets a line per process (its new pid and address), then
+#! `done`.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -37,6 +40,7 @@ stop_all() {
   trap - EXIT
   # The servers drain; nginx stops at once.
   [ ${#pids[@]} -eq 0 ] || kill -TERM "${pids[@]}" 2>/dev/null || true
+  [ ${#servers[@]} -eq 0 ] || kill -TERM "${servers[@]}" 2>/dev/null || true
   wait 2>/dev/null || true
   scripts/postgres.sh stop "$pg_dir"
   echo "cluster: stopped" >&2
@@ -57,17 +61,42 @@ session_key=${APP_SESSION_KEY:-$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')}
 
 : >"$dir/processes"
 upstreams=""
+servers=()
+addrs=()
+# Starts process $1 on address $2 (the same address when it restarts).
+start_server() {
+  LEPTOS_SITE_ADDR=$2 LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD \
+    DATABASE_URL=$database APP_SESSION_KEY=$session_key APP_TRUSTED_PROXIES=127.0.0.1 \
+    RUST_LOG=${RUST_LOG:-warn} "$binary" >>"$dir/server-$1.log" 2>&1 &
+  servers[$1]=$!
+  wait_for "http://$2/readyz" "cluster: server $1 (log: $dir/server-$1.log)" "$!"
+}
 for n in $(seq 1 "$count"); do
   addr="127.0.0.1:$(free_port)"
-  LEPTOS_SITE_ADDR=$addr LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD \
-    DATABASE_URL=$database APP_SESSION_KEY=$session_key APP_TRUSTED_PROXIES=127.0.0.1 \
-    RUST_LOG=${RUST_LOG:-warn} "$binary" >"$dir/server-$n.log" 2>&1 &
-  pids+=($!)
-  echo "$! $addr" >>"$dir/processes"
-  upstreams+="    server $addr max_fails=1 fail_timeout=5s;"$'\n'
+  addrs[$n]=$addr
   # One at a time: the first applies the migrations.
-  wait_for "http://$addr/readyz" "cluster: server $n (log: $dir/server-$n.log)" "$!"
+  start_server "$n" "$addr"
+  echo "${servers[$n]} $addr" >>"$dir/processes"
+  upstreams+="    server $addr max_fails=1 fail_timeout=5s;"$'\n'
 done
+
+# SIGUSR1: a rolling restart, as a deploy does it: one process at a time
+# drains (SIGTERM) and exits, and a new one starts on its address and
+# answers /readyz; the next goes once nginx has taken it back (it skips a
+# process that refused a connection for fail_timeout, 5 s, from the
+# refusal: stopping the next one sooner would leave it none). `restarted` counts them.
+rolling_restart() {
+  for n in $(seq 1 "$count"); do
+    kill -TERM "${servers[$n]}" 2>/dev/null || true
+    wait "${servers[$n]}" 2>/dev/null || true
+    start_server "$n" "${addrs[$n]}"
+    echo "${servers[$n]} ${addrs[$n]}" >>"$dir/restarted"
+    [ "$n" -eq "$count" ] || sleep 6
+  done
+  echo done >>"$dir/restarted"
+}
+trap rolling_restart USR1
+echo $$ >"$dir/cluster.pid"
 
 mkdir -p "$dir/nginx/temp"
 # Started as root, nginx would run its workers as nobody, who may not
@@ -86,7 +115,8 @@ wait_for "http://127.0.0.1:$port/readyz" "cluster: nginx (log: $dir/nginx/error.
 echo "http://127.0.0.1:$port" >"$dir/url"
 echo "cluster: open http://127.0.0.1:$port ($count processes on PostgreSQL behind nginx; logs in $dir; Ctrl-C stops all)" >&2
 # A server process that dies leaves the others serving, as on real
-# machines; nginx exiting ends the cluster.
-wait "$front"
+# machines; nginx exiting ends the cluster. A trapped signal (a rolling
+# restart) ends `wait` early: wait again.
+while kill -0 "$front" 2>/dev/null; do wait "$front" || true; done
 echo "cluster: nginx exited (log: $dir/nginx/error.log); stopping the rest" >&2
 exit 1

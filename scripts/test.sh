@@ -2,7 +2,7 @@
 #! Runs every test: set-up, formatting, Rust tests (unit, HTTP, binary, ferry's
 #! doctests), the same on a throwaway PostgreSQL, ferry's package and its
 #! docs, the release build, browser tests with JavaScript on and off, the
-#! template's two variants, durability, the same browser tests and more
+#! template's two variants, durability, hostile clients, the same browser tests and more
 #! through nginx on two processes on PostgreSQL, the size report, and the
 #! edit loop under `cargo leptos watch`. Ends with each section's seconds.
 #!
@@ -130,7 +130,13 @@ fi
 section "durability" "SIGKILL, then SIGTERM, in a burst of writes"
 scripts/durability.sh
 
-section "several servers" "two processes on PostgreSQL behind nginx: browser tests, revalidation across processes, 2,000 adds, SIGKILL"
+# The shop's (a minimal app has no accounts or carts to attack).
+if [ -f scripts/hostile-check.sh ]; then
+  section "hostile clients" "slow bodies, invented methods, password guessing, inline reads, forwarded addresses, forged error links, while a visitor keeps loading pages"
+  scripts/hostile-check.sh
+fi
+
+section "several servers" "two processes on PostgreSQL behind nginx: browser tests, revalidation across processes, 2,000 adds, a rolling restart under load, SIGKILL"
 scripts/cluster-check.sh
 
 section "sizes"
