@@ -365,9 +365,29 @@ async function logicReload(browser) {
   return after.typed === "7";
 }
 
+// The server's side of a call, by its request id, as the page's tools
+// read it: the call's log line and its span.
+async function callLog() {
+  const id = `devloop-${Date.now()}`;
+  const called = await fetch(`${base}/api/counter/get`, {
+    method: "POST",
+    headers: { "x-request-id": id, "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+    body: "",
+  });
+  if (!called.ok) throw new Error(`devloop: counter/get answered ${called.status}`);
+  const logged = await fetch(`${base}/_ferry/dev/calls/${id}`);
+  if (!logged.ok) throw new Error(`devloop: the server kept nothing for request ${id} (${logged.status})`);
+  const { entries } = await logged.json();
+  const line = entries.some((e) => e.kind === "line" && e.text === "server function call");
+  const span = entries.some((e) => e.kind === "span" && e.name === "server_fn");
+  log(`server's side of a call: ${entries.length} entries kept under its request id`);
+  return line && span;
+}
+
 // DEVLOOP_CHECK=1: what the edit loop promises, once each, as a test.
 async function check(browser) {
   const failures = [];
+  if (!(await callLog())) failures.push("the server's log line and span of a call were not kept under its request id");
   const page = await openCounter(browser);
   const markup = await markupEdits(page, 1);
   if (markup.kept !== 1) failures.push("a markup edit reloaded the page or lost its state");

@@ -26,7 +26,9 @@ pub enum LogFormat {
 }
 
 /// Installs the global subscriber writing to stderr. Call once, first
-/// thing in `main`; a second call changes nothing. Tasks Leptos spawns log
+/// thing in `main`; a second call changes nothing. In a debug build with
+/// the `dev` feature it also keeps each request's lines and span times,
+/// by request id, for the page's development tools. Tasks Leptos spawns log
 /// without their request's span unless [`spans_in_tasks`] is called too.
 ///
 /// ```
@@ -34,15 +36,27 @@ pub enum LogFormat {
 /// init_logging(LogFormat::Text, tracing_subscriber::EnvFilter::new("info"));
 /// ```
 pub fn init_logging(format: LogFormat, filter: EnvFilter) {
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    use tracing_subscriber::Layer as _;
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+    let lines = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         // Colours for a terminal only, not in files or a collector's pipe.
         .with_ansi(std::io::stderr().is_terminal());
-    let _ = match format {
-        LogFormat::Text => builder.try_init(),
-        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+    let lines = match format {
+        LogFormat::Text => lines.boxed(),
+        LogFormat::Json => lines.json().flatten_event(true).boxed(),
     };
+    // The filter is the terminal's alone: what the page keeps does not
+    // depend on how quiet the terminal is.
+    let subscriber = tracing_subscriber::registry().with(lines.with_filter(filter));
+    // A debug build with the edit loop also keeps each request's lines for
+    // the page (`ferry::dev`), from info up; a release build keeps nothing.
+    #[cfg(feature = "dev")]
+    let subscriber = subscriber.with(cfg!(debug_assertions).then(|| {
+        crate::dev::calls::CallLog.with_filter(tracing_subscriber::filter::LevelFilter::INFO)
+    }));
+    let _ = subscriber.try_init();
 }
 
 /// Sets Leptos's executor to Tokio with each task it spawns (a server-side

@@ -47,8 +47,14 @@
 
 use leptos::prelude::*;
 
+#[cfg(all(feature = "dev", feature = "logging"))]
+pub(crate) mod calls;
 #[cfg(feature = "dev")]
 pub(crate) mod server;
+/// The server's side of each call, by request id, for the page in
+/// development.
+#[cfg(all(feature = "dev", feature = "logging"))]
+pub(crate) const CALLS_PATH: &str = "/_ferry/dev/calls/{id}";
 #[cfg(feature = "dev")]
 mod skeleton;
 

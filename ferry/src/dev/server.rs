@@ -59,9 +59,23 @@ pub(crate) fn routes() -> Router {
             .map(axum::Json)
             .map_err(|_| http::StatusCode::INTERNAL_SERVER_ERROR)
     };
-    Router::new()
+    let router = Router::new()
         .route(super::STATE_PATH, get(state))
-        .route(super::EVENTS_PATH, get(events))
+        .route(super::EVENTS_PATH, get(events));
+    #[cfg(feature = "logging")]
+    let router = router.route(super::CALLS_PATH, get(call_of));
+    router
+}
+
+/// What the server logged for one request, by its `x-request-id`: 404 once
+/// it is no longer kept (or was never logged).
+#[cfg(feature = "logging")]
+async fn call_of(
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<axum::Json<super::calls::Call>, http::StatusCode> {
+    super::calls::call(&id)
+        .map(axum::Json)
+        .ok_or(http::StatusCode::NOT_FOUND)
 }
 
 /// The sources and build output of the app this process runs.
@@ -391,5 +405,47 @@ mod tests {
             strip_ansi("\u{1b}[1m\u{1b}[38;5;9merror\u{1b}[0m: é"),
             "error: é"
         );
+    }
+}
+
+#[cfg(all(test, feature = "logging"))]
+mod call_route {
+    use tower::ServiceExt as _;
+    use tracing_subscriber::layer::SubscriberExt as _;
+
+    /// The route answers a kept request's lines as JSON, and 404 for any
+    /// other id.
+    #[tokio::test]
+    async fn a_requests_lines_are_served_by_its_id() {
+        let subscriber = tracing_subscriber::registry().with(super::super::calls::CallLog);
+        tracing::subscriber::with_default(subscriber, || {
+            let request = tracing::info_span!("request", id = %"route-test-7");
+            request.in_scope(|| tracing::error!(table = "counter", "no such table"));
+        });
+        let app =
+            axum::Router::new().route(super::super::CALLS_PATH, axum::routing::get(super::call_of));
+        let get = |path: &str| {
+            let request = http::Request::get(path)
+                .body(axum::body::Body::empty())
+                .unwrap();
+            app.clone().oneshot(request)
+        };
+        let found = get("/_ferry/dev/calls/route-test-7").await.unwrap();
+        assert_eq!(found.status(), http::StatusCode::OK);
+        let body = http_body_util::BodyExt::collect(found.into_body())
+            .await
+            .unwrap()
+            .to_bytes();
+        let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(json["entries"][0]["kind"], "line");
+        assert_eq!(json["entries"][0]["level"], "ERROR");
+        assert_eq!(
+            json["entries"][0]["text"],
+            "no such table table=\"counter\""
+        );
+        assert_eq!(json["entries"][1]["kind"], "span");
+        assert_eq!(json["entries"][1]["name"], "request");
+        let missing = get("/_ferry/dev/calls/never-seen").await.unwrap();
+        assert_eq!(missing.status(), http::StatusCode::NOT_FOUND);
     }
 }
