@@ -139,7 +139,7 @@ pub(super) const ABANDONED_CART_DAYS: Key = Key {
     name: "abandoned-cart-days",
     env: "APP_ABANDONED_CART_DAYS",
     default: "30",
-    expected: "a whole number of days, at least 1",
+    expected: "a whole number of days, from 1 to 36500",
 };
 /// Retired: read only to refuse it (`server admin grant EMAIL` instead).
 pub(super) const ADMIN_EMAIL: Key = Key {

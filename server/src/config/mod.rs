@@ -183,7 +183,10 @@ impl Config {
             ))
             .filter(|every| !every.is_zero()),
             abandoned_cart_age: Duration::from_secs(
-                86_400 * u64::from(source.parsed(&ABANDONED_CART_DAYS, |days: &u32| *days >= 1)?),
+                86_400
+                    * u64::from(source.parsed(&ABANDONED_CART_DAYS, |days: &u32| {
+                        (1..=36_500).contains(days)
+                    })?),
             ),
             uploads_dir: source
                 .parsed(&UPLOADS_DIR, |dir: &PathBuf| !dir.as_os_str().is_empty())?,

@@ -204,7 +204,9 @@ fn the_sweep_runs_hourly_by_default_and_can_be_turned_off() {
     let config = Config::load(&path, no_env).unwrap();
     assert_eq!(config.sweep_every, None);
     assert_eq!(config.abandoned_cart_age, Duration::from_secs(7 * 86_400));
-    let (_dir, path) = write("abandoned-cart-days = 0\n");
-    let message = Config::load(&path, no_env).unwrap_err().to_string();
-    assert!(message.contains("`abandoned-cart-days`"), "{message}");
+    for days in ["0", "4000000000"] {
+        let (_dir, path) = write(&format!("abandoned-cart-days = {days}\n"));
+        let message = Config::load(&path, no_env).unwrap_err().to_string();
+        assert!(message.contains("`abandoned-cart-days`"), "{message}");
+    }
 }

@@ -37,7 +37,14 @@ pub async fn sweep_at(
     now: DateTime<Utc>,
     cart_age: Duration,
 ) -> Result<Swept, ferry::Error> {
-    let carts_before = now - chrono::Duration::from_std(cart_age).unwrap_or(chrono::Duration::MAX);
+    // An age reaching before 1970 keeps every cart (never a panic, and a
+    // time every database can store).
+    let carts_before = chrono::Duration::from_std(cart_age)
+        .ok()
+        .and_then(|age| now.checked_sub_signed(age))
+        .map_or(DateTime::UNIX_EPOCH, |before| {
+            before.max(DateTime::UNIX_EPOCH)
+        });
     let (sessions, cart_lines) = delete_rows(db, now, carts_before).await?;
     let files = delete_orphans(db, uploads).await?;
     Ok(Swept {
