@@ -150,6 +150,18 @@ pub(crate) async fn record(
     next.run(request).await
 }
 
+/// The address a per-client limit keys a request by: its [`ClientAddr`]
+/// when [`record`] ran outside, else the connection's peer; `None` for a
+/// request with neither (in-process, or served without peers' addresses).
+pub(crate) fn client_key(extensions: &axum::http::Extensions) -> Option<IpAddr> {
+    let client = extensions.get::<ClientAddr>().map(|c| c.ip);
+    client.or_else(|| {
+        extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip())
+    })
+}
+
 /// Logs, once, that a trusted proxy forwarded an entry that is no address.
 fn warn_unreadable(clients: &Clients, peer: IpAddr) {
     if !clients.warned_unreadable.swap(true, Ordering::Relaxed) {

@@ -3,16 +3,16 @@
 //! announced and never sent) cannot take every slot of the server's bound.
 
 use std::collections::HashMap;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::client_addr::ClientAddr;
+use crate::client_addr::client_key;
 
 /// The requests each address has in flight, and how many it may have.
 #[derive(Debug, Clone)]
@@ -50,14 +50,7 @@ impl Shares {
     /// The request's client, as the rate limit keys it; with no address at
     /// all, one shared key and an error logged once.
     fn client(&self, request: &Request) -> IpAddr {
-        let extensions = request.extensions();
-        let client = extensions.get::<ClientAddr>().map(|c| c.ip);
-        let peer = || {
-            extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip())
-        };
-        client.or_else(peer).unwrap_or_else(|| {
+        client_key(request.extensions()).unwrap_or_else(|| {
             if !self.warned.swap(true, Ordering::Relaxed) {
                 tracing::error!(
                     "ferry: a request has no client address, so every such request shares \

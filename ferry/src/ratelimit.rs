@@ -1,13 +1,12 @@
 //! Rate limiting per client address (tower_governor): generous by default,
 //! answered with 429 and `Retry-After` when a client overdoes it.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::ConnectInfo;
 use axum::http::Request;
 use governor::clock::QuantaInstant;
 use governor::middleware::NoOpMiddleware;
@@ -16,7 +15,7 @@ use tower_governor::GovernorLayer;
 use tower_governor::governor::GovernorConfigBuilder;
 use tower_governor::key_extractor::KeyExtractor;
 
-use crate::client_addr::ClientAddr;
+use crate::client_addr::client_key;
 
 /// How many requests a client address may make.
 ///
@@ -48,14 +47,7 @@ impl KeyExtractor for ClientIp {
     type Key = IpAddr;
 
     fn extract<T>(&self, request: &Request<T>) -> Result<IpAddr, GovernorError> {
-        let extensions = request.extensions();
-        let client = extensions.get::<ClientAddr>().map(|c| c.ip);
-        let peer = || {
-            extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip())
-        };
-        Ok(client.or_else(peer).unwrap_or_else(|| {
+        Ok(client_key(request.extensions()).unwrap_or_else(|| {
             self.warn_no_address();
             IpAddr::V4(Ipv4Addr::UNSPECIFIED)
         }))

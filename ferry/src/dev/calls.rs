@@ -201,8 +201,8 @@ mod tests {
         tracing::subscriber::with_default(subscriber, || {
             let request = tracing::info_span!("request", id = %"calls-test-1");
             let _entered = request.enter();
-            tracing::info!(items = 3, "kept the cart");
-            let call = tracing::info_span!("server_fn", function = "cart/add");
+            tracing::info!(notes = 3, "kept the note");
+            let call = tracing::info_span!("server_fn", function = "notes/add");
             call.in_scope(|| tracing::warn!("stock is low"));
             drop(call);
         });
@@ -211,7 +211,7 @@ mod tests {
         assert!(
             matches!(
                 &kept.entries[0],
-                Entry::Line { level, text, .. } if level == "INFO" && text == "kept the cart items=3"
+                Entry::Line { level, text, .. } if level == "INFO" && text == "kept the note notes=3"
             ),
             "{kept:?}"
         );
