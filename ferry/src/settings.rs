@@ -80,7 +80,7 @@ pub struct Settings {
     /// error message. Every process behind one load balancer needs the
     /// same (the app's session key will do). `None` (the default): a random
     /// key per process, and an error redirected to another process is
-    /// dropped.
+    /// dropped, with a warning logged the first time.
     pub signing_key: Option<Arc<[u8]>>,
     /// How much the server's cache may keep ([`CacheSettings::off`] for
     /// nothing).

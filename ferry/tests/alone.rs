@@ -178,3 +178,32 @@ async fn a_sign_in_path_off_the_site_is_refused_with_an_error() {
     assert_eq!(logs.matches("not a path on this site").count(), 1, "{logs}");
     assert!(logs.contains("evil.example"), "names it: {logs}");
 }
+
+#[tokio::test]
+async fn an_error_signed_elsewhere_is_dropped_and_a_missing_signing_key_said_once() {
+    let page = || Router::new().route("/page", axum::routing::get(|| async { "the page" }));
+    let ask = |app: Router| async move {
+        let uri = "/page?__path=%2Fapi%2Fx&__err=abc&__sig=c2lnbmVkIGVsc2V3aGVyZQ";
+        let request = Request::get(uri).body(Body::empty()).unwrap();
+        let response = app.oneshot(request).await.unwrap();
+        (
+            response.status(),
+            response.headers()[header::LOCATION].clone(),
+        )
+    };
+    let captured = captured::Captured::default();
+    let _guard = tracing::subscriber::set_default(captured.subscriber());
+    let random = page().layer(ferry::layers::FormRedirectLayer::new());
+    for _ in 0..2 {
+        assert_eq!(
+            ask(random.clone()).await,
+            (StatusCode::SEE_OTHER, "/page".parse().unwrap())
+        );
+    }
+    let shared = page().layer(
+        ferry::layers::FormRedirectLayer::new().signing_key(b"one secret for every process"),
+    );
+    assert_eq!(ask(shared).await.0, StatusCode::SEE_OTHER);
+    let logs = captured.text();
+    assert_eq!(logs.matches("Settings::signing_key").count(), 1, "{logs}");
+}

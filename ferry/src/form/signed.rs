@@ -6,6 +6,7 @@
 //! same address without it.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, header};
@@ -23,9 +24,14 @@ pub(crate) const SIGNATURE: &str = "__sig";
 /// used elsewhere never signs the same bytes.
 const PURPOSE: &[u8] = b"ferry no-js form error v1\0";
 
-/// The secret that signs and checks errors.
+/// The secret that signs and checks errors; whether it is a random one of
+/// this process, which no other process shares.
 #[derive(Clone)]
-pub(crate) struct ErrorKey(Arc<[u8]>);
+pub(crate) struct ErrorKey {
+    secret: Arc<[u8]>,
+    random: bool,
+    warned: Arc<AtomicBool>,
+}
 
 impl std::fmt::Debug for ErrorKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -36,7 +42,11 @@ impl std::fmt::Debug for ErrorKey {
 impl ErrorKey {
     /// A key of `secret`'s bytes.
     pub(crate) fn new(secret: &[u8]) -> Self {
-        Self(secret.into())
+        Self {
+            secret: secret.into(),
+            random: false,
+            warned: Arc::default(),
+        }
     }
 
     /// A random key, for this process alone.
@@ -48,11 +58,31 @@ impl ErrorKey {
             secret[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
             secret[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
         }
-        Self::new(&secret)
+        Self {
+            random: true,
+            ..Self::new(&secret)
+        }
+    }
+
+    /// Logs, once, that a signature did not verify under a random key: the
+    /// likely cause is another process (or this one before a restart)
+    /// having signed it, and the error is dropped.
+    fn warn_unshared(&self) {
+        if self.random && !self.warned.swap(true, Ordering::Relaxed) {
+            tracing::warn!(
+                "ferry: a page was asked for with a form error this process did not sign. \
+                 With no signing key set, each process signs with a random key of its own, \
+                 so an error redirected to another process (behind a load balancer) or \
+                 across a restart is dropped: set Settings::signing_key \
+                 (FormRedirectLayer::signing_key) to the same secret in every process. \
+                 Logged once."
+            );
+        }
     }
 
     fn mac(&self, path: &str, error: &str) -> Hmac<Sha256> {
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes any key length");
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(&self.secret).expect("HMAC takes any key length");
         mac.update(PURPOSE);
         mac.update(path.as_bytes());
         mac.update(b"\0");
@@ -111,8 +141,11 @@ pub(crate) async fn signed_errors(
         } = carried(query)
     {
         let path = path.unwrap_or_default();
-        let signed = signature.is_some_and(|s| key.verify(&path, &error, &s));
-        if !signed {
+        let signed = signature.as_deref().map(|s| key.verify(&path, &error, s));
+        if signed == Some(false) {
+            key.warn_unshared();
+        }
+        if signed != Some(true) {
             let uri = request.uri().to_string();
             return Redirect::to(&super::redirect::page_of(&uri)).into_response();
         }
