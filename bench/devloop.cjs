@@ -384,10 +384,76 @@ async function callLog() {
   return line && span;
 }
 
+// The call inspector in the page: a quick add with its tag, status, server
+// time and a server log line, the read its answer brought inline, and a
+// refused add with its field error and rolled-back change. Returns what
+// failed.
+async function inspectorCheck(browser) {
+  const failures = [];
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on("pageerror", (err) => pageErrors.push(String(err)));
+  // The inspector's hooks must not make the page warn: only ferry's own
+  // call lines and the browser's note of the refused add's 422 are expected.
+  page.on("console", (message) => {
+    const text = message.text();
+    if (!["warning", "error"].includes(message.type())) return;
+    if (text.startsWith("ferry: ") || text.startsWith("Failed to load resource")) return;
+    failures.push(`the page said: ${text.slice(0, 300)}`);
+  });
+  await page.goto(base + "/products/7");
+  await page.waitForSelector("body[data-hydrated]");
+  const panel = page.locator("ferry-inspector section");
+  if (await panel.isVisible()) failures.push("the inspector was open before anyone opened it");
+  await page.keyboard.press("Alt+Shift+KeyF");
+  await panel.waitFor({ state: "visible", timeout: 5000 });
+  await page.getByRole("button", { name: "Quick add" }).click();
+  const add = panel.locator('li.call[data-kind="handler"][data-path="/api/cart/add"][data-status="200"]');
+  await add.waitFor({ timeout: 10000 });
+  await add.locator("summary").click();
+  const text = async (locator, pattern) => {
+    try {
+      await locator.filter({ hasText: pattern }).first().waitFor({ timeout: 5000 });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!(await text(add, /revalidated\s*cart/))) failures.push("the quick add's tag is not in the inspector");
+  if (!(await text(add, /server \d+(\.\d)? ms/))) failures.push("the quick add's server time is not in the inspector");
+  if (!(await text(add, /INFO\s+\S+: server function call/))) failures.push("the quick add's server log line is not in the inspector");
+  if (!(await text(add, /optimistic.*kept/))) failures.push("the quick add's optimistic change is not shown as kept");
+  const inline = panel.locator('li.call[data-kind="inline"]');
+  if (!(await text(inline, /answered\s*inline/))) failures.push("the read the quick add's answer brought is not marked inline");
+  // A refused add: more than the stock, through the form.
+  await page.getByLabel("Quantity").fill("99");
+  await page.getByRole("button", { name: "Add to cart" }).click();
+  const refused = panel.locator('li.call[data-kind="form"][data-path="/api/cart/add"][data-status="422"]');
+  await refused.waitFor({ timeout: 10000 }).catch(() => failures.push("the refused add is not in the inspector as a form's call"));
+  await refused.locator("summary").click().catch(() => {});
+  // The field error as the page shows it beside the field.
+  const shown = (await page.locator("form.add-to-cart .field-error").first().textContent({ timeout: 5000 }).catch(() => "")).trim();
+  if (!shown || !(await text(refused, `quantity: ${shown}`))) failures.push(`the refused add's field error ("${shown}") is not in the inspector`);
+  if (!(await text(refused, /optimistic.*rolled back/))) failures.push("the refused add's change is not shown as rolled back");
+  // The README's picture of it (copied from here by hand when it changes).
+  await add.locator("summary").click().catch(() => {});
+  await page.screenshot({ path: path.join(out, "inspector.png") });
+  await panel.getByRole("button", { name: "Live queries" }).click();
+  if (!(await text(panel.locator("tr.query"), /cart/))) failures.push("the live queries tab does not list the cart's query");
+  // Open stays open across a reload.
+  await page.reload();
+  await page.waitForSelector("body[data-hydrated]");
+  if (!(await panel.isVisible())) failures.push("the inspector did not stay open across a reload");
+  await page.keyboard.press("Alt+Shift+KeyF");
+  await page.close();
+  log(`inspector: ${failures.length === 0 ? "quick add, inline read and refused add shown" : failures.join("; ")}`);
+  return failures;
+}
+
 // DEVLOOP_CHECK=1: what the edit loop promises, once each, as a test.
 async function check(browser) {
   const failures = [];
   if (!(await callLog())) failures.push("the server's log line and span of a call were not kept under its request id");
+  if (fs.existsSync(path.join(root, "app", "cart"))) failures.push(...(await inspectorCheck(browser)));
   const page = await openCounter(browser);
   const markup = await markupEdits(page, 1);
   if (markup.kept !== 1) failures.push("a markup edit reloaded the page or lost its state");
@@ -457,6 +523,8 @@ function watchLogTail(lines = 40) {
 async function main() {
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => { restore(); process.exit(130); });
   fs.rmSync(path.join(out, "watch.log"), { force: true });
+  // A fresh store each run: the inspector's check adds to a product's cart.
+  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(path.join(out, `devloop.db${suffix}`), { force: true });
   reloadPort = Number(process.env.DEVLOOP_RELOAD_PORT ?? (await freePort()));
   start();
   log("waiting for the first build");

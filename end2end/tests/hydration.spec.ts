@@ -12,3 +12,15 @@ for (const path of ["/", "/products/7", "/cart", "/counter", "/sign-in", "/sign-
     await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
   });
 }
+
+// The call inspector is for `cargo leptos watch` only: a release page has
+// neither the panel nor its hooks, and the server has no route for it.
+test("a release build has no call inspector", async ({ page, request, javaScriptEnabled }) => {
+  test.skip(!javaScriptEnabled, "the inspector is a script");
+  await open(page, "/counter", javaScriptEnabled);
+  await page.getByRole("button", { name: "Quick +1" }).click();
+  await page.keyboard.press("Alt+Shift+KeyF");
+  await expect(page.locator("ferry-inspector")).toHaveCount(0);
+  expect(await page.evaluate(() => "__ferryInspector" in window)).toBe(false);
+  expect((await request.get("/_ferry/dev/calls/any")).status()).toBe(404);
+});

@@ -168,7 +168,11 @@ impl<T: Clone + Send + Sync + 'static> Query<T> {
                 self.resource.set(Some(shown));
             }
             let resource = self.resource;
+            #[cfg(all(debug_assertions, not(ferry_inspector_off)))]
+            let shown_to_inspector = crate::client::inspect::optimistic(Some(self.id));
             OptimisticChange::one(move |succeeded| {
+                #[cfg(all(debug_assertions, not(ferry_inspector_off)))]
+                crate::client::inspect::settled(shown_to_inspector, succeeded);
                 if let Some(Some(shown)) = lock(&shared).settle(id, succeeded) {
                     resource.try_set(Some(shown));
                 }

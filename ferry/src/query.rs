@@ -23,6 +23,9 @@ pub struct Query<T: Send + Sync + 'static> {
     pub(crate) resource: Resource<T>,
     #[cfg(feature = "hydrate")]
     pub(crate) overlay: StoredValue<Shared<T>>,
+    /// Its id in the page's registry, for the development inspector.
+    #[cfg(all(feature = "hydrate", debug_assertions, not(ferry_inspector_off)))]
+    pub(crate) id: u64,
 }
 
 impl<T: Send + Sync + 'static> Clone for Query<T> {
@@ -230,7 +233,16 @@ where
     // instead of sending it.
     #[cfg(feature = "hydrate")]
     crate::client::discover(id, fetcher(untrack(|| source())));
+    // What it shows, each time that changes, for the inspector's list.
+    #[cfg(all(feature = "hydrate", debug_assertions, not(ferry_inspector_off)))]
+    Effect::new(move |_| {
+        if let Some(value) = resource.get() {
+            crate::client::inspect::value(id, &value);
+        }
+    });
     Query {
+        #[cfg(all(feature = "hydrate", debug_assertions, not(ferry_inspector_off)))]
+        id,
         resource,
         #[cfg(feature = "hydrate")]
         overlay: StoredValue::new(overlay),

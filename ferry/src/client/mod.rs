@@ -22,6 +22,8 @@ use leptos::server_fn::response::browser::BrowserResponse;
 use crate::inline::{Answer, INLINE_HEADER, SEQUENCE_HEADER};
 use crate::revalidate::Revalidation;
 
+#[cfg(all(feature = "hydrate", debug_assertions, not(ferry_inspector_off)))]
+pub(crate) mod inspect;
 mod registry;
 mod wire;
 
@@ -97,6 +99,8 @@ where
 
     fn send(mut req: Request) -> impl Future<Output = Result<Response, E>> + Send {
         let call = console::Call::start(&req.inner);
+        #[cfg(all(feature = "hydrate", debug_assertions, not(ferry_inspector_off)))]
+        let id = inspect::start("mutation", call.path(), req.key.as_ref(), None);
         registry::attach_held(&mut req.inner);
         let sent = <BrowserClient as ServerFnClient<E, IS, OS>>::send(req.inner);
         async move {
@@ -105,6 +109,10 @@ where
             call.finish(status);
             let headers = response.generate_headers();
             let response = take_answers::<E>(status, response, &headers).await?;
+            #[cfg(all(feature = "hydrate", debug_assertions, not(ferry_inspector_off)))]
+            let response = inspected::<E>(id, status, response, &headers).await?;
+            #[cfg(all(feature = "hydrate", debug_assertions, not(ferry_inspector_off)))]
+            inspect::finished(id);
             revalidate_after(status, &headers, &call);
             Ok(response)
         }
@@ -129,11 +137,22 @@ where
             .flatten();
         let call = console::Call::start(&req.inner);
         let key = req.key.clone();
+        #[cfg(all(feature = "hydrate", debug_assertions, not(ferry_inspector_off)))]
+        let query = registry::current();
+        #[cfg(all(feature = "hydrate", debug_assertions, not(ferry_inspector_off)))]
+        if discovering && let Some(query) = query {
+            inspect::reads(query, call.path(), key.as_ref());
+        }
+        #[cfg(all(feature = "hydrate", debug_assertions, not(ferry_inspector_off)))]
+        let id = (!discovering && answer.is_none())
+            .then(|| inspect::start("read", call.path(), key.as_ref(), query));
         let sent = (!discovering && answer.is_none())
             .then(|| <BrowserClient as ServerFnClient<E, IS, OS>>::send(req.inner));
         async move {
             if let Some(local) = answer {
                 call.inline(local.status);
+                #[cfg(all(feature = "hydrate", debug_assertions, not(ferry_inspector_off)))]
+                inspect::inline(call.path(), key.as_ref(), query, local.status, &local.body);
                 return Ok(Response::Local(local));
             }
             let Some(sent) = sent else {
@@ -149,6 +168,12 @@ where
                 .and_then(|v| v.to_str().ok()?.parse().ok());
             if let (Some(key), Some(sequence)) = (&key, sequence) {
                 registry::saw(key, sequence);
+            }
+            #[cfg(all(feature = "hydrate", debug_assertions, not(ferry_inspector_off)))]
+            if let Some(id) = id {
+                let status = <BrowserResponse as ClientRes<E>>::status(&response);
+                let headers = response.generate_headers();
+                return inspected::<E>(id, status, Response::Network(response), &headers).await;
             }
             Ok(Response::Network(response))
         }
@@ -185,6 +210,35 @@ async fn take_answers<E: FromServerFnError>(
     }))
 }
 
+/// Tells the inspector how a call ended, with its body when it is text
+/// (read here whole, and handed on from memory).
+#[cfg(all(feature = "hydrate", debug_assertions, not(ferry_inspector_off)))]
+async fn inspected<E: FromServerFnError>(
+    id: u64,
+    status: u16,
+    response: Response,
+    headers: &HeaderMap,
+) -> Result<Response, E> {
+    let (response, body) = match response {
+        Response::Network(network) if inspect::wants_body(status, headers) => {
+            let body = <BrowserResponse as ClientRes<E>>::try_into_bytes(network).await?;
+            let local = Local {
+                status,
+                headers: headers.clone(),
+                body: body.clone(),
+            };
+            (Response::Local(local), Some(body))
+        }
+        Response::Local(local) => {
+            let body = local.body.clone();
+            (Response::Local(local), Some(body))
+        }
+        network => (network, None),
+    };
+    inspect::finish(id, status, headers, body.as_deref());
+    Ok(response)
+}
+
 /// A failed call changed nothing: only a success revalidates. No header
 /// means nothing, as in the server's cache.
 fn revalidate_after(status: u16, headers: &HeaderMap, call: &console::Call) {
@@ -213,6 +267,12 @@ mod console {
     }
 
     impl Call {
+        /// The function's path, such as `/api/notes/add`.
+        #[cfg_attr(ferry_inspector_off, allow(dead_code))]
+        pub fn path(&self) -> &str {
+            &self.name
+        }
+
         pub fn start(request: &BrowserRequest) -> Self {
             let url = request.url();
             Self {

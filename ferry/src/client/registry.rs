@@ -66,6 +66,8 @@ mod imp {
         tags: impl Fn() -> Vec<Tag> + 'static,
         refetch: impl Fn() + 'static,
     ) -> impl FnOnce() + Send + Sync + 'static {
+        #[cfg(all(debug_assertions, not(ferry_inspector_off)))]
+        crate::client::inspect::query(id, &tags());
         REGISTRY.with_borrow_mut(|r| {
             r.entries.push(Entry {
                 id,
@@ -74,7 +76,17 @@ mod imp {
                 reads: Vec::new(),
             })
         });
-        move || REGISTRY.with_borrow_mut(|r| r.entries.retain(|e| e.id != id))
+        move || {
+            #[cfg(all(debug_assertions, not(ferry_inspector_off)))]
+            crate::client::inspect::query_gone(id);
+            REGISTRY.with_borrow_mut(|r| r.entries.retain(|e| e.id != id))
+        }
+    }
+
+    /// The query whose fetch is being polled, if any.
+    #[cfg(all(debug_assertions, not(ferry_inspector_off)))]
+    pub fn current() -> Option<u64> {
+        REGISTRY.with_borrow(|r| r.current)
     }
 
     /// A query's fetch, recording the reads it sends.
@@ -226,6 +238,14 @@ mod imp {
     pub fn apply(revalidation: Revalidation) {
         // Collected first: a refetch may create or drop queries, which
         // touches the registry again.
+        #[cfg(all(debug_assertions, not(ferry_inspector_off)))]
+        crate::client::inspect::refetched(&REGISTRY.with_borrow(|r| {
+            r.entries
+                .iter()
+                .filter(|e| revalidation.covers(&(e.tags)()))
+                .map(|e| e.id)
+                .collect::<Vec<_>>()
+        }));
         let matching: Vec<Rc<dyn Fn()>> = REGISTRY.with_borrow(|r| {
             r.entries
                 .iter()

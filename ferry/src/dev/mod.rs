@@ -40,6 +40,15 @@
 //!   server build's output from `target/ferry-dev/`, where the template's
 //!   `bin-cargo-command` (`scripts/cargo-build.sh`) writes it.
 //!
+//! - **Every server call, in the page**: a corner button (or Alt+Shift+F)
+//!   opens the call inspector: each call the page made, with its
+//!   arguments (secrets masked), how it was made, status, browser and
+//!   server time, revalidated tags, refetched and inline-answered queries,
+//!   optimistic changes kept or rolled back, the error, and the server's
+//!   log lines for its request id (with the `logging` feature and
+//!   `ferry::logging::init_logging`); a second tab lists the live queries.
+//!   Its hooks in the browser compile into debug WebAssembly only.
+//!
 //! Nothing of this is served unless the server is a debug build started by
 //! `cargo leptos watch` (which sets `LEPTOS_WATCH`): otherwise the
 //! component is Leptos's own live reload (nothing at all outside the
@@ -81,6 +90,10 @@ pub fn watching() -> bool {
 pub fn AutoReload(
     /// The site's options, for the reload websocket's port and protocol.
     options: LeptosOptions,
+    /// Whether the page gets the call inspector (see the module's
+    /// documentation); on unless set to `false`.
+    #[prop(default = true)]
+    inspector: bool,
 ) -> impl IntoView {
     // Concrete types, no boxing: the shell renders this on every page.
     #[cfg(feature = "dev")]
@@ -88,7 +101,7 @@ pub fn AutoReload(
         use leptos::either::Either;
         if watching() {
             let nonce = leptos::nonce::use_nonce();
-            let script = server::script(&options);
+            let script = server::script(&options, inspector);
             Either::Left(view! { <script nonce=nonce>{script}</script> })
         } else {
             Either::Right(view! { <leptos::prelude::AutoReload options /> })
@@ -96,5 +109,8 @@ pub fn AutoReload(
     }
     // Without the feature: Leptos's own live reload, as before.
     #[cfg(not(feature = "dev"))]
-    view! { <leptos::prelude::AutoReload options /> }
+    {
+        let _ = inspector;
+        view! { <leptos::prelude::AutoReload options /> }
+    }
 }

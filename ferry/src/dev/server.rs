@@ -23,17 +23,29 @@ const STREAM_FOR: Duration = Duration::from_secs(60);
 /// The most of a failed build's output the page is sent.
 const MAX_ERROR: usize = 16 * 1024;
 
-/// The page's script: Leptos's view patcher, then ferry's loop.
-pub(crate) fn script(options: &LeptosOptions) -> String {
+/// The page's script: Leptos's view patcher, then ferry's loop, then (with
+/// `inspector`) the call inspector.
+pub(crate) fn script(options: &LeptosOptions, inspector: bool) -> String {
     let port = options.reload_external_port.unwrap_or(options.reload_port);
     let protocol = match options.reload_ws_protocol {
         leptos::config::ReloadWSProtocol::WS => "ws://",
         leptos::config::ReloadWSProtocol::WSS => "wss://",
     };
+    // The inspector asks for a call's server side under this prefix.
+    #[cfg(feature = "logging")]
+    let calls_path = format!("{:?}", super::CALLS_PATH.trim_end_matches("{id}"));
+    #[cfg(not(feature = "logging"))]
+    let calls_path = "null";
     format!(
-        "(function (reloadPort, protocol, statePath, eventsPath) {{ {}\n{} }})({port}, {protocol:?}, {:?}, {:?})",
+        "(function (reloadPort, protocol, statePath, eventsPath, callsPath) {{ {}\n{}\n{} }})\
+         ({port}, {protocol:?}, {:?}, {:?}, {calls_path})",
         leptos_hot_reload::HOT_RELOAD_JS,
         include_str!("reload.js"),
+        if inspector {
+            include_str!("inspector.js")
+        } else {
+            ""
+        },
         super::STATE_PATH,
         super::EVENTS_PATH,
     )
@@ -323,6 +335,26 @@ mod tests {
     use super::*;
 
     const FAILED: &str = "   Compiling thiserror v2.0.0\n   Compiling app v0.1.0 (/w/app)\nwarning: unused import\n  --> ferry/src/error.rs:3:5\n\n\u{1b}[1m\u{1b}[38;5;9merror[E0308]\u{1b}[0m: mismatched types\n  \u{1b}[1m--> \u{1b}[0mapp/src/counter/mod.rs:42:5\n   |\n42 |     1u8\n   |     ^^^ expected `i64`\n\nerror: could not compile `app` (lib) due to 1 previous error\nwarning: build failed, waiting for other jobs to finish...\n";
+
+    #[test]
+    fn the_inspector_is_in_the_script_unless_left_out() {
+        let options = LeptosOptions::builder().output_name("site").build();
+        let with = script(&options, true);
+        assert!(with.contains("window.__ferryInspector"));
+        // Its server side is asked for under the calls route's prefix.
+        #[cfg(feature = "logging")]
+        assert!(
+            with.ends_with(r#""/_ferry/dev/calls/")"#),
+            "{}",
+            &with[with.len() - 80..]
+        );
+        let without = script(&options, false);
+        assert!(!without.contains("__ferryInspector"));
+        assert!(
+            without.contains("function showError"),
+            "the edit loop stays"
+        );
+    }
 
     #[test]
     fn a_failed_build_shows_its_errors_and_first_place_without_colours() {

@@ -61,6 +61,22 @@ pub trait Check {
     }
 }
 
+/// Whether an argument's name says it holds a secret: the development
+/// inspector shows such values as `•••`. The same rule as the one that
+/// keeps them out of `keep` (in ferry's macros, which cannot share code
+/// with this crate).
+#[cfg(any(
+    test,
+    all(feature = "hydrate", debug_assertions, not(ferry_inspector_off))
+))]
+pub(crate) fn looks_secret(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    let anywhere = ["password", "secret", "token"];
+    let whole_word = ["pin", "cvc", "cvv", "card", "otp"];
+    anywhere.iter().any(|word| name.contains(word))
+        || name.split('_').any(|part| whole_word.contains(&part))
+}
+
 /// A refusal with the arguments named in `keep` as its values
 /// (`Error::with_value`), so a form rendered again without JavaScript shows
 /// what was sent. Texts over [`MAX_KEPT_BYTES`] are not kept: the user
@@ -92,6 +108,23 @@ pub(crate) const MAX_KEPT_BYTES: usize = 1024;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secret_names_are_told_by_word() {
+        for name in [
+            "password",
+            "new_password",
+            "API_TOKEN",
+            "card_number",
+            "pin",
+            "cvc",
+        ] {
+            assert!(looks_secret(name), "{name}");
+        }
+        for name in ["email", "quantity", "spinner", "cardinal", "product_id"] {
+            assert!(!looks_secret(name), "{name}");
+        }
+    }
 
     #[derive(serde::Serialize)]
     struct Args {
