@@ -3,7 +3,7 @@
 #! takes seconds. One line per step; a failed step names itself and stops.
 #!
 #! Usage: scripts/setup.sh [step ...]   (default: every step, in order)
-#! Steps: wasm-target cargo-leptos wasm-bindgen npm debian
+#! Steps: wasm-target cargo-leptos wasm-bindgen npm debian python
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -123,8 +123,23 @@ step_debian() {
   apt_install "${missing[@]}"
 }
 
+# PyPI's openapi-spec-validator and schemathesis for the OpenAPI check, in
+# target/python, reinstalled only when their list is newer than the venv.
+step_python() {
+  local venv="$root/target/python" list="$root/scripts/openapi/requirements.txt"
+  [ -f "$list" ] || { say "python tools: none listed"; return; }
+  if [ -x "$venv/bin/st" ] && [ "$venv/installed" -nt "$list" ]; then
+    say "python tools (schemathesis, openapi-spec-validator): present"
+    return
+  fi
+  say "python tools: installing from PyPI"
+  python3 -m venv "$venv" || fail "python3 -m venv failed (Debian: apt-get install python3-venv)"
+  "$venv/bin/pip" install -q --disable-pip-version-check -r "$list" || fail "pip install -r $list failed"
+  touch "$venv/installed"
+}
+
 steps=("$@")
-[ ${#steps[@]} -gt 0 ] || steps=(wasm-target cargo-leptos wasm-bindgen npm debian)
+[ ${#steps[@]} -gt 0 ] || steps=(wasm-target cargo-leptos wasm-bindgen npm debian python)
 for step in "${steps[@]}"; do
   "step_${step//-/_}"
 done

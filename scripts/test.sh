@@ -2,7 +2,8 @@
 #! Runs every test: set-up, formatting, Rust tests (unit, HTTP, binary, ferry's
 #! doctests), the same on a throwaway PostgreSQL, ferry's package and its
 #! docs, the release build, browser tests with JavaScript on and off, the
-#! template's two variants, durability, hostile clients, the same browser tests and more
+#! template's two variants, durability, hostile clients, the OpenAPI document against
+#! the release server (schemathesis), the same browser tests and more
 #! through nginx on two processes on PostgreSQL, the size report, and the
 #! edit loop under `cargo leptos watch`. Ends with each section's seconds.
 #!
@@ -102,7 +103,7 @@ if [ "$quick" = 0 ]; then
   section "ferry's package and docs" "the crate as published builds alone, and its docs have no warnings"
   # ferry-macros goes with it: a proc-macro crate cannot live inside ferry.
   debug_cargo package --quiet --allow-dirty -p ferry-macros -p ferry
-  RUSTDOCFLAGS="-D warnings" debug_cargo doc --quiet --no-deps -p ferry --features ssr-full,dev,sqlx,sqlite,postgres
+  RUSTDOCFLAGS="-D warnings" debug_cargo doc --quiet --no-deps -p ferry --features ssr-full,dev,sqlx,sqlite,postgres,openapi
 fi
 
 section "release build" "the server without whole-program LTO, the WASM as in production"
@@ -135,6 +136,9 @@ if [ -f scripts/hostile-check.sh ]; then
   section "hostile clients" "slow bodies, invented methods, password guessing, inline reads, forwarded addresses, forged error links, while a visitor keeps loading pages"
   scripts/hostile-check.sh
 fi
+
+section "OpenAPI" "the document validated against OpenAPI 3.1, then schemathesis against the release server: no 5xx, no answer the document does not describe"
+scripts/openapi-check.sh
 
 section "several servers" "two processes on PostgreSQL behind nginx: browser tests, revalidation across processes, 2,000 adds, a rolling restart under load, SIGKILL"
 scripts/cluster-check.sh

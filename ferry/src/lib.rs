@@ -106,6 +106,8 @@ pub mod cache;
 pub mod logging;
 #[cfg(feature = "metrics")]
 pub mod metrics;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 #[cfg(feature = "ratelimit")]

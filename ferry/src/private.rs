@@ -158,3 +158,132 @@ impl<T> NoStatus for &T {
 /// Implemented by the macros beside [`crate::Read`] and
 /// [`crate::Mutation`]: only their calls are those.
 pub trait Sealed {}
+
+/// The items inside, when ferry's `openapi` feature is on: what the
+/// OpenAPI document needs of each function (its types must then implement
+/// `JsonSchema`).
+#[doc(hidden)]
+#[cfg(feature = "openapi")]
+#[macro_export]
+macro_rules! __with_openapi {
+    ($($item:tt)*) => { $($item)* };
+}
+
+/// Without the `openapi` feature: nothing, and no `JsonSchema` needed.
+#[doc(hidden)]
+#[cfg(not(feature = "openapi"))]
+#[macro_export]
+macro_rules! __with_openapi {
+    ($($item:tt)*) => {};
+}
+
+/// How a function's arguments travel, from `#[server(input = ...)]`.
+#[cfg(feature = "openapi")]
+#[derive(Clone, Copy, Debug)]
+pub enum Encoding {
+    /// A form-encoded body (`PostUrl`, the default).
+    Form,
+    /// A JSON body.
+    Json,
+    /// The query string of a GET (`GetUrl`).
+    Query,
+    /// `multipart/form-data`.
+    Multipart,
+    /// Another codec, by its content type.
+    Other(&'static str),
+}
+
+/// What a function revalidates, for the document.
+#[cfg(feature = "openapi")]
+#[derive(Clone, Copy)]
+pub enum Revalidates {
+    /// A read: nothing.
+    Read,
+    /// `revalidates = all`.
+    All,
+    /// Tags known without the arguments.
+    Tags(fn() -> Vec<String>),
+    /// Tags built from the arguments: the expression, as written.
+    FromArguments(&'static str),
+}
+
+/// One function, as the OpenAPI document describes it.
+#[cfg(feature = "openapi")]
+pub struct Operation {
+    pub path: &'static str,
+    pub name: &'static str,
+    pub doc: &'static str,
+    pub read: bool,
+    pub encoding: Encoding,
+    #[allow(clippy::type_complexity)]
+    pub arguments:
+        fn(&mut schemars::SchemaGenerator) -> Vec<(&'static str, schemars::Schema, bool)>,
+    pub output: fn(&mut schemars::SchemaGenerator) -> schemars::Schema,
+    pub ferry_error: bool,
+    pub guarded: bool,
+    pub revalidates: Revalidates,
+}
+
+#[cfg(feature = "openapi")]
+inventory::collect!(Operation);
+
+/// The names of a revalidation's tags (`all` is told apart before).
+#[cfg(feature = "openapi")]
+pub fn tag_names(revalidation: Revalidation) -> Vec<String> {
+    match revalidation {
+        Revalidation::All => vec!["*".to_owned()],
+        Revalidation::Tags(tags) => tags.iter().map(|t| t.as_str().to_owned()).collect(),
+        Revalidation::Nothing => Vec::new(),
+    }
+}
+
+#[cfg(feature = "openapi")]
+pub use schemars;
+
+/// A type, probed for a `JsonSchema` (autoref specialization: the
+/// [`WithSchema`] method is found first when the type has one).
+#[cfg(feature = "openapi")]
+pub struct SchemaOf<T: ?Sized>(std::marker::PhantomData<T>);
+
+#[cfg(feature = "openapi")]
+impl<T: ?Sized> SchemaOf<T> {
+    #[allow(clippy::new_without_default)] // only the macros make one
+    pub const fn new() -> Self {
+        Self(std::marker::PhantomData)
+    }
+}
+
+/// The schema of a type that implements `JsonSchema`.
+#[cfg(feature = "openapi")]
+pub trait WithSchema {
+    fn schema(&self, generator: &mut schemars::SchemaGenerator) -> schemars::Schema;
+}
+
+#[cfg(feature = "openapi")]
+impl<T: ?Sized + schemars::JsonSchema> WithSchema for SchemaOf<T> {
+    fn schema(&self, generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        generator.subschema_for::<T>()
+    }
+}
+
+/// Any value, for a type that implements no `JsonSchema`, saying which.
+#[cfg(feature = "openapi")]
+pub trait WithoutSchema {
+    fn schema(&self, generator: &mut schemars::SchemaGenerator) -> schemars::Schema;
+}
+
+#[cfg(feature = "openapi")]
+impl<T: ?Sized> WithoutSchema for &SchemaOf<T> {
+    fn schema(&self, _: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        any_schema(&format!(
+            "`{}` implements no schemars::JsonSchema",
+            std::any::type_name::<T>()
+        ))
+    }
+}
+
+/// A schema any value meets, with a description of why it says no more.
+#[cfg(feature = "openapi")]
+pub fn any_schema(why: &str) -> schemars::Schema {
+    schemars::json_schema!({ "description": format!("Not described: {why}.") })
+}

@@ -84,7 +84,7 @@ async fn serve(config: Config) -> Result<(), String> {
     if let MetricsAt::Address(addr) = config.metrics {
         serve_metrics(addr, ferry.metrics().clone()).await?;
     }
-    let app = server::router::router(state, &ferry);
+    let app = server::router::router_with(state, &ferry, config.openapi.as_deref());
     // The peer address lets the same-origin check recognise trusted proxies.
     server
         .serve(listener, app, ferry::shutdown_signal())
@@ -100,12 +100,22 @@ async fn run_command(config: &Config, args: &[String]) -> ExitCode {
         .unwrap_or_else(|| "server".to_owned());
     let usage = format!(
         "usage: {program}            serve the app\n       {program} COMMAND    run a command on its database:\n  \
-         sweep                remove expired sessions, abandoned carts, unused uploads\n{}",
+         sweep                remove expired sessions, abandoned carts, unused uploads\n  \
+         openapi              print the OpenAPI document of every server function\n{}",
         server::services::COMMANDS
     );
     let words: Vec<&str> = args.iter().map(String::as_str).collect();
     if matches!(words.as_slice(), ["--help" | "-h" | "help"]) {
         println!("{usage}");
+        return ExitCode::SUCCESS;
+    }
+    // Needs no database: the document is the binary's own functions.
+    if words == ["openapi"] {
+        let document = server::router::openapi_document().build();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&document).unwrap_or_default()
+        );
         return ExitCode::SUCCESS;
     }
     let db = match app::db::Db::connect(&config.database_url).await {

@@ -15,8 +15,18 @@ use std::sync::OnceLock;
 /// Pages, server functions, the JSON API, static files and the 404 page,
 /// health and readiness, all inside ferry's layers.
 pub fn router(state: AppState, ferry: &Ferry) -> Router {
+    router_with(state, ferry, None)
+}
+
+/// [`router`], with the OpenAPI document of every server function served
+/// at `openapi` (the `openapi` key).
+pub fn router_with(state: AppState, ferry: &Ferry, openapi: Option<&str>) -> Router {
     let options = state.leptos_options.clone();
     watch_pool(ferry, &state.db);
+    let documented = match openapi {
+        Some(path) => openapi_document().router(path),
+        None => Router::new(),
+    };
     let app = Router::new()
         // Registers every page and every server function; gives each the state.
         .leptos_routes(&state, route_list(), move || shell(options.clone()))
@@ -24,8 +34,22 @@ pub fn router(state: AppState, ferry: &Ferry) -> Router {
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(ready))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .with_state(state);
+        .with_state(state)
+        .merge(documented);
     ferry.install(app)
+}
+
+/// The OpenAPI document of the app's server functions: the same for the
+/// route and for `server openapi`.
+pub fn openapi_document() -> ferry::openapi::Document {
+    ferry::openapi::Document::new(app::site::TITLE, env!("CARGO_PKG_VERSION"))
+        .description(
+            "Every server function of the app, as plain HTTP: a form-encoded POST (or JSON \
+             where a function takes it) answered with JSON. A call from another site is \
+             refused unless its origin is allowed (`allowed-origins`); a function that needs \
+             a signed-in user takes the session cookie that signing in sets.",
+        )
+        .session_cookie(app::site::SESSION_COOKIE)
 }
 
 /// The pool's open and idle connections, read at each scrape.

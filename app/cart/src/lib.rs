@@ -83,6 +83,7 @@ pub fn quantity_in_stock(wanted: u32, stock: u32) -> Result<u32, ferry::Error> {
 }
 
 /// One product in the cart, with what the shop needs to show and check it.
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct CartLine {
@@ -106,6 +107,7 @@ impl CartLine {
 /// the signed-in account it belongs to (none for a visitor's), and whether
 /// that account is an admin. The header shows all three from this one query: a query of its own for the account
 /// cost the first load 18 KB of gzip WASM.
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cart {
     pub lines: BTreeMap<ProductId, CartLine>,

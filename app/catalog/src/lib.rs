@@ -15,6 +15,7 @@ use shop_core::money::Money;
 pub use shop_core::tags::{stock, STOCK};
 
 /// A product as the shop shows it.
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Product {
@@ -34,6 +35,7 @@ pub struct Product {
 /// which the grid does not show. The page carries its data to the browser
 /// for hydration, so every field left out is bytes not sent, not escaped
 /// and not parsed there (the date alone brought chrono's parser to `/`).
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct ProductSummary {

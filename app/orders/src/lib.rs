@@ -15,6 +15,7 @@ use shop_core::money::Money;
 pub use shop_core::tags::ORDERS;
 
 /// Where an order is in its life.
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 // Stored as text in both databases (not a PostgreSQL enum type).
@@ -43,6 +44,7 @@ impl OrderStatus {
 }
 
 /// One line of an order, priced as it was at checkout.
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct OrderLine {
@@ -54,6 +56,7 @@ pub struct OrderLine {
 }
 
 /// An order as the confirmation page shows it.
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Order {
     pub id: OrderId,
@@ -64,6 +67,7 @@ pub struct Order {
 }
 
 /// An order as the list of orders shows it.
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct OrderSummary {

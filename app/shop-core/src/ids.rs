@@ -6,6 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 /// A product's id. A map key in carts, so it orders and hashes.
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
@@ -18,6 +19,7 @@ impl fmt::Display for ProductId {
 }
 
 /// An order's number.
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
@@ -30,6 +32,7 @@ impl fmt::Display for OrderId {
 }
 
 /// An account's number.
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]

@@ -7,6 +7,7 @@ use std::ops::{Add, Mul};
 use serde::{Deserialize, Serialize};
 
 /// An amount in cents. Crosses the wire as a plain integer.
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]

@@ -34,6 +34,8 @@ pub struct Args {
     /// `input = MultipartFormData`: registered so that the server refuses
     /// a body it cannot read as multipart with 400.
     pub multipart: bool,
+    /// The codec `input = ...` names (its last path segment), if any.
+    pub input: Option<String>,
 }
 
 impl Args {
@@ -47,6 +49,7 @@ impl Args {
             guard_binding: None,
             keep: Vec::new(),
             multipart: false,
+            input: None,
         };
         for segment in split_on_commas(attr) {
             if let Some((binding, value)) = bound_guard(&segment)? {
@@ -75,6 +78,14 @@ impl Args {
                     args.passed.push(segment);
                 }
                 Some("input") => {
+                    args.input = segment
+                        .clone()
+                        .into_iter()
+                        .skip(2)
+                        .fold(None, |last, token| match token {
+                            TokenTree::Ident(ident) => Some(ident.to_string()),
+                            _ => last,
+                        });
                     args.multipart |= segment.clone().into_iter().any(
                         |token| matches!(token, TokenTree::Ident(ident) if ident == "MultipartFormData"),
                     );

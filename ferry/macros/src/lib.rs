@@ -3,6 +3,7 @@
 //! mutation cannot forget to say what it changed.
 
 mod args;
+mod openapi;
 
 use convert_case::{Case, Converter};
 use proc_macro::TokenStream;
@@ -59,8 +60,9 @@ pub fn read(attr: TokenStream, item: TokenStream) -> TokenStream {
     let function_path = register_function(&name);
     let multipart = register_multipart(&args, &name);
     let typed = typed_call(&name, &function, &output, Kind::Read);
+    let described = openapi::register(&args, &name, &function, &output, true);
     let server = server(&args, quote!(::ferry::ReadClient), &function);
-    quote!(#server #register #function_path #multipart #check_impl #typed).into()
+    quote!(#server #register #function_path #multipart #check_impl #typed #described).into()
 }
 
 /// What the function returns; a server function must say (`Result<T, E>`).
@@ -358,8 +360,9 @@ pub fn mutation(attr: TokenStream, item: TokenStream) -> TokenStream {
     let multipart = register_multipart(&args, &name);
     let function_path = register_function(&name);
     let typed = typed_call(&name, &function, &output, Kind::Mutation);
+    let described = openapi::register(&args, &name, &function, &output, false);
     let server = server(&args, quote!(::ferry::Client), &function);
-    quote!(#server #multipart #function_path #check_impl #typed).into()
+    quote!(#server #multipart #function_path #check_impl #typed #described).into()
 }
 
 /// The function under Leptos's `#[server]`, with ferry's client.

@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 /// assert_eq!(err.field("quantity"), Some("Enter a whole number."));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Error {

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body_util::BodyExt;
@@ -73,10 +73,6 @@ pub(crate) async fn error_status(
         .and_then(|v| v.to_str().ok()?.parse::<u16>().ok())
         .and_then(|code| StatusCode::from_u16(code).ok())
         .filter(|status| status.is_client_error() || status.is_server_error());
-    if let Some(status) = own {
-        *response.status_mut() = status;
-        return response;
-    }
     let (mut parts, body) = response.into_parts();
     let bytes = match http_body_util::Limited::new(body, MAX_ERROR_BODY)
         .collect()
@@ -85,10 +81,24 @@ pub(crate) async fn error_status(
         Ok(collected) => collected.to_bytes(),
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
-    if let Some(status) = status_of_encoded_error(&bytes) {
+    if let Some(status) = own.or_else(|| status_of_encoded_error(&bytes)) {
         parts.status = status;
     } else if ferry_function && !began {
         parts.status = StatusCode::BAD_REQUEST;
+    }
+    // Leptos sends an error's body with no content type: say what it is,
+    // for clients other than its own (and the OpenAPI document's).
+    if !parts.headers.contains_key(header::CONTENT_TYPE) {
+        let json = bytes.first() == Some(&b'{')
+            && serde_json::from_slice::<serde_json::Value>(&bytes).is_ok();
+        let kind = if json {
+            "application/json"
+        } else {
+            "text/plain; charset=utf-8"
+        };
+        parts
+            .headers
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
     }
     Response::from_parts(parts, Body::from(bytes))
 }

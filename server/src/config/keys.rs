@@ -141,6 +141,12 @@ pub(super) const ABANDONED_CART_DAYS: Key = Key {
     default: "30",
     expected: "a whole number of days, from 1 to 36500",
 };
+pub(super) const OPENAPI: Key = Key {
+    name: "openapi",
+    env: "APP_OPENAPI",
+    default: "auto",
+    expected: "auto (/api/openapi.json in development, off in production), off, or a path such as \"/openapi.json\"",
+};
 /// Retired: read only to refuse it (`server admin grant EMAIL` instead).
 pub(super) const ADMIN_EMAIL: Key = Key {
     name: "admin-email",
@@ -154,7 +160,7 @@ pub(super) const UPLOADS_DIR: Key = Key {
     default: "uploads",
     expected: "a directory the server may create and write to",
 };
-pub(super) const KEYS: [&Key; 24] = [
+pub(super) const KEYS: [&Key; 25] = [
     &SESSION_KEY,
     &RATE_PER_SECOND,
     &RATE_BURST,
@@ -179,4 +185,5 @@ pub(super) const KEYS: [&Key; 24] = [
     &SWEEP_EVERY,
     &ABANDONED_CART_DAYS,
     &UPLOADS_DIR,
+    &OPENAPI,
 ];

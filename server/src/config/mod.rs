@@ -11,7 +11,7 @@ use tracing_subscriber::EnvFilter;
 mod keys;
 mod values;
 use keys::*;
-pub use values::{CookieSecure, LogFormatSetting, MetricsAt, Seconds, Secret};
+pub use values::{CookieSecure, LogFormatSetting, MetricsAt, OpenApiAt, Seconds, Secret};
 
 /// The file read when `APP_CONFIG` does not name another.
 pub const DEFAULT_PATH: &str = "Leptos.toml";
@@ -82,6 +82,9 @@ pub struct Config {
     pub abandoned_cart_age: Duration,
     /// Where uploaded files are kept (`uploads-dir`, `APP_UPLOADS_DIR`).
     pub uploads_dir: PathBuf,
+    /// Where the OpenAPI document of the server functions is served
+    /// (`openapi`, `APP_OPENAPI`), `auto` already resolved; `None` for nowhere.
+    pub openapi: Option<String>,
 }
 
 /// Why the configuration was refused; each message names what to fix.
@@ -190,6 +193,9 @@ impl Config {
             ),
             uploads_dir: source
                 .parsed(&UPLOADS_DIR, |dir: &PathBuf| !dir.as_os_str().is_empty())?,
+            openapi: source
+                .parsed(&OPENAPI, |_: &OpenApiAt| true)?
+                .resolve(production),
         })
     }
 

@@ -210,3 +210,27 @@ fn the_sweep_runs_hourly_by_default_and_can_be_turned_off() {
         assert!(message.contains("`abandoned-cart-days`"), "{message}");
     }
 }
+
+#[test]
+fn the_openapi_document_is_served_in_development_and_where_production_says() {
+    let env = |production: bool, value: &'static str| {
+        move |name: &str| match name {
+            "LEPTOS_ENV" if production => Some("PROD".to_owned()),
+            "APP_SESSION_KEY" => Some("k".repeat(32)),
+            "APP_OPENAPI" if !value.is_empty() => Some(value.to_owned()),
+            _ => None,
+        }
+    };
+    let missing = Path::new("/nonexistent/Leptos.toml");
+    let openapi =
+        |production, value| Config::load(missing, env(production, value)).map(|c| c.openapi);
+    assert_eq!(openapi(false, ""), Ok(Some("/api/openapi.json".to_owned())));
+    assert_eq!(openapi(true, ""), Ok(None));
+    assert_eq!(
+        openapi(true, "/openapi.json"),
+        Ok(Some("/openapi.json".to_owned()))
+    );
+    assert_eq!(openapi(false, "off"), Ok(None));
+    let err = openapi(true, "openapi.json").unwrap_err();
+    assert!(err.to_string().contains("APP_OPENAPI"), "{err}");
+}

@@ -75,6 +75,48 @@ impl MetricsAt {
     }
 }
 
+/// `openapi`: where the OpenAPI document is served, if anywhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OpenApiAt {
+    /// At [`OpenApiAt::DEFAULT_PATH`] in development, nowhere in production.
+    Auto,
+    /// Not served.
+    Off,
+    /// At this path, in any environment.
+    Path(String),
+}
+
+impl OpenApiAt {
+    /// Where `auto` serves it in development.
+    pub const DEFAULT_PATH: &'static str = "/api/openapi.json";
+
+    /// The path to serve it at: `auto` means development only, so a public
+    /// site lists its functions only when the operator says so.
+    pub fn resolve(self, production: bool) -> Option<String> {
+        match self {
+            Self::Auto if production => None,
+            Self::Auto => Some(Self::DEFAULT_PATH.to_owned()),
+            Self::Off => None,
+            Self::Path(path) => Some(path),
+        }
+    }
+}
+
+impl FromStr for OpenApiAt {
+    type Err = ();
+
+    fn from_str(text: &str) -> Result<Self, ()> {
+        match text.to_ascii_lowercase().as_str() {
+            "auto" => Ok(Self::Auto),
+            "off" => Ok(Self::Off),
+            _ if text.starts_with('/') && !text.contains(char::is_whitespace) && text.len() > 1 => {
+                Ok(Self::Path(text.to_owned()))
+            }
+            _ => Err(()),
+        }
+    }
+}
+
 /// A secret from the configuration: its `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::ids::AccountId;
 
 /// The signed-in user, as pages show them.
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Account {
