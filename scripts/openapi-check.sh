@@ -8,7 +8,7 @@
 #! operation, failing on any 5xx and on any answer the document does not
 #! describe (status, content type, body schema). Bounded: OPENAPI_EXAMPLES
 #! examples per operation (default 40) and OPENAPI_SECONDS per run (default
-#! 40). In the shop it runs twice: anonymous, then signed in as an admin, so
+#! 30). In the shop it runs twice: anonymous, then signed in as an admin, so
 #! guarded functions are tried past their guard. Build first with `cargo leptos build --release --split`;
 #! the tools come from scripts/setup.sh python.
 set -euo pipefail
@@ -64,7 +64,7 @@ fuzz() {
     { tail -n 80 "$dir/$log" >&2; tail -n 20 "$dir/server.log" >&2; exit 1; }
   grep -E "generated|Scenarios" "$dir/$log" | sed "s/^ */openapi: $log: /" || true
 }
-fuzz anonymous.log "${OPENAPI_SECONDS:-40}" positive_data_acceptance
+fuzz anonymous.log "${OPENAPI_SECONDS:-30}" positive_data_acceptance
 
 # Then signed in as an admin (the shop's), so that guarded functions are
 # tried past their guard: the session cookie's name is the document's own.
@@ -78,7 +78,7 @@ if grep -q '"/api/accounts/sign-up"' "$dir/openapi.json"; then
     tr -d '\r' | sed -n "s/^[Ss]et-[Cc]ookie: \($name=[^;]*\).*/\1/p" | head -n 1)
   [ -n "$cookie" ] || { echo "openapi-check: signing up set no $name cookie" >&2; exit 1; }
   DATABASE_URL="sqlite://$dir/app.db?mode=rwc" "$binary" admin grant openapi-check@example.com >/dev/null
-  fuzz admin.log "${OPENAPI_SECONDS:-40}" positive_data_acceptance,negative_data_rejection -H "Cookie: $cookie" \
+  fuzz admin.log "${OPENAPI_SECONDS:-30}" positive_data_acceptance,negative_data_rejection -H "Cookie: $cookie" \
     --exclude-operation-id sign_up --exclude-operation-id sign_in --exclude-operation-id sign_out
   ! grep -q "Authentication failed" "$dir/admin.log" ||
     { grep -A10 "Authentication failed" "$dir/admin.log" >&2; echo "openapi-check: signed in, a guarded function still refused every call" >&2; exit 1; }
