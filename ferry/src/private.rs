@@ -160,8 +160,7 @@ impl<T> NoStatus for &T {
 pub trait Sealed {}
 
 /// The items inside, when ferry's `openapi` feature is on: what the
-/// OpenAPI document needs of each function (its types must then implement
-/// `JsonSchema`).
+/// OpenAPI document needs of each function.
 #[doc(hidden)]
 #[cfg(feature = "openapi")]
 #[macro_export]
@@ -169,7 +168,7 @@ macro_rules! __with_openapi {
     ($($item:tt)*) => { $($item)* };
 }
 
-/// Without the `openapi` feature: nothing, and no `JsonSchema` needed.
+/// Without the `openapi` feature: nothing.
 #[doc(hidden)]
 #[cfg(not(feature = "openapi"))]
 #[macro_export]

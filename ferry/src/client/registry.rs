@@ -236,8 +236,6 @@ mod imp {
 
     /// Refetches every live query the revalidation covers.
     pub fn apply(revalidation: Revalidation) {
-        // Collected first: a refetch may create or drop queries, which
-        // touches the registry again.
         #[cfg(all(debug_assertions, not(ferry_inspector_off)))]
         crate::client::inspect::refetched(&REGISTRY.with_borrow(|r| {
             r.entries
@@ -246,6 +244,8 @@ mod imp {
                 .map(|e| e.id)
                 .collect::<Vec<_>>()
         }));
+        // Collected first: a refetch may create or drop queries, which
+        // touches the registry again.
         let matching: Vec<Rc<dyn Fn()>> = REGISTRY.with_borrow(|r| {
             r.entries
                 .iter()

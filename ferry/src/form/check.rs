@@ -121,7 +121,7 @@ mod tests {
         ] {
             assert!(looks_secret(name), "{name}");
         }
-        for name in ["email", "quantity", "spinner", "cardinal", "product_id"] {
+        for name in ["email", "quantity", "spinner", "cardinal", "item_id"] {
             assert!(!looks_secret(name), "{name}");
         }
     }

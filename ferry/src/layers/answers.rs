@@ -11,7 +11,9 @@ use super::{LayeredService, boxed_layer};
 /// Gives a failed server-function call its real status: Leptos answers
 /// every failure with 500; this answers with the one the error's type
 /// gives ([`crate::ErrorStatus`]), else the one its encoded body says (400,
-/// 401, 403, 404, 409, 422, 429). A call to a multipart function without a
+/// 401, 403, 404, 409, 422, 429), and labels the body's content type,
+/// which Leptos leaves out (`application/json` for ferry's errors, else
+/// plain text). A call to a multipart function without a
 /// readable multipart body gets 400 here, before server_fn's parser would
 /// panic on it.
 ///
