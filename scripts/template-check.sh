@@ -63,16 +63,19 @@ need "minimal should name no shop area" bash -c "! grep -qE 'shop-core|catalog' 
 need "minimal should drop the shop's crate whole" test ! -e "$work/acme-mini/services/shop" -a -e "$work/acme-mini/services/counter"
 need "minimal should name no shop crate" bash -c "! grep -rq shop-service '$work/acme-mini/Cargo.toml' '$work/acme-mini/server'"
 # Built as `cargo leptos watch` builds it (server and WASM), then its own
-# Rust tests, which build every other target.
+# Rust tests, which build every other target. The toolkit's copy is left
+# out of the tests and the lint: it is this repository's `ferry`, whose
+# tests and lint ran in their own sections (about 90 s saved here).
 (cd "$work/acme-mini" && cargo leptos build >"$work/acme-mini-build.log" 2>&1) ||
   { tail -30 "$work/acme-mini-build.log" >&2; echo "template: acme-mini does not build" >&2; exit 1; }
 need "acme-mini: cargo leptos build made no binary" test -x "$CARGO_TARGET_DIR/debug/acme-mini"
-(cd "$work/acme-mini" && root=$work/acme-mini debug_cargo test --quiet --workspace --exclude acme-mini-frontend 2>&1 |
+toolkit="--exclude ferry --exclude ferry-macros"
+(cd "$work/acme-mini" && root=$work/acme-mini debug_cargo test --quiet --workspace --exclude acme-mini-frontend $toolkit 2>&1 |
   grep -E '^test result|FAILED|panicked' | sed 's/^/  /')
 # Its own test command lints with no warnings allowed: what the minimal
 # variant leaves unused would fail there.
 (cd "$work/acme-mini" &&
-  root=$work/acme-mini debug_cargo clippy --quiet --workspace --exclude acme-mini-frontend --all-targets -- -D warnings &&
+  root=$work/acme-mini debug_cargo clippy --quiet --workspace --exclude acme-mini-frontend $toolkit --all-targets -- -D warnings &&
   cargo clippy --quiet -p acme-mini-frontend --target wasm32-unknown-unknown -- -D warnings) ||
   { echo "template: acme-mini has clippy warnings" >&2; exit 1; }
 echo "template: acme-mini (minimal) generated, built and tested in $((SECONDS - started)) s"
@@ -83,12 +86,13 @@ echo "template: the default answers (no terminal, no CARGO_GENERATE_VALUE_VARIAN
 check_names acme-shop
 need "the default should keep the shop" test -d "$work/acme-shop/app/cart"
 need "the README should be the app's" grep -q "^# Acme Shop" "$work/acme-shop/README.md"
-# Built, not only type-checked: the server's crates with every test target,
-# as this repository's tests built them (their dependencies are reused),
-# and the WASM as cargo-leptos builds it for the minimal app above (in
-# target/front, cargo-leptos's folder for the browser's builds).
+# Built, not only type-checked: the server's crates with every test target
+# but the toolkit's (as above), as this repository's tests built them (their
+# dependencies are reused), and the WASM as cargo-leptos builds it for the
+# minimal app above (in target/front, cargo-leptos's folder for the
+# browser's builds).
 (cd "$work/acme-shop" &&
-  LEPTOS_OUTPUT_NAME=$(site_name) debug_cargo test --quiet --no-run --workspace --exclude acme-shop-frontend &&
+  LEPTOS_OUTPUT_NAME=$(site_name) debug_cargo test --quiet --no-run --workspace --exclude acme-shop-frontend $toolkit &&
   LEPTOS_OUTPUT_NAME=acme-mini debug_cargo build --quiet -p acme-shop-frontend --lib \
     --target wasm32-unknown-unknown --target-dir "$CARGO_TARGET_DIR/front")
 echo "template: acme-shop (shop) generated and built in $((SECONDS - started)) s"

@@ -8,7 +8,11 @@
 //! The server always renders them as lazy routes: its HTML is the same
 //! either way, and when the split files exist it names the page's files in
 //! `<link rel="preload">` tags, so the browser fetches them beside the main
-//! WASM instead of after it.
+//! WASM instead of after it. It names them itself (`routes/split.rs`):
+//! Leptos 0.8's own tags can land in another request's page.
+
+#[cfg(feature = "ssr")]
+mod split;
 
 use leptos::prelude::*;
 #[cfg(any(feature = "ssr", split))]
@@ -38,6 +42,8 @@ macro_rules! lazy_page {
 
             fn view(this: Self) -> AnyView {
                 let _ = this;
+                #[cfg(feature = "ssr")]
+                split::preload_own_files();
                 view! { <$page /> }.into_any()
             }
         }
