@@ -168,6 +168,11 @@ where
     }
     #[cfg(not(feature = "cache"))]
     let _ = shown; // in the browser, or without the cache, nothing is kept
+    // A render for a mutation's answer learns what the page shows.
+    #[cfg(feature = "ssr")]
+    if let Some(capture) = crate::inline::capture::current() {
+        capture.add_tags(&tags(&untrack(|| source())));
+    }
     let id = crate::client::new_id();
     #[cfg(feature = "hydrate")]
     let overlay: Shared<R::Output> = Arc::default();

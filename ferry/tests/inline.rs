@@ -217,3 +217,73 @@ async fn the_reads_of_one_call_take_no_longer_than_a_request_may() {
     let answers = reply.split_inline().1.expect("inline answers");
     assert_eq!(answers.as_array().unwrap().len(), 12);
 }
+
+/// A mutation as ferry's client sends it from an islands page: no reads
+/// held, the page named.
+async fn call_from_page(app: &TestApp, path: &str, form: &str, page: &str) -> notes::Reply {
+    let mut request = notes::post(path, form);
+    let headers = request.headers_mut();
+    headers.insert("x-ferry-queries", notes::holding(&[]).parse().unwrap());
+    headers.insert("x-ferry-page", page.parse().unwrap());
+    app.send(request).await
+}
+
+/// The answers that are the page again (`text/html`).
+fn pages(answers: &serde_json::Value) -> Vec<&serde_json::Value> {
+    answers
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|answer| answer["c"] == "text/html")
+        .collect()
+}
+
+#[tokio::test]
+async fn a_mutation_brings_the_page_it_was_made_from_rendered_again_when_it_shows_what_changed() {
+    let app = TestApp::with(|_| ());
+    let reply = call_from_page(&app, "/api/notes/add", "text=first", "/?from=test").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let (own, answers) = reply.split_inline();
+    assert_eq!(own, "1");
+    let answers = answers.expect("the page, inline");
+    let page = pages(&answers);
+    assert_eq!(page.len(), 1, "{answers}");
+    assert_eq!(
+        (&page[0]["m"], &page[0]["p"], &page[0]["b"], &page[0]["s"]),
+        (&json!("GET"), &json!("/"), &json!("from=test"), &json!(200))
+    );
+    let html = page[0]["d"].as_str().unwrap();
+    assert!(
+        html.contains(r#"<p id="count">1<"#),
+        "rendered after the call: {html}"
+    );
+}
+
+#[tokio::test]
+async fn a_page_that_shows_nothing_the_mutation_changed_is_not_rendered_again() {
+    let app = TestApp::with(|_| ());
+    // Signing in revalidates `visitor`; the notes page shows only `note`.
+    let reply = call_from_page(&app, "/api/notes/sign", "name=ada", "/").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let answers = reply.split_inline().1.unwrap_or_else(|| json!([]));
+    assert!(pages(&answers).is_empty(), "{answers}");
+}
+
+#[tokio::test]
+async fn a_page_off_this_site_or_a_failed_call_brings_no_page() {
+    let app = TestApp::with(|_| ());
+    for page in [
+        "//elsewhere.example/",
+        "https://elsewhere.example/",
+        "notes",
+    ] {
+        let reply = call_from_page(&app, "/api/notes/add", "text=x", page).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        let answers = reply.split_inline().1.unwrap_or_else(|| json!([]));
+        assert!(pages(&answers).is_empty(), "{page}: {answers}");
+    }
+    // A call that fails changes nothing, so the page is not rendered again.
+    let reply = call_from_page(&app, "/api/notes/add_to_full", "text=x", "/").await;
+    assert_ne!(reply.status, StatusCode::OK);
+    assert_eq!(reply.header("x-ferry-inline"), None);
+}

@@ -17,25 +17,47 @@ use leptos::server_fn::request::ClientReq;
 use leptos::server_fn::{Http, ServerFn};
 
 use super::ReadKey;
+use crate::revalidate::tag::Tag;
 
-/// The keys of the reads a page render made, when the render was asked
-/// to learn them.
+/// What a page render made, when the render was asked to learn it: the
+/// keys of its reads, and the tags of its queries.
 #[derive(Clone, Default)]
-pub(crate) struct Capture(Arc<Mutex<Vec<ReadKey>>>);
+pub(crate) struct Capture(Arc<Mutex<Captured>>);
+
+#[derive(Default)]
+struct Captured {
+    keys: Vec<ReadKey>,
+    tags: Vec<Tag>,
+}
 
 impl Capture {
     pub fn keys(&self) -> Vec<ReadKey> {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        self.lock().keys.clone()
+    }
+
+    /// The tags of every query the page made.
+    pub fn tags(&self) -> Vec<Tag> {
+        self.lock().tags.clone()
+    }
+
+    pub fn add_tags(&self, tags: &[Tag]) {
+        let mut captured = self.lock();
+        for tag in tags {
+            if !captured.tags.contains(tag) {
+                captured.tags.push(tag.clone());
+            }
+        }
     }
 
     fn add(&self, key: ReadKey) {
-        let mut keys = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        if !keys.contains(&key) {
-            keys.push(key);
+        let mut captured = self.lock();
+        if !captured.keys.contains(&key) {
+            captured.keys.push(key);
         }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Captured> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 

@@ -7,6 +7,11 @@
 //! - Request header `x-ferry-queries`: the held reads, as base64url JSON
 //!   (`[{"t":"inbox","m":"POST","p":"/api/inbox/get","b":"","c":"…"}]`), at
 //!   most 6 KiB. Only the browser's ferry client sends it.
+//! - Request header `x-ferry-page`: the page the call is made from (path
+//!   and query). When the page's render shows a tag the call revalidated,
+//!   the answers end with the page itself, rendered again after the call
+//!   (key `GET`, the path, the query, `text/html`), for a client that
+//!   patches the page rather than refetching (islands).
 //! - Response header `x-ferry-inline`: the length of the mutation's own
 //!   body; the answers follow it in the same body, as JSON. Only a
 //!   successful call that revalidated something, asked by a request with
@@ -29,6 +34,10 @@ use serde::{Deserialize, Serialize};
 /// free to change between versions.
 #[cfg_attr(not(any(feature = "ssr", feature = "hydrate")), allow(dead_code))]
 pub(crate) const QUERIES_HEADER: &str = "x-ferry-queries";
+/// The request header naming the page a call is made from, to have the
+/// page rendered again in the call's answer when it shows what changed.
+#[cfg(feature = "ssr")]
+pub(crate) const PAGE_HEADER: &str = "x-ferry-page";
 /// The response header that says the body ends with inline answers, and
 /// where they start.
 pub(crate) const INLINE_HEADER: &str = "x-ferry-inline";

@@ -2,7 +2,9 @@
 //! the page holds whose tags it revalidated run here, through the same
 //! router, with the request's cookies and those the mutation just set, and
 //! their answers ride back in the mutation's own response. A mutation that
-//! redirects also brings the answers of the reads its target page makes.
+//! redirects also brings the answers of the reads its target page makes,
+//! and one made from a page that names itself brings that page, rendered
+//! again, when it shows a tag the call revalidated.
 
 use std::collections::HashSet;
 use std::convert::Infallible;
@@ -28,7 +30,9 @@ use leptos::server_fn::redirect::REDIRECT_HEADER;
 use tower::{Layer, Service, ServiceExt as _};
 
 use super::capture::Capture;
-use super::{Answer, Held, INLINE_HEADER, QUERIES_HEADER, ReadKey, SEQUENCE_HEADER, decode_held};
+use super::{
+    Answer, Held, INLINE_HEADER, PAGE_HEADER, QUERIES_HEADER, ReadKey, SEQUENCE_HEADER, decode_held,
+};
 use crate::headers::joined;
 use crate::revalidate::tag::Tag;
 use crate::revalidate::{HEADER as REVALIDATE, Revalidation};
@@ -202,6 +206,8 @@ const NOT_INHERITED: [HeaderName; 16] = [
 struct Caller {
     headers: HeaderMap,
     extensions: axum::http::Extensions,
+    /// The page the call is made from, if it named one on this site.
+    page: Option<String>,
 }
 
 impl Caller {
@@ -216,6 +222,9 @@ impl Caller {
             headers.remove(name);
         }
         headers.remove(QUERIES_HEADER);
+        let page = headers
+            .remove(PAGE_HEADER)
+            .and_then(|page| page.to_str().ok().and_then(on_this_site));
         let mut extensions = axum::http::Extensions::new();
         if let Some(peer) = request
             .extensions()
@@ -226,6 +235,7 @@ impl Caller {
         Self {
             headers,
             extensions,
+            page,
         }
     }
 
@@ -322,10 +332,36 @@ struct After {
     target: Option<String>,
 }
 
-/// The answers of the held reads the call revalidated, and of those its
-/// redirect's target page makes.
+/// The answers of the reads (see [`reads`]), then the page the call was
+/// made from, rendered again (see [`page_again`]).
 async fn gather<S>(
     revalidation: Revalidation,
+    held: Vec<Held>,
+    after: After,
+    caller: &Caller,
+    router: S,
+    known: &Known,
+) -> Vec<Answer>
+where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    let page = match (&after.target, &caller.page) {
+        (None, Some(page)) => Some((page.clone(), after.cookies.clone())),
+        _ => None, // a redirect leaves the page: its target's reads come instead
+    };
+    let mut answers = reads(&revalidation, held, after, caller, router.clone(), known).await;
+    if let Some((page, cookies)) = page {
+        let again = page_again(page, &revalidation, (caller, cookies), router, known);
+        answers.extend(again.await);
+    }
+    answers
+}
+
+/// The answers of the held reads the call revalidated, and of those its
+/// redirect's target page makes.
+async fn reads<S>(
+    revalidation: &Revalidation,
     held: Vec<Held>,
     after: After,
     caller: &Caller,
@@ -385,7 +421,12 @@ fn redirect_target(response: &Response) -> Option<String> {
         return None;
     }
     let location = response.headers().get(LOCATION)?.to_str().ok()?;
-    (location.starts_with('/') && !location.starts_with("//")).then(|| location.to_owned())
+    on_this_site(location)
+}
+
+/// A path on this site (not `//host/…`, which browsers read as another).
+fn on_this_site(path: &str) -> Option<String> {
+    (path.starts_with('/') && !path.starts_with("//")).then(|| path.to_owned())
 }
 
 /// Renders the page at `target` as the browser is about to see it, and
@@ -400,19 +441,78 @@ where
     S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
     S::Future: Send + 'static,
 {
-    let Ok(mut request) = Request::get(target)
+    match render(router, target, caller, cookies, usize::MAX).await {
+        Some((capture, _)) => capture.keys(),
+        None => Vec::new(),
+    }
+}
+
+/// The page the call was made from, rendered again now that the call is
+/// done, if it shows a tag the call revalidated and renders as a small
+/// success.
+async fn page_again<S>(
+    page: String,
+    revalidation: &Revalidation,
+    (caller, cookies): (&Caller, Option<HeaderValue>),
+    router: S,
+    known: &Known,
+) -> Option<Answer>
+where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    let sequence = next_sequence(&known.sequence);
+    let rendered = render(router, page.clone(), caller, cookies, MAX_ANSWER_BYTES).await?;
+    let (capture, (status, html)) = rendered;
+    if !status.is_success() || !revalidation.covers(&capture.tags()) {
+        return None;
+    }
+    let (path, query) = page.split_once('?').unwrap_or((&page, ""));
+    tracing::debug!(path, "page rendered again inline");
+    Some(Answer {
+        key: ReadKey {
+            method: "GET".into(),
+            path: path.to_owned(),
+            body: query.to_owned(),
+            content_type: "text/html".into(),
+        },
+        status: status.as_u16(),
+        data: html,
+        sequence,
+    })
+}
+
+/// Renders the page at `target` for the caller with a [`Capture`] on the
+/// request: what it captured, its status and its HTML, if it is an HTML
+/// page of at most `limit` bytes.
+async fn render<S>(
+    router: S,
+    target: String,
+    caller: &Caller,
+    cookies: Option<HeaderValue>,
+    limit: usize,
+) -> Option<(Capture, (axum::http::StatusCode, String))>
+where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    let mut request = Request::get(target)
         .header(ACCEPT, "text/html")
         .body(Body::empty())
-    else {
-        return Vec::new();
-    };
+        .ok()?;
     caller.dress(&mut request, cookies);
     let capture = Capture::default();
     request.extensions_mut().insert(capture.clone());
     let Ok(response) = router.oneshot(request).await;
+    let status = response.status();
+    let is_html = joined(response.headers(), CONTENT_TYPE.as_str())
+        .is_some_and(|kind| kind.starts_with("text/html"));
     // The render ends when the whole page has been written.
-    let _ = axum::body::to_bytes(response.into_body(), usize::MAX).await;
-    capture.keys()
+    let body = axum::body::to_bytes(response.into_body(), limit)
+        .await
+        .ok()?;
+    let html = String::from_utf8(body.to_vec()).ok().filter(|_| is_html)?;
+    Some((capture, (status, html)))
 }
 
 fn tags_of(joined: &str) -> Vec<Tag> {
