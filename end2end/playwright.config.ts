@@ -18,9 +18,13 @@ const baseURL = external ?? `http://127.0.0.1:${port}`;
 const database = "target/e2e/app.db";
 const uploads = "target/e2e/uploads";
 
-// The release binary: cargo-leptos's `bin-target`, named for the app.
+// The release binary: cargo-leptos's `bin-target`, named for the app, and
+// its site; E2E_SERVER and E2E_SITE_ROOT name another build's (the islands
+// build's, in a target folder of its own).
 const cargoToml = readFileSync(join(__dirname, "..", "Cargo.toml"), "utf8");
 const binary = cargoToml.match(/^bin-target = "(.*)"/m)?.[1] ?? "server";
+const server = process.env.E2E_SERVER ?? `target/release/${binary}`;
+const siteRoot = process.env.E2E_SITE_ROOT ?? "target/site";
 
 // Playwright cannot download a browser here; Debian's chromium is used instead.
 const launchOptions = {
@@ -53,7 +57,7 @@ export default defineConfig({
   ],
   // The release server built by `cargo leptos build --release`, on its own port.
   webServer: external ? undefined : {
-    command: `mkdir -p target/e2e && rm -rf ${database} ${database}-wal ${database}-shm ${uploads} && exec target/release/${binary}`,
+    command: `mkdir -p target/e2e && rm -rf ${database} ${database}-wal ${database}-shm ${uploads} && exec ${server}`,
     cwd: "..",
     url: `${baseURL}/`,
     timeout: 60_000,
@@ -62,7 +66,7 @@ export default defineConfig({
     stderr: "pipe",
     env: {
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-      LEPTOS_SITE_ROOT: "target/site",
+      LEPTOS_SITE_ROOT: siteRoot,
       LEPTOS_ENV: "PROD",
       // Production mode needs a session key; this one exists only for tests.
       APP_SESSION_KEY: "end-to-end-tests-only-0123456789abcdef0123456789abcdef",

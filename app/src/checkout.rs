@@ -7,17 +7,18 @@ use leptos::prelude::*;
 use leptos::tachys::view::keyed::keyed;
 
 use app_core::components::{field_marks, ErrorNotice};
-use cart::views::use_cart;
+use cart::views::{island_cart, use_cart};
 use cart::{Cart, CartLine, RemoveLine, SetQuantity};
 use orders::line_field;
 use orders::views::CheckoutForm;
 use orders::Checkout;
 use shop_core::ids::ProductId;
 
-/// `/cart`: lines, quantities, totals and the checkout button.
-#[component]
+/// `/cart`: lines, quantities, totals and the checkout button; one island
+/// in an islands build.
+#[ferry::island]
 pub fn CartPage() -> impl IntoView {
-    let cart = use_cart();
+    let cart = island_cart();
     let set = ServerAction::<SetQuantity>::new();
     let remove = ServerAction::<RemoveLine>::new();
     let checkout = ServerAction::<Checkout>::new();

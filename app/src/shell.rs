@@ -22,7 +22,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // Without an icon named here, browsers ask for /favicon.ico.
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
                 <ferry::dev::AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options islands=ferry::ISLANDS />
+                <ferry::islands::PagePatch />
                 <MetaTags />
             </head>
             <body>

@@ -7,6 +7,10 @@ import { test as base, expect, type ConsoleMessage } from "@playwright/test";
 
 export { expect };
 
+/** Whether the suite runs against an islands build (`E2E_MODEL=islands`):
+ * only the islands hydrate, and nothing is split. */
+export const islands = process.env.E2E_MODEL === "islands";
+
 export type ConsoleWatch = {
   /** Lets the console report failed loads with this HTTP status. */
   allow(status: number): void;

@@ -2,7 +2,7 @@
 // `cargo leptos build --split`): `/` fetches none of it, and a link from `/`
 // fetches the page's WASM chunk without leaving the document, after which
 // the page works as if it had been loaded first.
-import { test, expect } from "./fixtures";
+import { test, expect, islands } from "./fixtures";
 import type { Page } from "@playwright/test";
 import { markDocument, open } from "./helpers";
 
@@ -18,6 +18,7 @@ function wasmFetched(page: Page) {
 
 test("/ loads no other page's code; a link loads it, and the page works", async ({ page, javaScriptEnabled }) => {
   test.skip(!javaScriptEnabled, "lazy loading needs JavaScript");
+  test.skip(islands, "an islands build is not split: a page loads its islands only");
   // Console errors fail it through the fixture; failed loads fail it here.
   const problems: string[] = [];
   page.on("response", (response) => {
@@ -73,6 +74,7 @@ function splitPreloads(html: string): string[] {
 // last touched: a `/` with 175 of them, a `/cart` with none).
 test("each lazy page preloads its own split files, in any order and at once", async ({ request, javaScriptEnabled }) => {
   test.skip(!javaScriptEnabled, "no page is opened: one run is enough");
+  test.skip(islands, "an islands build is not split");
   const manifest: Record<string, string[]> = await (await request.get("/pkg/__wasm_split_manifest.json")).json();
   const expected = (route: string) => {
     const name = Object.keys(manifest).find((key) => key.startsWith(`__${route}_route_view_`));

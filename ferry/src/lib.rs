@@ -64,6 +64,7 @@ pub mod error;
 mod form;
 pub mod guard;
 pub mod inline;
+pub mod islands;
 mod optimistic;
 mod outcome;
 mod pending;
@@ -130,13 +131,18 @@ pub use client::{Client, ReadClient};
 #[cfg(feature = "ssr")]
 pub use client_addr::ClientAddr;
 pub use error::{Error, ErrorStatus};
-pub use ferry_macros::{mutation, read};
+pub use ferry_macros::{island, mutation, read};
+
+/// Whether this build is an islands build (the `islands` feature): only
+/// `#[ferry::island]` components hydrate. Pass it to Leptos's
+/// `HydrationScripts` (`islands=ferry::ISLANDS`).
+pub const ISLANDS: bool = cfg!(feature = "islands");
 pub use form::Check;
 pub use form::{Form, FormProps, Optimistic};
 pub use guard::local_path;
 #[cfg(feature = "ssr")]
 pub use install::Ferry;
-pub use optimistic::OptimisticChange;
+pub use optimistic::{OptimisticChange, optimistic_for};
 pub use outcome::Outcome;
 pub use pending::Pending;
 pub use query::{Query, cache_page, query, query_with, visitor_query};

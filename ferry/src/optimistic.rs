@@ -159,30 +159,88 @@ impl<T: Clone + Send + Sync + 'static> Query<T> {
     pub fn optimistic(self, change: impl Fn(&mut T) + Send + Sync + 'static) -> OptimisticChange {
         #[cfg(feature = "hydrate")]
         {
-            let Some(shared) = self.overlay.try_get_value() else {
-                return OptimisticChange::default();
-            };
-            let current = self.resource.get_untracked();
-            let (id, shown) = lock(&shared).expect(current, Arc::new(change));
-            if let Some(shown) = shown {
-                self.resource.set(Some(shown));
-            }
-            let resource = self.resource;
-            #[cfg(all(debug_assertions, not(ferry_inspector_off)))]
-            let shown_to_inspector = crate::client::inspect::optimistic(Some(self.id));
-            OptimisticChange::one(move |succeeded| {
-                #[cfg(all(debug_assertions, not(ferry_inspector_off)))]
-                crate::client::inspect::settled(shown_to_inspector, succeeded);
-                if let Some(Some(shown)) = lock(&shared).settle(id, succeeded) {
-                    resource.try_set(Some(shown));
-                }
-            })
+            let change: Change<T> = Arc::new(change);
+            let mine = self.expect(change.clone());
+            // In an islands page, other islands' queries of the same read
+            // show the change too.
+            #[cfg(feature = "islands")]
+            let mine = crate::client::twins(self.id)
+                .into_iter()
+                .filter_map(|twin| twin.downcast_ref::<Query<T>>().copied())
+                .fold(mine, |all, twin| all.and(twin.expect(change.clone())));
+            mine
         }
         #[cfg(not(feature = "hydrate"))]
         {
             let _ = change;
             OptimisticChange::default()
         }
+    }
+
+    /// Shows `change` on this query until the change settles.
+    #[cfg(feature = "hydrate")]
+    fn expect(self, change: Change<T>) -> OptimisticChange {
+        let Some(shared) = self.overlay.try_get_value() else {
+            return OptimisticChange::default();
+        };
+        let current = self.resource.get_untracked();
+        let (id, shown) = lock(&shared).expect(current, change);
+        if let Some(shown) = shown {
+            self.resource.set(Some(shown));
+        }
+        let resource = self.resource;
+        #[cfg(all(debug_assertions, not(ferry_inspector_off)))]
+        let shown_to_inspector = crate::client::inspect::optimistic(Some(self.id));
+        OptimisticChange::one(move |succeeded| {
+            #[cfg(all(debug_assertions, not(ferry_inspector_off)))]
+            crate::client::inspect::settled(shown_to_inspector, succeeded);
+            if let Some(Some(shown)) = lock(&shared).settle(id, succeeded) {
+                resource.try_set(Some(shown));
+            }
+        })
+    }
+}
+
+/// Shows `change` at once on every live query of the page that makes the
+/// read `call` (`GetCart {}`), until the mutation it goes with settles:
+/// for a component that holds no such query itself, such as an island
+/// beside the one that shows it (an add-to-cart button and the header's
+/// cart badge). No query makes it: no change.
+///
+/// ```
+/// ferry::tags! { pub LIKES = "likes"; }
+///
+/// #[ferry::read(endpoint = "doc/likes")]
+/// pub async fn get_likes() -> Result<u32, ferry::Error> {
+///     Ok(41)
+/// }
+///
+/// let change = ferry::optimistic_for(GetLikes {}, |likes| {
+///     if let Ok(n) = likes {
+///         *n += 1;
+///     }
+/// });
+/// change.finish(true);
+/// ```
+pub fn optimistic_for<R: crate::Read>(
+    call: R,
+    change: impl Fn(&mut R::Output) + Send + Sync + 'static,
+) -> OptimisticChange {
+    #[cfg(feature = "hydrate")]
+    {
+        let change: Change<R::Output> = Arc::new(change);
+        let reads = crate::client::reads_of(call.fetch());
+        crate::client::queries_reading(&reads)
+            .into_iter()
+            .filter_map(|query| query.downcast_ref::<Query<R::Output>>().copied())
+            .fold(OptimisticChange::default(), |all, query| {
+                all.and(query.expect(change.clone()))
+            })
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (call, change);
+        OptimisticChange::default()
     }
 }
 

@@ -23,8 +23,9 @@ pub struct Query<T: Send + Sync + 'static> {
     pub(crate) resource: Resource<T>,
     #[cfg(feature = "hydrate")]
     pub(crate) overlay: StoredValue<Shared<T>>,
-    /// Its id in the page's registry, for the development inspector.
-    #[cfg(all(feature = "hydrate", debug_assertions, not(ferry_inspector_off)))]
+    /// Its id in the page's registry: for the development inspector, and
+    /// for the queries of other islands that make the same read.
+    #[cfg(feature = "hydrate")]
     pub(crate) id: u64,
 }
 
@@ -245,13 +246,17 @@ where
             crate::client::inspect::value(id, &value);
         }
     });
-    Query {
-        #[cfg(all(feature = "hydrate", debug_assertions, not(ferry_inspector_off)))]
+    let query = Query {
+        #[cfg(feature = "hydrate")]
         id,
         resource,
         #[cfg(feature = "hydrate")]
         overlay: StoredValue::new(overlay),
-    }
+    };
+    // Found by a change shown on every query of its read.
+    #[cfg(feature = "hydrate")]
+    crate::client::known_as(id, std::rc::Rc::new(query));
+    query
 }
 
 /// Lets the server keep the page being rendered, for up to `max_age`, and

@@ -6,6 +6,15 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
+    #[cfg(feature = "islands")]
+    islands();
+    #[cfg(not(feature = "islands"))]
+    whole_page();
+}
+
+/// A fully hydrated build: the whole page, from the app's root.
+#[cfg(not(feature = "islands"))]
+fn whole_page() {
     // Leptos's own tasks run on wasm-bindgen's executor; this one must too.
     let _ = any_spawner::Executor::init_wasm_bindgen();
     leptos::task::spawn_local(async {
@@ -17,4 +26,23 @@ pub fn hydrate() {
         // Tells tests (and curious developers) that event handlers are live now.
         let _ = body.set_attribute("data-hydrated", "true");
     });
+}
+
+// The islands are the app's exports (`#[ferry::island]`): nothing else
+// names the app in an islands build, and an unnamed crate is not linked.
+#[cfg(feature = "islands")]
+use app as _;
+
+/// An islands build (`--features islands`): Leptos's script hydrates each
+/// island once this returns, within the same turn of the event loop; the
+/// page is marked hydrated at the next.
+#[cfg(feature = "islands")]
+fn islands() {
+    ferry::islands::hydrate();
+    let marked = || {
+        if let Some(body) = leptos::prelude::document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    };
+    leptos::prelude::set_timeout(marked, std::time::Duration::ZERO);
 }

@@ -47,15 +47,10 @@ pub fn AccountLinks() -> impl IntoView {
 /// `/sign-in`: email and password; `?next=` says where to go after.
 #[component]
 pub fn SignInPage() -> impl IntoView {
-    let action = ServerAction::<SignIn>::new();
-    let refused = Signal::derive(move || action.value().get().and_then(Result::err));
     let next = next_param();
     view! {
         <h1>"Sign in"</h1>
-        <ferry::Form action attr:class="account">
-            <Credentials refused next new_password=false />
-            <button type="submit">"Sign in"</button>
-        </ferry::Form>
+        <SignInForm next=next.get_untracked() />
         <p>
             "New here? "
             <a href=move || format!("/sign-up?next={}", Url::escape(&next.get()))>"Create an account"</a>
@@ -63,22 +58,45 @@ pub fn SignInPage() -> impl IntoView {
     }
 }
 
+/// The sign-in form: an island of its own in an islands build.
+#[ferry::island]
+fn SignInForm(next: String) -> impl IntoView {
+    let action = ServerAction::<SignIn>::new();
+    let refused = Signal::derive(move || action.value().get().and_then(Result::err));
+    let next = Signal::stored(next);
+    view! {
+        <ferry::Form action attr:class="account">
+            <Credentials refused next new_password=false />
+            <button type="submit">"Sign in"</button>
+        </ferry::Form>
+    }
+}
+
 /// `/sign-up`: a new account, signed in at once.
 #[component]
 pub fn SignUpPage() -> impl IntoView {
-    let action = ServerAction::<SignUp>::new();
-    let refused = Signal::derive(move || action.value().get().and_then(Result::err));
     let next = next_param();
     view! {
         <h1>"Create an account"</h1>
-        <ferry::Form action attr:class="account">
-            <Credentials refused next new_password=true />
-            <button type="submit">"Create account"</button>
-        </ferry::Form>
+        <SignUpForm next=next.get_untracked() />
         <p>
             "Have an account? "
             <a href=move || format!("/sign-in?next={}", Url::escape(&next.get()))>"Sign in"</a>
         </p>
+    }
+}
+
+/// The sign-up form: an island of its own in an islands build.
+#[ferry::island]
+fn SignUpForm(next: String) -> impl IntoView {
+    let action = ServerAction::<SignUp>::new();
+    let refused = Signal::derive(move || action.value().get().and_then(Result::err));
+    let next = Signal::stored(next);
+    view! {
+        <ferry::Form action attr:class="account">
+            <Credentials refused next new_password=true />
+            <button type="submit">"Create account"</button>
+        </ferry::Form>
     }
 }
 

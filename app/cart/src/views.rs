@@ -28,24 +28,44 @@ pub fn use_cart() -> CartQuery {
     expect_context::<CartResource>().0
 }
 
+/// The cart query of an island that shows the cart: in an islands build,
+/// one of the island's own (the page's is not in the browser there; its
+/// components find this one with [`use_cart`]); the page's otherwise.
+pub fn island_cart() -> CartQuery {
+    if ferry::ISLANDS {
+        provide_cart();
+    }
+    use_cart()
+}
+
 /// Shows the cart with `quantity` more of `line`'s product at once, until
-/// the add's call settles it.
-pub fn optimistic_add(cart: CartQuery, line: &CartLine, quantity: u32) -> ferry::OptimisticChange {
+/// the add's call settles it: on `cart`, or, for an island that holds no
+/// cart query, on every query of the cart on the page (the badge's).
+pub fn optimistic_add(
+    cart: Option<CartQuery>,
+    line: &CartLine,
+    quantity: u32,
+) -> ferry::OptimisticChange {
     let line = CartLine {
         quantity,
         ..line.clone()
     };
-    cart.optimistic(move |cart| {
+    let change = move |cart: &mut Result<Cart, ferry::Error>| {
         if let Ok(cart) = cart {
             cart.add(line.clone());
         }
-    })
+    };
+    match cart {
+        Some(cart) => cart.optimistic(change),
+        None => ferry::optimistic_for(GetCart {}, change),
+    }
 }
 
-/// "Cart (3)" in the header, on every page.
-#[component]
+/// "Cart (3)" in the header, on every page: an island of its own in an
+/// islands build.
+#[ferry::island]
 pub fn CartBadge() -> impl IntoView {
-    let cart = use_cart();
+    let cart = island_cart();
     let count = move || {
         cart.get()
             .and_then(Result::ok)

@@ -63,9 +63,41 @@ fn ProductCard(
             <h2 id=heading><a href=format!("/products/{}", product.id)>{product.name.clone()}</a></h2>
             <p class="price">{product.price.to_string()}</p>
             <p class="stock">{availability(product.stock)}</p>
+            {adds(line, add, added, adding)}
+        </article>
+    }
+}
+
+/// A product's two ways to add: in an islands build, an island of their
+/// own; otherwise sharing the page's action. (Erased: an island's type
+/// nested in the page's is deeper than the compiler's limit.)
+fn adds(line: CartLine, add: ServerAction<AddToCart>, added: Added, adding: Adding) -> AnyView {
+    if ferry::ISLANDS {
+        // An island whose props change is hydrated afresh when a call
+        // patches the page; the stock is shown outside it.
+        let line = CartLine { stock: 0, ..line };
+        view! { <CardActions line /> }.into_any()
+    } else {
+        view! {
             <AddToCartForm line=line.clone() action=add added adding />
             <QuickAddButton line adding />
-        </article>
+        }
+        .into_any()
+    }
+}
+
+/// A card's two ways to add, as an island of their own in an islands build
+/// (the grid around them is HTML only), with their own action. A fully
+/// hydrated page shares one action between its cards instead, so that the
+/// grid re-rendering keeps the last result.
+#[ferry::island]
+fn CardActions(line: CartLine) -> impl IntoView {
+    let add = ServerAction::<AddToCart>::new();
+    let added = add.value();
+    let adding = Adding::new();
+    view! {
+        <AddToCartForm line=line.clone() action=add added adding />
+        <QuickAddButton line adding />
     }
 }
 
@@ -128,8 +160,7 @@ fn ProductDetails(
             <p class="stock" data-testid="stock">{available}</p>
             {holding}
             <p class="muted">"In the shop since " <time datetime=product.created_at.to_rfc3339()>{since}</time></p>
-            <AddToCartForm line=line.clone() action=add added adding />
-            <QuickAddButton line adding />
+            {adds(line, add, added, adding)}
         </article>
     }
 }
@@ -212,17 +243,19 @@ fn AddToCartForm(
 /// under the product's form (one signal for the page rather than one per
 /// button, since a page renders twenty of them), and the cart they change
 /// (looked up once per page, not once per card).
+/// In an islands build, an add is an island of its own and holds no cart
+/// query: its expected change goes to the badge's (another island's).
 #[derive(Clone, Copy)]
 struct Adding {
     refusals: RwSignal<BTreeMap<ProductId, String>>,
-    cart: CartQuery,
+    cart: Option<CartQuery>,
 }
 
 impl Adding {
     fn new() -> Self {
         Self {
             refusals: RwSignal::default(),
-            cart: use_cart(),
+            cart: (!ferry::ISLANDS).then(use_cart),
         }
     }
 }

@@ -11,8 +11,8 @@ use app_core::components::field_marks;
 /// refetches after either call without this page wiring them together.
 /// Both show the new value at once and say "Saving…" until the server
 /// answers; a step out of range is refused in the browser, by the same
-/// rule the server runs.
-#[component]
+/// rule the server runs. The whole page is one island in an islands build.
+#[ferry::island]
 pub fn CounterPage() -> impl IntoView {
     let add = ServerAction::<AddToCounter>::new();
     let count = ferry::query([super::COUNTER], GetCounter {});

@@ -1,6 +1,7 @@
 //! `#[ferry::read]` and `#[ferry::mutation]`: Leptos's `#[server]` with the
 //! client chosen by the kind of call, so a read can never revalidate and a
-//! mutation cannot forget to say what it changed.
+//! mutation cannot forget to say what it changed. And `#[ferry::island]`,
+//! a component that is an island only in an islands build.
 
 mod args;
 mod openapi;
@@ -12,6 +13,21 @@ use quote::quote;
 use syn::{ItemFn, ReturnType, parse_macro_input};
 
 use args::{Args, Revalidates};
+
+/// A component that is interactive on its own in an islands build (ferry's
+/// `islands` feature: Leptos's `#[island]`, its props serialized into the
+/// page) and an ordinary `#[component]` in a fully hydrated one, so one
+/// codebase builds either way. Takes Leptos's `#[island]` arguments.
+#[proc_macro_attribute]
+pub fn island(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let attr = Tokens::from(attr);
+    let item = Tokens::from(item);
+    match cfg!(feature = "islands") {
+        true => quote! { #[::leptos::island(#attr)] #item },
+        false => quote! { #[::leptos::component] #item },
+    }
+    .into()
+}
 
 /// A server function that only reads. It is sent with `ferry::ReadClient`,
 /// which never refetches anything, and `ferry::revalidate` inside it is

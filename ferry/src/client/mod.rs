@@ -29,6 +29,10 @@ mod wire;
 
 #[cfg(feature = "hydrate")]
 pub(crate) use registry::discover;
+#[cfg(all(feature = "hydrate", feature = "islands"))]
+pub(crate) use registry::twins;
+#[cfg(feature = "hydrate")]
+pub(crate) use registry::{known_as, queries_reading, reads_of};
 pub(crate) use registry::{new_id, register, track};
 // The clients' request and response types: named by their trait impls
 // only, so they are no part of the API and may change with the wire format.

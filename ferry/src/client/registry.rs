@@ -27,6 +27,9 @@ mod imp {
         refetch: Rc<dyn Fn()>,
         /// The reads its latest fetch made (or would make).
         reads: Vec<ReadKey>,
+        /// The query itself (a `Query<T>`), for a change shown on every
+        /// query of one read.
+        query: Option<Rc<dyn std::any::Any>>,
     }
 
     #[derive(Default)]
@@ -37,12 +40,14 @@ mod imp {
         current: Option<u64>,
         /// Whether that poll only finds out which reads it makes.
         discovering: bool,
-        /// Answers the last mutations brought, each served once, with its
-        /// sequence number and when it arrived (ms since the epoch).
+        /// Answers the last mutation brought, with their sequence numbers
+        /// and when they arrived (ms since the epoch).
         answers: HashMap<ReadKey, (Local, u64, f64)>,
         /// The newest sequence number each read was answered with, so an
         /// older answer arriving late is never shown.
         seen: HashMap<ReadKey, u64>,
+        /// The same for the page rendered again (islands).
+        page_seen: u64,
     }
 
     /// How long an answer a mutation brought waits for its refetch.
@@ -74,6 +79,7 @@ mod imp {
                 tags: Rc::new(tags),
                 refetch: Rc::new(refetch),
                 reads: Vec::new(),
+                query: None,
             })
         });
         move || {
@@ -81,6 +87,60 @@ mod imp {
             crate::client::inspect::query_gone(id);
             REGISTRY.with_borrow_mut(|r| r.entries.retain(|e| e.id != id))
         }
+    }
+
+    /// Keeps the query registered as `id`, for changes shown on every
+    /// query of its read (see [`twins`], [`queries_reading`]).
+    pub fn known_as(id: u64, query: Rc<dyn std::any::Any>) {
+        REGISTRY.with_borrow_mut(|r| {
+            if let Some(entry) = r.entries.iter_mut().find(|e| e.id == id) {
+                entry.query = Some(query);
+            }
+        });
+    }
+
+    /// The other live queries that make the same reads as the query `id`:
+    /// in an islands page, each island that shows the cart has its own
+    /// cart query, and an expected change shows in all of them.
+    #[cfg(feature = "islands")]
+    pub fn twins(id: u64) -> Vec<Rc<dyn std::any::Any>> {
+        REGISTRY.with_borrow(|r| {
+            let Some(reads) = r.entries.iter().find(|e| e.id == id).map(|e| &e.reads) else {
+                return Vec::new();
+            };
+            r.entries
+                .iter()
+                .filter(|e| e.id != id && !reads.is_empty() && e.reads == *reads)
+                .filter_map(|e| e.query.clone())
+                .collect()
+        })
+    }
+
+    /// The reads `fetch` makes, found as [`discover`] finds a query's.
+    pub fn reads_of<F: Future>(fetch: F) -> Vec<ReadKey> {
+        let id = new_id();
+        let unregister = register(id, Vec::new, || {});
+        discover(id, fetch);
+        let reads = REGISTRY.with_borrow(|r| {
+            r.entries
+                .iter()
+                .find(|e| e.id == id)
+                .map(|e| e.reads.clone())
+                .unwrap_or_default()
+        });
+        unregister();
+        reads
+    }
+
+    /// The live queries that make exactly these reads.
+    pub fn queries_reading(reads: &[ReadKey]) -> Vec<Rc<dyn std::any::Any>> {
+        REGISTRY.with_borrow(|r| {
+            r.entries
+                .iter()
+                .filter(|e| !reads.is_empty() && e.reads == reads)
+                .filter_map(|e| e.query.clone())
+                .collect()
+        })
     }
 
     /// The query whose fetch is being polled, if any.
@@ -158,6 +218,12 @@ mod imp {
             held(&r.entries)
         });
         request.headers().set(QUERIES_HEADER, &encode_held(&held));
+        // An islands page is rendered again by the server when it shows
+        // what the call changed.
+        #[cfg(feature = "islands")]
+        if let Some(page) = crate::islands::page() {
+            request.headers().set(crate::inline::PAGE_HEADER, &page);
+        }
     }
 
     /// Each read once, with the tags of every query that makes it.
@@ -193,8 +259,18 @@ mod imp {
     /// Keeps the answers a mutation brought, for the refetches it causes;
     /// an answer older than one already shown is dropped, and its query
     /// refetches instead.
-    pub fn keep_answers(answers: Vec<Answer>) {
-        REGISTRY.with_borrow_mut(|r| {
+    pub fn keep_answers(mut answers: Vec<Answer>) {
+        // The page rendered again, in an islands build (see `crate::islands`).
+        let page = answers
+            .iter()
+            .position(|answer| answer.key.content_type == "text/html")
+            .map(|at| answers.remove(at));
+        let page = REGISTRY.with_borrow_mut(|r| {
+            // A page rendered before the one shown, arriving late, is not.
+            let page = page.filter(|page| page.sequence > r.page_seen);
+            if let Some(page) = &page {
+                r.page_seen = page.sequence;
+            }
             let now = js_sys::Date::now();
             for answer in answers {
                 let shown = r.seen.get(&answer.key).copied().unwrap_or_default();
@@ -209,18 +285,30 @@ mod imp {
                 };
                 r.answers.insert(answer.key, (local, answer.sequence, now));
             }
+            page
         });
+        // Once the registry is free: hydrating an island registers its queries.
+        #[cfg(feature = "islands")]
+        if let Some(page) = page {
+            crate::islands::patch(&page.data);
+        }
+        #[cfg(not(feature = "islands"))]
+        let _ = page;
     }
 
-    /// The answer a mutation brought for this read, once.
+    /// The answer a mutation brought for this read, for each query that
+    /// makes it (an islands page has one query per island), until the next
+    /// mutation starts.
     pub fn take_answer(key: &ReadKey) -> Option<Local> {
         REGISTRY.with_borrow_mut(|r| {
-            let (local, sequence, arrived) = r.answers.remove(key)?;
+            let (local, sequence, arrived) = r.answers.get(key)?;
             // Only the refetches a mutation causes take its answers, at once;
             // one left waiting (its query went away) is not served later.
             if js_sys::Date::now() - arrived > ANSWER_LIFETIME_MS {
+                r.answers.remove(key);
                 return None;
             }
+            let (local, sequence) = (local.clone(), *sequence);
             r.seen.insert(key.clone(), sequence);
             Some(local)
         })

@@ -144,6 +144,7 @@ pub enum Response {
 }
 
 /// A response already in memory.
+#[derive(Clone)]
 pub struct Local {
     /// The HTTP status.
     pub status: u16,

@@ -36,7 +36,7 @@ use serde::{Deserialize, Serialize};
 pub(crate) const QUERIES_HEADER: &str = "x-ferry-queries";
 /// The request header naming the page a call is made from, to have the
 /// page rendered again in the call's answer when it shows what changed.
-#[cfg(feature = "ssr")]
+#[cfg(any(feature = "ssr", all(feature = "hydrate", feature = "islands")))]
 pub(crate) const PAGE_HEADER: &str = "x-ferry-page";
 /// The response header that says the body ends with inline answers, and
 /// where they start.

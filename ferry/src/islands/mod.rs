@@ -1,0 +1,93 @@
+//! The islands client model (feature `islands`): only `#[ferry::island]`
+//! components hydrate, the rest of the page is HTML, and a mutation made
+//! from an island refreshes what the page shows in its own response.
+//!
+//! The browser's client names the page it calls from (`x-ferry-page`); the
+//! server renders that page again after the call when it shows a tag the
+//! call revalidated, and the answer carries it beside the reads' answers
+//! (see `inline`). The page is then morphed into it by idiomorph, a small
+//! (3.8 KB gzip) and well-kept morphing library, rather than by code of
+//! ferry's own: Leptos 0.8's islands router diffs pages too, but only
+//! after its own navigations, with nothing an island can call. An island
+//! whose component and props are unchanged is kept as it is, live, with
+//! what was typed in it and the focus; one that changed or is new is
+//! hydrated afresh. Islands' own queries refresh as in a fully hydrated
+//! page (inline, or by refetching).
+
+use leptos::prelude::*;
+
+/// The page patch's script, for the shell's `<head>` beside Leptos's
+/// `HydrationScripts`: idiomorph and the patch, inline (about 4.3 KB
+/// gzip). Renders nothing in a fully hydrated build.
+///
+/// ```
+/// use leptos::prelude::*;
+///
+/// fn head(options: LeptosOptions) -> impl IntoView {
+///     view! {
+///         <HydrationScripts options islands=ferry::ISLANDS />
+///         <ferry::islands::PagePatch />
+///     }
+/// }
+/// ```
+#[component]
+pub fn PagePatch() -> impl IntoView {
+    #[cfg(feature = "islands")]
+    {
+        let nonce = leptos::nonce::use_nonce();
+        let script = concat!(include_str!("idiomorph.min.js"), include_str!("patch.js"));
+        Some(view! { <script nonce=nonce>{script}</script> })
+    }
+    #[cfg(not(feature = "islands"))]
+    None::<()>
+}
+
+/// Starts an islands page in the browser, in place of Leptos's
+/// `hydrate_islands` (Leptos's script then hydrates each island): a call
+/// that redirects (`leptos_axum::redirect`) loads its target, as a fully
+/// hydrated page's router would show it.
+///
+/// ```no_run
+/// #[cfg(feature = "islands")]
+/// ferry::islands::hydrate();
+/// ```
+#[cfg(all(feature = "hydrate", feature = "islands"))]
+pub fn hydrate() {
+    leptos::mount::hydrate_islands();
+    let _ = leptos::server_fn::redirect::set_redirect_hook(|target: &str| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().assign(target);
+        }
+    });
+}
+
+/// Morphs the page into `html`, the page a mutation's answer brought.
+#[cfg(all(feature = "hydrate", feature = "islands"))]
+pub(crate) fn patch(html: &str) {
+    use js_sys::wasm_bindgen::JsCast as _;
+    let window = js_sys::global();
+    let patch = js_sys::Reflect::get(&window, &"__ferryPatch".into())
+        .ok()
+        .and_then(|patch| patch.dyn_into::<js_sys::Function>().ok());
+    match patch {
+        Some(patch) => {
+            if let Err(error) = patch.call1(&window, &html.into()) {
+                leptos::logging::error!("ferry: the page patch failed: {error:?}");
+            }
+        }
+        None => leptos::logging::warn!(
+            "ferry: an islands page needs <ferry::islands::PagePatch /> in its head to show what a call changed"
+        ),
+    }
+}
+
+/// Where the page is, as the server should render it again.
+#[cfg(all(feature = "hydrate", feature = "islands"))]
+pub(crate) fn page() -> Option<String> {
+    let location = web_sys::window()?.location();
+    Some(format!(
+        "{}{}",
+        location.pathname().ok()?,
+        location.search().ok()?
+    ))
+}
