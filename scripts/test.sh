@@ -102,11 +102,11 @@ if [ "$quick" = 0 ]; then
 
   section "ferry's package and docs" "the crate as published builds alone, and its docs have no warnings"
   # ferry-macros goes with it: a proc-macro crate cannot live inside ferry.
-  # Cargo builds ferry against it through a local registry, and keeps what
-  # it unpacked from that registry in its home by name and version: an
-  # earlier run's ferry-macros 0.2.0, with other code, would be built
-  # instead of this one (it was: `island` was missing). So none is kept.
-  rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/{src,cache}/-*/ferry-*
+  # Cargo builds the `ferry` crate against it through a local registry, and
+  # keeps what it unpacked from that registry in its home by name and
+  # version: an earlier run's ferry-macros 0.2.0, with other code, would be
+  # built instead of this one (it was: `island` was missing). So none is kept.
+  rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/{src,cache}/-*/ferry-macros-*
   debug_cargo package --quiet --allow-dirty -p ferry-macros -p ferry
   RUSTDOCFLAGS="-D warnings" debug_cargo doc --quiet --no-deps -p ferry --features ssr-full,dev,sqlx,sqlite,postgres,openapi
 fi
