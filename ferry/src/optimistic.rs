@@ -202,10 +202,10 @@ impl<T: Clone + Send + Sync + 'static> Query<T> {
 }
 
 /// Shows `change` at once on every live query of the page that makes the
-/// read `call` (`GetCart {}`), until the mutation it goes with settles:
+/// read `call` (`GetLikes {}`), until the mutation it goes with settles:
 /// for a component that holds no such query itself, such as an island
-/// beside the one that shows it (an add-to-cart button and the header's
-/// cart badge). No query makes it: no change.
+/// beside the one that shows it (a "like" button and the header's count of
+/// likes). No query makes it: no change.
 ///
 /// ```
 /// ferry::tags! { pub LIKES = "likes"; }

@@ -100,8 +100,8 @@ mod imp {
     }
 
     /// The other live queries that make the same reads as the query `id`:
-    /// in an islands page, each island that shows the cart has its own
-    /// cart query, and an expected change shows in all of them.
+    /// in an islands page, each island that shows the same data has a query
+    /// of its own, and an expected change shows in all of them.
     #[cfg(feature = "islands")]
     pub fn twins(id: u64) -> Vec<Rc<dyn std::any::Any>> {
         REGISTRY.with_borrow(|r| {
