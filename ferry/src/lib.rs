@@ -100,6 +100,8 @@ pub mod request_id;
 pub mod security;
 #[cfg(feature = "ssr")]
 mod settings;
+#[cfg(feature = "ssr")]
+pub mod split;
 
 #[cfg(feature = "cache")]
 pub mod cache;
