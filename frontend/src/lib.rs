@@ -34,15 +34,9 @@ fn whole_page() {
 use app as _;
 
 /// An islands build (`--features islands`): Leptos's script hydrates each
-/// island once this returns, within the same turn of the event loop; the
-/// page is marked hydrated at the next.
+/// island once this returns; ferry marks the page hydrated when they all
+/// are.
 #[cfg(feature = "islands")]
 fn islands() {
     ferry::islands::hydrate();
-    let marked = || {
-        if let Some(body) = leptos::prelude::document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    };
-    leptos::prelude::set_timeout(marked, std::time::Duration::ZERO);
 }

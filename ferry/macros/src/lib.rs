@@ -21,12 +21,14 @@ use args::{Args, Revalidates};
 #[proc_macro_attribute]
 pub fn island(attr: TokenStream, item: TokenStream) -> TokenStream {
     let attr = Tokens::from(attr);
-    let item = Tokens::from(item);
-    match cfg!(feature = "islands") {
-        true => quote! { #[::leptos::island(#attr)] #item },
-        false => quote! { #[::leptos::component] #item },
+    let mut function = parse_macro_input!(item as ItemFn);
+    if !cfg!(feature = "islands") {
+        return quote! { #[::leptos::component] #function }.into();
     }
-    .into()
+    // Counts the island in, so the page knows when all are interactive.
+    let started = syn::parse_quote! { ::ferry::islands::island_started(); };
+    function.block.stmts.insert(0, started);
+    quote! { #[::leptos::island(#attr)] #function }.into()
 }
 
 /// A server function that only reads. It is sent with `ferry::ReadClient`,

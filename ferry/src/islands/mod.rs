@@ -45,7 +45,9 @@ pub fn PagePatch() -> impl IntoView {
 /// Starts an islands page in the browser, in place of Leptos's
 /// `hydrate_islands` (Leptos's script then hydrates each island): a call
 /// that redirects (`leptos_axum::redirect`) loads its target, as a fully
-/// hydrated page's router would show it.
+/// hydrated page's router would show it. The body gets `data-hydrated`
+/// once every island of the page is interactive, for tests and for
+/// measuring.
 ///
 /// ```no_run
 /// #[cfg(feature = "islands")]
@@ -59,6 +61,43 @@ pub fn hydrate() {
             let _ = window.location().assign(target);
         }
     });
+    if islands_on_page() == 0 {
+        mark_hydrated();
+    }
+}
+
+/// Called by `#[ferry::island]` as an island's component starts: once the
+/// page's last island has started, and Leptos has hydrated its view (in the
+/// same task), the page is marked hydrated. An island that loads its code
+/// first (`#[ferry::island(lazy)]`) starts later, and so does the mark.
+#[doc(hidden)]
+pub fn island_started() {
+    #[cfg(all(feature = "hydrate", feature = "islands"))]
+    {
+        use std::cell::Cell;
+        thread_local!(static STARTED: Cell<usize> = const { Cell::new(0) });
+        let started = STARTED.with(|started| {
+            started.set(started.get() + 1);
+            started.get()
+        });
+        if started == islands_on_page() {
+            set_timeout(mark_hydrated, std::time::Duration::ZERO);
+        }
+    }
+}
+
+#[cfg(all(feature = "hydrate", feature = "islands"))]
+fn islands_on_page() -> usize {
+    document()
+        .query_selector_all("leptos-island")
+        .map_or(0, |islands| islands.length() as usize)
+}
+
+#[cfg(all(feature = "hydrate", feature = "islands"))]
+fn mark_hydrated() {
+    if let Some(body) = document().body() {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
 }
 
 /// Morphs the page into `html`, the page a mutation's answer brought.
