@@ -2,9 +2,10 @@
 #! The template: generates both variants from the working tree with
 #! `cargo leptos new`, as a user would, and checks each one: the app's own
 #! names everywhere (no trace of the template's, except the `ferry` toolkit
-#! it depends on); the minimal variant's `cargo leptos build`, its own
-#! Rust tests and clippy (server and WASM); then the shop's server crates
-#! with their tests, and its WASM, built.
+#! it depends on); the minimal variant, asked for islands, with its
+#! `cargo leptos build` (an islands build), its own Rust tests and clippy
+#! (server and WASM); then the shop with the default answers (the whole
+#! page hydrates): its server crates with their tests, and its WASM, built.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -54,9 +55,11 @@ check_names() {
 }
 
 started=$SECONDS
-echo "template: CARGO_GENERATE_VALUE_VARIANT=minimal"
-CARGO_GENERATE_VALUE_VARIANT=minimal generate acme-mini
+echo "template: CARGO_GENERATE_VALUE_VARIANT=minimal CARGO_GENERATE_VALUE_CLIENT=islands"
+CARGO_GENERATE_VALUE_VARIANT=minimal CARGO_GENERATE_VALUE_CLIENT=islands generate acme-mini
 check_names acme-mini
+# cargo-leptos builds both halves with the islands feature from this line.
+need "acme-mini: islands not chosen in its cargo-leptos metadata" grep -qx 'features = \["islands"\]' "$work/acme-mini/Cargo.toml"
 need "minimal should have no shop" test ! -e "$work/acme-mini/app/cart" -a ! -e "$work/acme-mini/migrations/0001_products.sql"
 need "minimal should drop the shop's area crates whole" bash -c "cd '$work/acme-mini/app' && test ! -e shop-core -a ! -e catalog -a ! -e orders -a ! -e accounts -a ! -e admin -a -e core -a -e counter"
 need "minimal should name no shop area" bash -c "! grep -qE 'shop-core|catalog' '$work/acme-mini/Cargo.toml' '$work/acme-mini/app/Cargo.toml'"
@@ -69,6 +72,8 @@ need "minimal should name no shop crate" bash -c "! grep -rq shop-service '$work
 (cd "$work/acme-mini" && cargo leptos build >"$work/acme-mini-build.log" 2>&1) ||
   { tail -30 "$work/acme-mini-build.log" >&2; echo "template: acme-mini does not build" >&2; exit 1; }
 need "acme-mini: cargo leptos build made no binary" test -x "$CARGO_TARGET_DIR/debug/acme-mini"
+need "acme-mini: cargo-leptos did not build the islands" grep -q -- "--features=islands" "$work/acme-mini-build.log"
+need "acme-mini: its docs have broken links" bash -c "cd '$work/acme-mini' && git init -q && scripts/link-check.sh"
 toolkit="--exclude ferry --exclude ferry-macros"
 (cd "$work/acme-mini" && root=$work/acme-mini debug_cargo test --quiet --workspace --exclude acme-mini-frontend $toolkit 2>&1 |
   grep -E '^test result|FAILED|panicked' | sed 's/^/  /')
@@ -85,6 +90,8 @@ echo "template: the default answers (no terminal, no CARGO_GENERATE_VALUE_VARIAN
 (unset CARGO_GENERATE_VALUE_VARIANT; generate acme-shop)
 check_names acme-shop
 need "the default should keep the shop" test -d "$work/acme-shop/app/cart"
+need "the default should hydrate the whole page" bash -c "! grep -q '^features = ' '$work/acme-shop/Cargo.toml'"
+need "acme-shop: its docs have broken links" bash -c "cd '$work/acme-shop' && git init -q && scripts/link-check.sh"
 need "the README should be the app's" grep -q "^# Acme Shop" "$work/acme-shop/README.md"
 # Built, not only type-checked: the server's crates with every test target
 # but the toolkit's (as above), as this repository's tests built them (their

@@ -3,13 +3,18 @@
 // one cannot pass. A test that provokes a refusal on purpose declares its
 // status (`consoleWatch.allow(422)`): Chromium logs every failed load,
 // a refused call's included, as a console error.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { test as base, expect, type ConsoleMessage } from "@playwright/test";
 
 export { expect };
 
-/** Whether the suite runs against an islands build (`E2E_MODEL=islands`):
- * only the islands hydrate, and nothing is split. */
-export const islands = process.env.E2E_MODEL === "islands";
+/** Whether the suite runs against an islands build: only the islands
+ * hydrate. `E2E_MODEL` (`islands` or
+ * `hydrate`) says which; without it, the app's own model (an app generated
+ * with islands has `features = ["islands"]` in its cargo-leptos metadata). */
+const cargoToml = readFileSync(join(__dirname, "..", "..", "Cargo.toml"), "utf8");
+export const islands = (process.env.E2E_MODEL ?? (/^features = \["islands"\]/m.test(cargoToml) ? "islands" : "hydrate")) === "islands";
 
 export type ConsoleWatch = {
   /** Lets the console report failed loads with this HTTP status. */
