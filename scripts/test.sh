@@ -78,6 +78,9 @@ scripts/setup.sh
 section "formatting"
 cargo fmt --all --check
 
+section "docs' links" "every relative link and repository path in the READMEs and the guide exists"
+scripts/link-check.sh
+
 section "clippy" "the server's crates with all their targets, and the WASM; no warnings"
 debug_cargo clippy --quiet --workspace --exclude "$(lib_package)" --all-targets -- -D warnings
 cargo clippy --quiet -p "$(lib_package)" --target wasm32-unknown-unknown -- -D warnings
