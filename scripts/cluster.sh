@@ -16,7 +16,8 @@
 #! process (APP_RATE_LIMIT_PER_SECOND=0, for instance). SIGUSR1 to the pid
 #! in `cluster.pid` restarts the processes one at a time, as a deploy does;
 #! `restarted` gets a line per process (its new pid and address), then
-#! `done`.
+#! `done`. CLUSTER_BINARY and CLUSTER_SITE_ROOT run another build (the
+#! islands one: scripts/islands-check.sh --cluster).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -52,7 +53,7 @@ if [ "${CLUSTER_BUILD:-1}" != 0 ]; then
   echo "cluster: building the release app" >&2
   cargo leptos build --release --split >"$dir/build.log" 2>&1 || { tail -30 "$dir/build.log" >&2; exit 1; }
 fi
-binary=$(release_binary)
+binary=${CLUSTER_BINARY:-$(release_binary)}
 [ -x "$binary" ] || { echo "cluster: no release build at $binary" >&2; exit 1; }
 
 database=$(scripts/postgres.sh start "$pg_dir")
@@ -65,7 +66,7 @@ servers=()
 addrs=()
 # Starts process $1 on address $2 (the same address when it restarts).
 start_server() {
-  LEPTOS_SITE_ADDR=$2 LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD \
+  LEPTOS_SITE_ADDR=$2 LEPTOS_SITE_ROOT=${CLUSTER_SITE_ROOT:-target/site} LEPTOS_ENV=PROD \
     DATABASE_URL=$database APP_SESSION_KEY=$session_key APP_TRUSTED_PROXIES=127.0.0.1 \
     RUST_LOG=${RUST_LOG:-warn} "$binary" >>"$dir/server-$1.log" 2>&1 &
   servers[$1]=$!

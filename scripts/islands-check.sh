@@ -1,20 +1,25 @@
 #!/usr/bin/env bash
-#! The islands client model (`cargo leptos build --features islands`): builds
-#! the release server and WASM in a target folder of their own
-#! (target/islands: switching features in the shared one would rebuild
-#! everything twice), then runs the browser tests against that build,
-#! JavaScript on and off (E2E_MODEL=islands skips what an islands build
-#! does not have: lazy routes). Extra arguments go to Playwright.
+#! The islands client model (`cargo leptos build --features islands`): its
+#! release build from this commit (`build_islands` in scripts/lib.sh: the
+#! site in target/islands/site, the server in target/islands/), then the
+#! browser tests against it, JavaScript on and off (E2E_MODEL=islands skips
+#! what an islands page does not hydrate: lazy routes).
+#!
+#! Usage: scripts/islands-check.sh [playwright arguments]
+#!        scripts/islands-check.sh --cluster   (the tests through nginx to two
+#!        processes on PostgreSQL instead: scripts/cluster-check.sh)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 . scripts/lib.sh
-export CARGO_TARGET_DIR="$root/target/islands/target"
-mkdir -p target/islands
-binary=$(sed -n 's/^bin-target = "\(.*\)"/\1/p' Cargo.toml)
-release_for_tests env LEPTOS_SITE_ROOT=target/islands/site \
-  cargo leptos build --release --features islands >target/islands/build.log 2>&1 ||
-  { tail -30 target/islands/build.log >&2; echo "islands: the build failed" >&2; exit 1; }
-cd end2end
-E2E_MODEL=islands E2E_SERVER="target/islands/target/release/$binary" E2E_SITE_ROOT=target/islands/site \
-  npx playwright test "$@"
+server=$(release_for_tests build_islands target/islands/build.log)
+server=${server#"$root/"}
+
+if [ "${1:-}" = --cluster ]; then
+  E2E_MODEL=islands E2E_SERVER="$server" CLUSTER_BINARY="$root/$server" \
+    CLUSTER_SITE_ROOT=target/islands/site scripts/cluster-check.sh
+else
+  cd end2end
+  E2E_MODEL=islands E2E_SERVER="$server" E2E_SITE_ROOT=target/islands/site \
+    npx playwright test "$@"
+fi

@@ -53,6 +53,26 @@ debug_cargo() {
     LEPTOS_OUTPUT_NAME="${LEPTOS_OUTPUT_NAME:-$(site_name)}" cargo "$@"
 }
 
+# build_islands LOG [cargo-leptos options...]: the release build of the
+# islands client model (`--features islands`) in the shared target folder,
+# where only the crates the feature changes are built again. Its site goes
+# to target/islands/site and its server to target/islands/; the fully
+# hydrated server that cargo-leptos overwrites is put back. Prints the
+# islands server's path. Run it as `release_for_tests build_islands ...`
+# for the tests' profile.
+build_islands() {
+  local log=$1 binary
+  shift
+  binary=$(release_binary)
+  mkdir -p "${root:-.}/target/islands"
+  [ ! -x "$binary" ] || cp "$binary" "${root:-.}/target/islands/hydrate-server"
+  LEPTOS_SITE_ROOT=target/islands/site cargo leptos build --release --features islands "$@" >"$log" 2>&1 ||
+    { tail -30 "$log" >&2; echo "islands: the build failed (log: $log)" >&2; return 1; }
+  cp "$binary" "${root:-.}/target/islands/"
+  [ ! -f "${root:-.}/target/islands/hydrate-server" ] || mv "${root:-.}/target/islands/hydrate-server" "$binary"
+  echo "${root:-.}/target/islands/$(basename "$binary")"
+}
+
 # release_for_tests ARGS...: runs ARGS with the release profile the tests
 # build the server with: optimised as in production (opt-level 3) but
 # without whole-program LTO and with 16 codegen units, which builds in a

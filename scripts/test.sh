@@ -148,11 +148,15 @@ fi
 section "OpenAPI" "the document validated against OpenAPI 3.1, then schemathesis against the release server: no 5xx, no answer the document does not describe"
 scripts/openapi-check.sh
 
-section "several servers" "two processes on PostgreSQL behind nginx: browser tests, revalidation across processes, 2,000 adds, a rolling restart under load, SIGKILL"
-scripts/cluster-check.sh
-
 section "sizes"
 bench/sizes.sh
+
+# The second client model, and the app on several servers, in one run: the
+# browser tests above ran on the fully hydrated build, these run on the
+# islands build of the same commit through nginx (the server's part is
+# the same code in both; the islands' refresh of the page is not).
+section "islands on several servers" "the islands build of this commit, then two processes on PostgreSQL behind nginx: browser tests JavaScript on and off, revalidation across processes, 2,000 adds, a rolling restart under load, SIGKILL"
+scripts/islands-check.sh --cluster
 
 # Last: it edits the sources while it runs (and undoes every edit), and it
 # builds its site into target/devloop-site, away from the release one.

@@ -13,16 +13,18 @@ import type { Locator, Page } from "@playwright/test";
 const ADMIN = "admin@example.com";
 
 /**
- * `server admin grant ADMIN`, as an operator runs it, on the database the
- * server under test uses: the suite's own (playwright.config.ts), or the
- * cluster's (E2E_DATABASE_URL, from cluster-check.sh).
+ * `server admin grant ADMIN`, as an operator runs it (E2E_SERVER names the
+ * build under test when it is not the default), on the database the server
+ * under test uses: the suite's own (playwright.config.ts), or the cluster's
+ * (E2E_DATABASE_URL, from cluster-check.sh).
  */
 function grantAdmin() {
   const root = join(__dirname, "..", "..");
   const cargoToml = readFileSync(join(root, "Cargo.toml"), "utf8");
   const binary = cargoToml.match(/^bin-target = "(.*)"/m)?.[1] ?? "server";
   const database = process.env.E2E_DATABASE_URL ?? "sqlite://target/e2e/app.db";
-  execFileSync(join(root, "target", "release", binary), ["admin", "grant", ADMIN], {
+  const server = process.env.E2E_SERVER ?? join("target", "release", binary);
+  execFileSync(join(root, server), ["admin", "grant", ADMIN], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: database },
     stdio: "pipe",

@@ -18,7 +18,7 @@ function wasmFetched(page: Page) {
 
 test("/ loads no other page's code; a link loads it, and the page works", async ({ page, javaScriptEnabled }) => {
   test.skip(!javaScriptEnabled, "lazy loading needs JavaScript");
-  test.skip(islands, "an islands build is not split: a page loads its islands only");
+  test.skip(islands, "an islands page hydrates no route: it loads its islands only");
   // Console errors fail it through the fixture; failed loads fail it here.
   const problems: string[] = [];
   page.on("response", (response) => {
@@ -74,7 +74,7 @@ function splitPreloads(html: string): string[] {
 // last touched: a `/` with 175 of them, a `/cart` with none).
 test("each lazy page preloads its own split files, in any order and at once", async ({ request, javaScriptEnabled }) => {
   test.skip(!javaScriptEnabled, "no page is opened: one run is enough");
-  test.skip(islands, "an islands build is not split");
+  test.skip(islands, "an islands page hydrates no route: its files are not preloaded");
   const manifest: Record<string, string[]> = await (await request.get("/pkg/__wasm_split_manifest.json")).json();
   const expected = (route: string) => {
     const name = Object.keys(manifest).find((key) => key.startsWith(`__${route}_route_view_`));
@@ -94,3 +94,4 @@ test("each lazy page preloads its own split files, in any order and at once", as
   for (const route of [...routes].reverse()) await check(route);
   await Promise.all([home(), ...routes.flatMap((route) => [check(route), check(route)]), home()]);
 });
+
