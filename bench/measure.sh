@@ -172,6 +172,12 @@ report() {
     echo "| dev loop: build error shown in the page / gone after the fix, s | $shown / $cleared | | | |"
     echo "| dev loop: \`cargo leptos watch\` start to first page, s | $cold | | | |"
   fi
+  if [ -f "$out/islands-mutation.txt" ]; then
+    echo
+    echo "The islands client model (\`--features islands\`), built from the same commit:"
+    echo
+    islands_rows
+  fi
   if [ -f "$out/cluster-action.parts" ]; then
     echo
     echo "The same loads on several servers: two processes on PostgreSQL behind nginx (scripts/cluster.sh), same machine:"

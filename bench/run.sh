@@ -21,6 +21,11 @@
 #! - time to interactive of `/` in Chromium with 4x CPU throttling on a
 #!   Slow 3G network (bench/first-load.cjs), beside the same page served
 #!   with no script;
+#! - the islands client model built from the same commit (bench/islands.sh;
+#!   BENCH_SKIP_ISLANDS=1 skips it): first-load bytes, time to interactive,
+#!   server CPU of a rendered `/` and of an add with its fresh data, and the
+#!   browser's requests for one add (bench/mutation.cjs), beside the same
+#!   figures for full hydration;
 #! - past capacity: with a bound of 64 requests in flight, the admitted
 #!   requests' p50 and p99 at 32 and at 128 clients, and the refused ones;
 #! - 3,000 connections that send half a request line: how many the server
@@ -45,6 +50,7 @@ cd "$root"
 . bench/measure.sh
 . bench/bursts.sh
 . bench/cluster.sh
+. bench/islands.sh
 out=target/bench
 rm -rf "$out" && mkdir -p "$out"
 port=${BENCH_PORT:-3300}
@@ -129,9 +135,15 @@ echo "bench: what Leptos alone weighs (bench/leptos-floor)" >&2
 bench/leptos-floor.sh >"$out/floor-bytes.txt"
 echo "bench: time to interactive of / (Chromium, 4x CPU throttling, Slow 3G)" >&2
 node bench/first-load.cjs "http://$addr" 3 >"$out/tti.txt"
+html_bytes "http://$addr" >"$out/html.txt"
+node bench/mutation.cjs "http://$addr" >"$out/mutation.txt"
 
 kill "$server" 2>/dev/null || true
 wait "$server" 2>/dev/null || true
+if [ "${BENCH_SKIP_ISLANDS:-0}" != 1 ]; then
+  echo "bench: the islands model, built from the same commit, and the same measures" >&2
+  islands_run
+fi
 if [ "${BENCH_SKIP_CLUSTER:-0}" != 1 ]; then
   echo "bench: the same loads through nginx to two processes on PostgreSQL, ${duration} s each" >&2
   cluster_run

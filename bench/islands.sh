@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+#! The islands client model beside full hydration, for bench/run.sh
+#! (sourced): builds the islands variant of the same commit (`build_islands`
+#! in scripts/lib.sh, production's profile), serves it on a fresh database,
+#! and measures what the two models do differently: first-load bytes of
+#! `/` (the assets, and the HTML, which carries the islands' props and the
+#! page patch), time to interactive, server CPU of a rendered `/` and of an
+#! add as each model's client sends it (an islands add renders the page
+#! again), and the requests one add costs in the browser. Expects $out,
+#! $duration, $connections, $port, $addr, $action and $out/inline.lua from
+#! run.sh.
+
+# html_bytes BASE: the gzip bytes of `/` as the server sends it.
+html_bytes() {
+  curl -s -H 'Accept-Encoding: gzip' -o /dev/null -w '%{size_download}\n' "$1/"
+}
+
+islands_run() {
+  local site=target/islands/site iaddr="127.0.0.1:$((port + 2))" pid server
+  server=$(build_islands "$out/islands-build.log" --precompress)
+  scripts/gzip-best.sh "$site"
+  LEPTOS_SITE_ADDR="$iaddr" LEPTOS_SITE_ROOT=$site LEPTOS_ENV=PROD \
+    DATABASE_URL="sqlite://$out/islands.db?mode=rwc" APP_RATE_LIMIT_PER_SECOND=0 APP_MAX_IN_FLIGHT_PER_CLIENT=0 APP_MAX_IN_FLIGHT=4096 \
+    APP_SESSION_KEY=bench-only-0123456789abcdef0123456789abcdef RUST_LOG=warn \
+    "$server" >"$out/islands-server.log" 2>&1 &
+  pid=$!
+  wait_for "http://$iaddr/readyz" "bench: the islands server (log: $out/islands-server.log)"
+  first_load "http://$iaddr" >"$out/islands-bytes.txt"
+  html_bytes "http://$iaddr" >"$out/islands-html.txt"
+  load islands-rendered "$pid" "http://$iaddr/" -H "Cookie: bench=1"
+  # As an island's client sends the add: the cart's read held, and the
+  # page named, so the answer brings `/` rendered again.
+  sed -e "s|http://$addr\"|http://$iaddr\"|" \
+    -e '$a wrk.headers["x-ferry-page"] = "/"' "$out/inline.lua" >"$out/islands-add.lua"
+  load islands-add "$pid" "http://$iaddr$action" -s "$out/islands-add.lua"
+  node bench/first-load.cjs "http://$iaddr" 3 >"$out/islands-tti.txt"
+  node bench/mutation.cjs "http://$iaddr" >"$out/islands-mutation.txt"
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+# islands_rows: the report's rows, islands beside full hydration.
+islands_rows() {
+  local islands full
+  islands=$(awk '{s += $2} END {print s + 0}' "$out/islands-bytes.txt")
+  full=$(sum_column 2)
+  echo "| measure | islands | full hydration (same commit, same run) | ratio |"
+  echo "|---|---|---|---|"
+  echo "| first-load bytes of \`/\`, gzip (WASM, JS, CSS, icon) | $islands | $full | $(pct "$islands" "$full") |"
+  echo "| the HTML of \`/\`, gzip (islands: their props and the page patch inline) | $(cat "$out/islands-html.txt") | $(cat "$out/html.txt") | $(pct "$(cat "$out/islands-html.txt")" "$(cat "$out/html.txt")") |"
+  echo "| time to interactive of \`/\`, 4x CPU, Slow 3G, ms | $(field islands-tti 1) | $(field tti 1) | $(pct "$(field islands-tti 1)" "$(field tti 1)") |"
+  echo "| rendered \`/\`: server CPU ms/request | $(field islands-rendered 4) | $(field rendered 4) | $(pct "$(field islands-rendered 4)" "$(field rendered 4)") |"
+  echo "| $action_name with its fresh data, as each client sends it: server CPU ms/call (islands: \`/\` rendered again too) | $(field islands-add 4) | $(field inline 4) | $(pct "$(field islands-add 4)" "$(field inline 4)") |"
+  echo "| the browser's requests for one quick add (bytes received) | $(field islands-mutation 1) ($(field islands-mutation 2)) | $(field mutation 1) ($(field mutation 2)) | |"
+  echo "| failed requests (rendered / add) | $(field islands-rendered 6) / $(field islands-add 6) | | |"
+}
