@@ -62,7 +62,10 @@ pub mod client;
 pub mod dev;
 pub mod error;
 mod form;
+// The guide's chapters, for rustdoc and their doctests only.
 pub mod guard;
+#[cfg(any(doc, doctest))]
+pub mod guide;
 pub mod inline;
 pub mod islands;
 mod optimistic;
