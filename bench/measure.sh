@@ -190,6 +190,23 @@ report() {
   sed 's/^/    /' "$out/bytes.txt"
 }
 
+# publish RESULTS README: puts RESULTS (the run's table) between README's
+# two "bench/run.sh" markers, in place of the run before.
+publish() {
+  python3 - "$1" "$2" <<'PY'
+import re, sys
+results, readme = sys.argv[1], sys.argv[2]
+text = open(readme, encoding="utf-8").read()
+start, end = "<!-- bench/run.sh: latest run -->", "<!-- bench/run.sh: end of latest run -->"
+if start not in text or end not in text:
+    sys.exit(f"publish: {readme} has no latest-run markers")
+table = open(results, encoding="utf-8").read().strip()
+head, rest = text.split(start, 1)
+_, tail = rest.split(end, 1)
+open(readme, "w", encoding="utf-8").write(f"{head}{start}\n{table}\n{end}{tail}")
+PY
+}
+
 # chart: requests/s and first-load bytes as horizontal bars, in SVG.
 chart() {
   local gzip

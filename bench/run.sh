@@ -39,7 +39,8 @@
 #!   two processes on PostgreSQL (scripts/cluster.sh), beside the one
 #!   process on SQLite, with the CPU time of the app, nginx and PostgreSQL
 #!   (bench/cluster.sh; BENCH_SKIP_CLUSTER=1 skips it).
-#! Prints one table and writes it, with a chart, to target/bench/; then
+#! Prints one table and writes it, with a chart, to target/bench/ and into
+#! bench/README.md (its "latest run"); then
 #! checks each figure against the table's target and fails, naming every
 #! one missed.
 set -euo pipefail
@@ -185,6 +186,9 @@ fi
 
 report "$answered" "$units" "${kept:-}" | tee "$out/results.md"
 chart >"$out/results.svg"
+# bench/README.md shows this run's table as printed, so the figures the
+# docs quote cannot drift from what the benchmark measured.
+publish "$out/results.md" bench/README.md
 # Last, so the table is printed and written whatever it says: the run fails
 # when any figure misses its target, naming each.
 targets "$answered" "$units" | tee -a "$out/results.md"
