@@ -34,8 +34,8 @@ fn whole_page() {
 use app as _;
 
 /// An islands build (`--features islands`): Leptos's script hydrates each
-/// island once this returns; ferry marks the page hydrated when they all
-/// are.
+/// island once this returns, and the page is marked hydrated when they all
+/// are (`ferry::islands::hydrate`).
 #[cfg(feature = "islands")]
 fn islands() {
     ferry::islands::hydrate();
