@@ -42,8 +42,8 @@ import json, sys
 served, printed = json.load(sys.stdin), json.load(open(sys.argv[1]))
 sys.exit(0 if served == printed else "openapi-check: the served document differs from `openapi`")' "$dir/openapi.json"
 
-# The README's calls from outside the browser, curl's then Python's, on
-# the fresh database (the shop's: a new app without it has no cart).
+# The guide's calls from outside the browser (chapter 10), curl's then
+# Python's, on the fresh database (the shop's: a new app without it has no cart).
 if [ -f scripts/openapi/call.py ]; then
   added=$(curl -s -X POST "http://127.0.0.1:$port/api/cart/add" -d product_id=3 -d quantity=1 || true)
   [ "$added" = 1 ] || { echo "openapi-check: curl's add answered ${added:-nothing}, not 1" >&2; exit 1; }
