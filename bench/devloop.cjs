@@ -17,7 +17,8 @@
 // (a free one by default), DEVLOOP_EDITS,
 // DEVLOOP_ONLY=edits for the server-side edits alone, with no browser: it
 // prints logic s, server-only s, floor s; DEVLOOP_CHECK=1 for the test:
-// each promise once, and the exit status says whether all held)
+// each promise once, and the exit status says whether all held;
+// DEVLOOP_FEATURES=islands for the islands client model)
 // Prints one line: markup-visible s, kept (of n), style s, logic s,
 // error-shown s, error-cleared s, cold-start s, the same markup edit
 // served by the rebuilt server (what a reload would wait for), server-only
@@ -92,7 +93,9 @@ const MILESTONES = { "server built": /Cargo\S* finished.*--package=[\w-]*server/
 function start() {
   fs.mkdirSync(out, { recursive: true });
   const logFile = fs.createWriteStream(path.join(out, "watch.log"), { flags: "a" });
-  watch = spawn("cargo", ["leptos", "watch", "--hot-reload"], {
+  // DEVLOOP_FEATURES=islands checks the loop in the islands client model.
+  const features = process.env.DEVLOOP_FEATURES ? ["--features", process.env.DEVLOOP_FEATURES] : [];
+  watch = spawn("cargo", ["leptos", "watch", "--hot-reload", ...features], {
     cwd: root,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],

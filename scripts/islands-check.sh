@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 #! The islands client model (`cargo leptos build --features islands`): its
 #! release build from this commit (`build_islands` in scripts/lib.sh: the
-#! site in target/islands/site, the server in target/islands/), then the
-#! browser tests against it, JavaScript on and off (E2E_MODEL=islands skips
+#! site in target/islands/site, the server in target/islands/), checks its
+#! OpenAPI document is the fully hydrated server's, then runs the browser
+#! tests against it, JavaScript on and off (E2E_MODEL=islands skips
 #! what an islands page does not hydrate: lazy routes).
 #!
 #! Usage: scripts/islands-check.sh [playwright arguments]
@@ -14,6 +15,12 @@ cd "$root"
 . scripts/lib.sh
 server=$(release_for_tests build_islands target/islands/build.log)
 server=${server#"$root/"}
+# The OpenAPI document is the server's, the same in both client models.
+hydrate_server=$(release_binary)
+if [ -x "$hydrate_server" ] && ! cmp -s <("$hydrate_server" openapi) <("$server" openapi); then
+  echo "islands: the islands server's OpenAPI document differs from the fully hydrated one's" >&2
+  exit 1
+fi
 
 if [ "${1:-}" = --cluster ]; then
   E2E_MODEL=islands E2E_SERVER="$server" CLUSTER_BINARY="$root/$server" \
