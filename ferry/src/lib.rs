@@ -62,8 +62,8 @@ pub mod client;
 pub mod dev;
 pub mod error;
 mod form;
-// The guide's chapters, for rustdoc and their doctests only.
 pub mod guard;
+// The guide's chapters, for rustdoc and their doctests only.
 #[cfg(any(doc, doctest))]
 pub mod guide;
 pub mod inline;

@@ -6,5 +6,9 @@
 /// thing in its lazy view. An islands page does not hydrate its route, so
 /// there its files are only taken out of Leptos's list.
 pub fn preload_own_files() {
-    ferry::split::preload_ran(!ferry::ISLANDS);
+    if ferry::ISLANDS {
+        ferry::split::forget_ran();
+    } else {
+        ferry::split::preload_ran();
+    }
 }
