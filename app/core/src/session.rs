@@ -17,7 +17,7 @@ pub const COOKIE_NAME: &str = crate::site::CART_COOKIE;
 /// How long an idle cart is remembered: 30 days.
 const MAX_AGE_SECONDS: i64 = 30 * 24 * 60 * 60;
 
-/// A cart's id: 32 lowercase hex digits (128 random bits).
+/// A cart's id: 32 lowercase hex digits, a v4 UUID (122 random bits).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type)]
 #[sqlx(transparent)]
 pub struct CartId(String);
