@@ -88,6 +88,10 @@ cargo clippy --quiet -p "$(lib_package)" --target wasm32-unknown-unknown -- -D w
 section "Rust tests on SQLite"
 # The frontend crate is the WASM entry; built natively it would pull the
 # hydrate feature into the server's build, so it is left to cargo-leptos.
+# ferry's doctests are merged into one program (edition 2024): 8 s here.
+# When one cannot join the others, rustdoc silently compiles each alone
+# instead, 60 s; to name it: RUSTC_BOOTSTRAP=1 RUSTDOCFLAGS='-Zunstable-options
+# --merge-doctests=yes' (a full rebuild, for that run only).
 debug_cargo test --workspace --exclude "$(lib_package)"
 
 if [ "$quick" = 0 ]; then
@@ -103,18 +107,11 @@ if [ "$quick" = 0 ]; then
   scripts/postgres.sh stop "$pg_dir"
   pg_dir=""
 
-  section "ferry's package and docs" "the crate as published builds alone, and its docs have no warnings"
-  # ferry-macros goes with it: a proc-macro crate cannot live inside ferry.
-  # Cargo builds the `ferry` crate against it through a local registry, and
-  # keeps what it unpacked from that registry in its home by name and
-  # version: an earlier run's ferry-macros 0.2.0, with other code, would be
-  # built instead of this one (it was: `island` was missing). So none is kept.
-  rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/{src,cache}/-*/ferry-macros-*
-  debug_cargo package --quiet --allow-dirty -p ferry-macros -p ferry
-  RUSTDOCFLAGS="-D warnings" debug_cargo doc --quiet --no-deps -p ferry --features ssr-full,dev,sqlx,sqlite,postgres,openapi
+  section "ferry's package and docs" "the crate as published, with ferry-macros, type-checks alone and its docs have no warnings"
+  scripts/package-check.sh
 fi
 
-section "release build" "the server without whole-program LTO, the WASM as in production"
+section "release build" "the server at opt-level 1 without whole-program LTO, the WASM as in production"
 release_for_tests cargo leptos build --release --split
 
 if [ "$quick" = 1 ]; then
