@@ -6,7 +6,8 @@
 #! `/` (the assets, and the HTML, which carries the islands' props and the
 #! page patch), time to interactive, server CPU of a rendered `/` and of an
 #! add as each model's client sends it (an islands add renders the page
-#! again), and the requests one add costs in the browser. Expects $out,
+#! again), the requests one add costs in the browser, and the Leptos floor
+#! in each model (bench/leptos-floor.sh [--islands]). Expects $out,
 #! $duration, $connections, $port, $addr, $action and $out/inline.lua from
 #! run.sh.
 
@@ -38,6 +39,9 @@ islands_run() {
   node bench/mutation.cjs "http://$iaddr" >"$out/islands-mutation.txt"
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
+  # What Leptos alone weighs in this model: the floor's query and form as
+  # one island.
+  bench/leptos-floor.sh --islands >"$out/islands-floor-bytes.txt"
 }
 
 # islands_rows: the report's rows, islands beside full hydration.
@@ -48,6 +52,7 @@ islands_rows() {
   echo "| measure | islands | full hydration (same commit, same run) | ratio |"
   echo "|---|---|---|---|"
   echo "| first-load bytes of \`/\`, gzip (WASM, JS, CSS, icon) | $islands | $full | $(pct "$islands" "$full") |"
+  echo "| the Leptos floor, gzip (WASM and JS: a query and a form; islands: as one island, full: on a route) | $(field islands-floor-bytes 2) | $(field floor-bytes 2) | $(pct "$(field islands-floor-bytes 2)" "$(field floor-bytes 2)") |"
   echo "| the HTML of \`/\`, gzip -9 (islands: their props and the page patch inline) | $(cat "$out/islands-html.txt") | $(cat "$out/html.txt") | $(pct "$(cat "$out/islands-html.txt")" "$(cat "$out/html.txt")") |"
   echo "| time to interactive of \`/\`, 4x CPU, Slow 3G, ms | $(field islands-tti 1) | $(field tti 1) | $(pct "$(field islands-tti 1)" "$(field tti 1)") |"
   echo "| rendered \`/\`: server CPU ms/request | $(field islands-rendered 4) | $(field rendered 4) | $(pct "$(field islands-rendered 4)" "$(field rendered 4)") |"
