@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 #! ferry as published: packs ferry-macros and ferry (`cargo package`, which
 #! checks the manifests), unpacks both into a workspace of their own, and
-#! there type-checks ferry with the features docs.rs builds and builds its
+#! there type-checks the toolkit with the features docs.rs builds and builds its
 #! docs with warnings denied. A file the package leaves out, or a path out
 #! of it (an `include_str!` of the repository's README), fails here as it
 #! would for a user of the published crate.

@@ -65,6 +65,12 @@ need "minimal should drop the shop's area crates whole" bash -c "cd '$work/acme-
 need "minimal should name no shop area" bash -c "! grep -qE 'shop-core|catalog' '$work/acme-mini/Cargo.toml' '$work/acme-mini/app/Cargo.toml'"
 need "minimal should drop the shop's crate whole" test ! -e "$work/acme-mini/services/shop" -a -e "$work/acme-mini/services/counter"
 need "minimal should name no shop crate" bash -c "! grep -rq shop-service '$work/acme-mini/Cargo.toml' '$work/acme-mini/server'"
+# The guide's first server function (chapter 2), as a newcomer types it
+# in: its diffs must fit the generated files, then build and pass below.
+awk '/^```diff$/ { on = 1; next } /^```$/ { on = 0 } on' \
+  "$work/acme-mini/ferry/guide/02-server-functions.md" >"$work/first-function.patch"
+need "acme-mini: the guide's first server function (chapter 2) does not fit its files" \
+  git -C "$work/acme-mini" apply "$work/first-function.patch"
 # Built as `cargo leptos watch` builds it (server and WASM), then its own
 # Rust tests, which build every other target. The toolkit's copy is left
 # out of the tests and the lint: it is this repository's `ferry`, whose
@@ -77,6 +83,10 @@ need "acme-mini: its docs have broken links" bash -c "cd '$work/acme-mini' && gi
 toolkit="--exclude ferry --exclude ferry-macros"
 (cd "$work/acme-mini" && root=$work/acme-mini debug_cargo test --quiet --workspace --exclude acme-mini-frontend $toolkit 2>&1 |
   grep -E '^test result|FAILED|panicked' | sed 's/^/  /')
+# The same build, the guide's test alone: it ran, and passed.
+(cd "$work/acme-mini" && root=$work/acme-mini debug_cargo test --quiet --workspace --exclude acme-mini-frontend $toolkit \
+  a_reset_puts_the_counter_back_to_zero 2>&1 | grep -q "test result: ok. 1 passed") ||
+  { echo "template: acme-mini: the guide's first server function's test did not pass" >&2; exit 1; }
 # Its own test command lints with no warnings allowed: what the minimal
 # variant leaves unused would fail there.
 (cd "$work/acme-mini" &&
