@@ -182,3 +182,36 @@ async fn during_the_shutdown_delay_readiness_fails_and_requests_are_still_served
     assert!(started.elapsed() >= Duration::from_millis(500));
     assert!(TcpStream::connect(server.addr).await.is_err());
 }
+
+#[tokio::test]
+async fn while_draining_a_kept_connection_is_answered_then_closed() {
+    // A proxy's pooled connection: a request sent on it during the
+    // shutdown delay is served with `Connection: close`, and the server
+    // closes it after the answer, so the proxy never sends on a connection
+    // the server is closing.
+    let mut settings = ferry::ServeSettings::default();
+    settings.shutdown_delay = Duration::from_millis(500);
+    let server = start_with(settings).await;
+    let mut kept = TcpStream::connect(server.addr).await.unwrap();
+    kept.write_all(GET).await.unwrap();
+    let mut first = Vec::new();
+    while !first.ends_with(b"hello") {
+        let mut chunk = [0; 1024];
+        let read = kept.read(&mut chunk).await.unwrap();
+        assert!(read > 0, "closed before the first answer");
+        first.extend_from_slice(&chunk[..read]);
+    }
+    assert!(!String::from_utf8_lossy(&first).contains("connection: close"));
+
+    server.stop.send(()).unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(server.draining.is_draining());
+    kept.write_all(GET).await.unwrap();
+    let answer = read_all(&mut kept).await;
+    assert!(
+        answer.starts_with("HTTP/1.1 200") && answer.contains("connection: close"),
+        "{answer}"
+    );
+    assert!(answer.ends_with("hello"), "{answer}");
+    server.served.await.unwrap().unwrap();
+}

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::ConnectInfo;
+use axum::http::{HeaderValue, header};
 use futures::FutureExt as _;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -46,6 +47,10 @@ pub struct ServeSettings {
     /// begins, answering readiness checks with 503 meanwhile, so that a
     /// load balancer that polls them stops sending first (default 0:
     /// refuse new connections at once). Behind Kubernetes, a few seconds.
+    /// Every response from then on says `Connection: close`; behind a
+    /// proxy that keeps idle connections (nginx's `keepalive`), a delay
+    /// longer than the proxy's idle timeout lets it drop them all before
+    /// the server closes any under a request.
     pub shutdown_delay: Duration,
     /// How long a shutdown waits for requests in flight before it closes
     /// every connection still open (default 10 s).
@@ -213,10 +218,25 @@ impl Server {
         let _ = tcp.set_nodelay(true);
         let first = self.fresh.arrived();
         let served = first.clone();
+        let draining = self.draining.clone();
         let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
             served.requested();
             request.extensions_mut().insert(ConnectInfo(peer));
-            app.clone().oneshot(request.map(axum::body::Body::new))
+            let answered = app.clone().oneshot(request.map(axum::body::Body::new));
+            let draining = draining.clone();
+            async move {
+                let mut response = answered.await?;
+                // A proxy keeps connections open to send later requests on.
+                // Closing an idle one races with the request it may be
+                // sending, which then fails (a POST is not sent again); a
+                // response that says `close` makes the proxy drop it first.
+                if draining.is_draining() {
+                    response
+                        .headers_mut()
+                        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+                }
+                Ok::<_, std::convert::Infallible>(response)
+            }
         });
         let connection = graceful.watch(builder.serve_connection(TokioIo::new(tcp), service));
         async move {
