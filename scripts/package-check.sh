@@ -25,11 +25,13 @@ trap 'rm -rf "$work"' EXIT
 export CARGO_TARGET_DIR="$root/target"
 
 debug_cargo package --quiet --no-verify --allow-dirty -p ferry-macros -p ferry
-version=$(sed -n 's/^version = "\(.*\)"/\1/p' ferry/Cargo.toml | head -n 1)
+# package_version DIR: the version in DIR/Cargo.toml.
+package_version() { sed -n 's/^version = "\(.*\)"/\1/p' "$1/Cargo.toml" | head -n 1; }
 crates=(ferry-macros ferry)
-for crate in "${crates[@]}"; do
-  tar -xzf "target/package/$crate-$version.crate" -C "$work"
-done
+version=$(package_version "${crates[1]}")
+macros_version=$(package_version "${crates[1]}/macros")
+tar -xzf "target/package/${crates[0]}-$macros_version.crate" -C "$work"
+tar -xzf "target/package/${crates[1]}-$version.crate" -C "$work"
 # Newer than any earlier run's: cargo would otherwise find the docs of the
 # same paths fresh, from the archive's own times, and not read these files.
 find "$work" -type f -exec touch {} +
@@ -41,7 +43,7 @@ members = ["${crates[1]}-$version"]
 resolver = "2"
 
 [patch.crates-io]
-ferry-macros = { path = "ferry-macros-$version" }
+ferry-macros = { path = "ferry-macros-$macros_version" }
 EOF
 # The workspace's profiles too: they are part of what makes a dependency's
 # build reusable.
@@ -50,4 +52,4 @@ cp Cargo.lock "$work/Cargo.lock"
 (cd "$work" &&
   debug_cargo check --quiet -p ferry --features "$features" &&
   RUSTDOCFLAGS="-D warnings" debug_cargo doc --quiet --no-deps -p ferry --features "$features")
-echo "package: ferry $version and ferry-macros $version, as packed, type-check and document with no warning"
+echo "package: ferry $version and ferry-macros $macros_version, as packed, type-check and document with no warning"

@@ -70,7 +70,7 @@ need "minimal should name no shop crate" bash -c "! grep -rq shop-service '$work
 awk '/^```diff$/ { on = 1; next } /^```$/ { on = 0 } on' \
   "$work/acme-mini/ferry/guide/02-server-functions.md" >"$work/first-function.patch"
 need "acme-mini: the guide's first server function (chapter 2) does not fit its files" \
-  git -C "$work/acme-mini" apply "$work/first-function.patch"
+  bash -c "cd '$work/acme-mini' && git init -q && git apply '$work/first-function.patch'"
 # Built as `cargo leptos watch` builds it (server and WASM), then its own
 # Rust tests, which build every other target. The toolkit's copy is left
 # out of the tests and the lint: it is this repository's `ferry`, whose
@@ -86,7 +86,7 @@ toolkit="--exclude ferry --exclude ferry-macros"
 # The same build, the guide's test alone: it ran, and passed.
 first=$(cd "$work/acme-mini" && root=$work/acme-mini debug_cargo test --quiet --workspace --exclude acme-mini-frontend $toolkit \
   a_reset_puts_the_counter_back_to_zero 2>&1) && grep -q "test result: ok. 1 passed" <<<"$first" ||
-  { echo "template: acme-mini: the guide's first server function's test did not pass" >&2; exit 1; }
+  { printf '%s\n' "$first" | tail -30 >&2; echo "template: acme-mini: the guide's first server function's test did not pass" >&2; exit 1; }
 # Its own test command lints with no warnings allowed: what the minimal
 # variant leaves unused would fail there.
 (cd "$work/acme-mini" &&

@@ -1,21 +1,25 @@
 #!/usr/bin/env bash
-#! Runs every test: set-up, formatting, Rust tests (unit, HTTP, binary, ferry's
-#! doctests), the same on a throwaway PostgreSQL, ferry's package and its
-#! docs, the release build, browser tests with JavaScript on and off, the
-#! template's two variants, durability, hostile clients, the OpenAPI document against
-#! the release server (schemathesis), the same browser tests and more
-#! through nginx on two processes on PostgreSQL, the size report, and the
-#! edit loop under `cargo leptos watch`. Ends with each section's seconds.
+#! Runs every test: set-up, formatting, the docs' links, clippy, Rust tests
+#! (unit, HTTP, binary, ferry's doctests), the same on a throwaway
+#! PostgreSQL, ferry's package as published and its docs, the release
+#! build, browser tests with JavaScript on and off, the template's two
+#! variants, durability, hostile clients, the OpenAPI document against the
+#! release server (schemathesis), the size report, the islands build with
+#! the browser tests and more through nginx on two processes on
+#! PostgreSQL, and the edit loop under `cargo leptos watch`. Ends with each
+#! section's seconds.
 #!
 #! Usage: scripts/test.sh           everything (what CI runs)
-#!        scripts/test.sh --quick   the inner loop: formatting, clippy, the
-#!                                  Rust tests on SQLite, the release build
-#!                                  and the browser tests with JavaScript on
+#!        scripts/test.sh --quick   the inner loop: formatting, the docs'
+#!                                  links, clippy, the Rust tests on SQLite,
+#!                                  the release build and the browser tests
+#!                                  with JavaScript on
 #!
 #! Each configuration is compiled once and shared: every debug build (the
 #! tests, the template's apps, `cargo leptos watch`) is made as cargo-leptos
 #! makes its own (scripts/lib.sh: debug_cargo) in the one target directory,
-#! and the server's release build drops whole-program LTO (release_for_tests).
+#! and the server's release build is opt-level 1 without whole-program LTO
+#! (release_for_tests).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

@@ -183,14 +183,12 @@ impl<T: Clone + Send + Sync + 'static> Query<T> {
         let Some(shared) = self.overlay.try_get_value() else {
             return OptimisticChange::default();
         };
-        // Copied through the write path: a read of a resource outside
-        // <Suspense/> logs a warning in debug builds (leptos_server's
-        // hydration check), and an event handler, where changes are made,
-        // is outside it. No one is notified until `set` below.
-        let current = self
-            .resource
-            .try_write_untracked()
-            .and_then(|value| value.clone());
+        // Read from the AsyncDerived under the resource: the resource's
+        // own read logs a warning in debug builds outside <Suspense/>
+        // (leptos_server's hydration check), and an event handler, where
+        // changes are made, is outside it. This read changes nothing.
+        let data: &AsyncDerived<T> = &self.resource;
+        let current = data.get_untracked();
         let (id, shown) = lock(&shared).expect(current, change);
         if let Some(shown) = shown {
             self.resource.set(Some(shown));

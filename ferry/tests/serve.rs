@@ -187,10 +187,10 @@ async fn during_the_shutdown_delay_readiness_fails_and_requests_are_still_served
 async fn while_draining_a_kept_connection_is_answered_then_closed() {
     // A proxy's pooled connection: a request sent on it during the
     // shutdown delay is served with `Connection: close`, and the server
-    // closes it after the answer, so the proxy never sends on a connection
-    // the server is closing.
+    // closes it right after the answer, long before the delay ends, so the
+    // proxy never sends on a connection the server is closing.
     let mut settings = ferry::ServeSettings::default();
-    settings.shutdown_delay = Duration::from_millis(500);
+    settings.shutdown_delay = Duration::from_secs(2);
     let server = start_with(settings).await;
     let mut kept = TcpStream::connect(server.addr).await.unwrap();
     kept.write_all(GET).await.unwrap();
@@ -207,11 +207,18 @@ async fn while_draining_a_kept_connection_is_answered_then_closed() {
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert!(server.draining.is_draining());
     kept.write_all(GET).await.unwrap();
+    let sent = Instant::now();
     let answer = read_all(&mut kept).await;
     assert!(
         answer.starts_with("HTTP/1.1 200") && answer.contains("connection: close"),
         "{answer}"
     );
     assert!(answer.ends_with("hello"), "{answer}");
+    // Closed after the answer, not at the end of the delay.
+    assert!(
+        sent.elapsed() < Duration::from_secs(1),
+        "closed after {:?}",
+        sent.elapsed()
+    );
     server.served.await.unwrap().unwrap();
 }
