@@ -139,7 +139,8 @@ impl Server {
     }
 
     /// Accepts connections until `shutdown` resolves (and
-    /// [`ServeSettings::shutdown_delay`] more, with [`Draining`] set), then
+    /// [`ServeSettings::shutdown_delay`] more, with [`Draining`] set and
+    /// every answer saying `Connection: close`), then
     /// drains: no new connection is accepted, connections accepted just
     /// before get up to 500 ms for their first request, idle ones close,
     /// requests in flight finish (their connections close after the
