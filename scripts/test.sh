@@ -18,8 +18,7 @@
 #! Each configuration is compiled once and shared: every debug build (the
 #! tests, the template's apps, `cargo leptos watch`) is made as cargo-leptos
 #! makes its own (scripts/lib.sh: debug_cargo) in the one target directory,
-#! and the server's release build is opt-level 1 without whole-program LTO
-#! (release_for_tests).
+#! and the server's release build is not optimised (release_for_tests).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -115,7 +114,7 @@ if [ "$quick" = 0 ]; then
   scripts/package-check.sh
 fi
 
-section "release build" "the server at opt-level 1 without whole-program LTO, the WASM as in production"
+section "release build" "the server's release code at opt-level 0, the WASM as in production"
 release_for_tests cargo leptos build --release --split
 
 if [ "$quick" = 1 ]; then
