@@ -9,11 +9,14 @@
 #! Usage: scripts/islands-check.sh [playwright arguments]
 #!        scripts/islands-check.sh --cluster   (the tests through nginx to two
 #!        processes on PostgreSQL instead: scripts/cluster-check.sh)
+#! ISLANDS_SERVER=PATH uses that islands server, built already with
+#! `release_for_tests build_islands` (scripts/test.sh builds it while other
+#! tests run), instead of building it here.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 . scripts/lib.sh
-server=$(release_for_tests build_islands target/islands/build.log)
+server=${ISLANDS_SERVER:-$(release_for_tests build_islands target/islands/build.log)}
 server=${server#"$root/"}
 # The OpenAPI document is the server's, the same in both client models.
 hydrate_server=$(release_binary)

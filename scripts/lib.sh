@@ -22,12 +22,20 @@ lib_package() {
   sed -n 's/^lib-package = "\(.*\)"/\1/p' "${root:-.}/Cargo.toml" | head -n 1
 }
 
-# The release server binary: cargo-leptos's `bin-target` in Cargo.toml,
-# which `cargo leptos new` renames with the app.
-release_binary() {
+# The release server binary where `cargo leptos build --release` writes it:
+# cargo-leptos's `bin-target` in Cargo.toml, which `cargo leptos new`
+# renames with the app.
+built_release_binary() {
   local name
   name=$(sed -n 's/^bin-target = "\(.*\)"/\1/p' "${root:-.}/Cargo.toml" | head -n 1)
   echo "${root:-.}/target/release/${name:-server}"
+}
+
+# The release server the scripts run: RELEASE_BINARY when set (scripts/test.sh
+# runs a copy of it while the islands build writes the built one), else the
+# built one.
+release_binary() {
+  echo "${RELEASE_BINARY:-$(built_release_binary)}"
 }
 
 # free_port: a local TCP port nobody listens on now.
@@ -63,7 +71,7 @@ debug_cargo() {
 build_islands() {
   local log=$1 binary
   shift
-  binary=$(release_binary)
+  binary=$(built_release_binary)
   mkdir -p "${root:-.}/target/islands"
   [ ! -x "$binary" ] || cp "$binary" "${root:-.}/target/islands/hydrate-server"
   LEPTOS_SITE_ROOT=target/islands/site cargo leptos build --release --features islands "$@" >"$log" 2>&1 ||

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 #! Runs every test: set-up, formatting, the docs' links, clippy, Rust tests
 #! (unit, HTTP, binary, ferry's doctests), the same on a throwaway
-#! PostgreSQL, ferry's package as published and its docs, the release
-#! build, browser tests with JavaScript on and off, the template's two
-#! variants, durability, hostile clients, the OpenAPI document against the
-#! release server (schemathesis), the size report, the islands build with
-#! the browser tests and more through nginx on two processes on
-#! PostgreSQL, and the edit loop under `cargo leptos watch`. Ends with each
-#! section's seconds.
+#! PostgreSQL, ferry's package as published and its docs, the template's
+#! two variants, the release build, browser tests with JavaScript on and
+#! off, durability, hostile clients, the OpenAPI document against the
+#! release server (schemathesis), the size report, the islands build (made
+#! beside the tests after the release build) with the browser tests and
+#! more through nginx on two processes on PostgreSQL, and the edit loop
+#! under `cargo leptos watch`. Ends with each section's seconds.
 #!
 #! Usage: scripts/test.sh           everything (what CI runs)
 #!        scripts/test.sh --quick   the inner loop: formatting, the docs'
@@ -60,9 +60,11 @@ summary() {
   printf '%-40s %7d\n' "total$([ "$status" -eq 0 ] || echo " (failed)")" "$SECONDS"
 }
 pg_dir=""
+islands_build=""
 on_exit() {
   local status=$?
   set +e
+  [ -z "$islands_build" ] || kill -- "-$islands_build" 2>/dev/null
   [ -z "$pg_dir" ] || scripts/postgres.sh stop "$pg_dir"
   summary "$status"
   exit "$status"
@@ -112,6 +114,13 @@ if [ "$quick" = 0 ]; then
 
   section "ferry's package and docs" "the crate as published, with ferry-macros, type-checks alone and its docs have no warnings"
   scripts/package-check.sh
+
+  # Before the release build: its debug builds share the tests' target
+  # folder, which the islands build below holds while the other tests run.
+  if [ -f cargo-generate.toml ]; then
+    section "template" "generate both variants and check them"
+    scripts/template-check.sh
+  fi
 fi
 
 section "release build" "the server's release code at opt-level 0, the WASM as in production"
@@ -125,16 +134,26 @@ if [ "$quick" = 1 ]; then
   exit 0
 fi
 
+# The islands build (the second client model, tested last but one) runs
+# beside the tests below, at the lowest priority: they keep about one core
+# of two busy, and it takes what they leave (about 90 s saved). It writes
+# the server binary where this build wrote it, so these tests run a copy.
+built=$(built_release_binary)
+mkdir -p target/hydrate target/islands
+cp "$built" target/hydrate/
+export RELEASE_BINARY="$root/target/hydrate/$(basename "$built")"
+export E2E_SERVER=${RELEASE_BINARY#"$root/"}
+islands_log=target/islands/build.log
+# In a process group of its own (setsid), so that a failure stops it whole.
+setsid nice -n 19 env root="$root" bash -c \
+  '. scripts/lib.sh && release_for_tests build_islands "$1" >target/islands/server-path' _ "$islands_log" &
+islands_build=$!
+
 section "secrets" "server-only code kept out of the browser bundle"
 scripts/check-client-secrets.sh
 
 section "browser tests" "JavaScript on and off"
 (cd end2end && npx playwright test --forbid-only)
-
-if [ -f cargo-generate.toml ]; then
-  section "template" "generate both variants and check them"
-  scripts/template-check.sh
-fi
 
 section "durability" "SIGKILL, then SIGTERM, in a burst of writes"
 scripts/durability.sh
@@ -155,8 +174,10 @@ bench/sizes.sh
 # browser tests above ran on the fully hydrated build, these run on the
 # islands build of the same commit through nginx (the server's part is
 # the same code in both; the islands' refresh of the page is not).
-section "islands on several servers" "the islands build of this commit, then two processes on PostgreSQL behind nginx: browser tests JavaScript on and off, revalidation across processes, 2,000 adds, a rolling restart under load, SIGKILL"
-scripts/islands-check.sh --cluster
+section "islands on several servers" "the islands build of this commit (the rest of it), then two processes on PostgreSQL behind nginx: browser tests JavaScript on and off, revalidation across processes, 2,000 adds, a rolling restart under load, SIGKILL"
+wait "$islands_build" || { echo "islands: the build failed (log: $islands_log)" >&2; exit 1; }
+islands_build=""
+ISLANDS_SERVER=$(cat target/islands/server-path) scripts/islands-check.sh --cluster
 
 # Last: it edits the sources while it runs (and undoes every edit), and it
 # builds its site into target/devloop-site, away from the release one.
