@@ -199,6 +199,9 @@ async fn take_answers<E: FromServerFnError>(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     let Some(offset) = offset else {
+        // None of its own: the answers another call left, which may
+        // predate this call's change, must not serve its refetches.
+        registry::keep_answers(Vec::new());
         return Ok(Response::Network(response));
     };
     let mut body = <BrowserResponse as ClientRes<E>>::try_into_bytes(response).await?;

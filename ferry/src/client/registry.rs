@@ -256,9 +256,11 @@ mod imp {
         held
     }
 
-    /// Keeps the answers a mutation brought, for the refetches it causes;
-    /// an answer older than one already shown is dropped, and its query
-    /// refetches instead.
+    /// Keeps the answers a mutation brought, for the refetches it causes,
+    /// in place of those an earlier response left: two calls can be in
+    /// flight at once, and the other call's answers, still waiting, may
+    /// predate this call's change. An answer older than one shown or
+    /// waiting is dropped, and its query refetches from the network.
     pub fn keep_answers(mut answers: Vec<Answer>) {
         // The page rendered again, in an islands build (see `crate::islands`).
         let page = answers
@@ -272,9 +274,10 @@ mod imp {
                 r.page_seen = page.sequence;
             }
             let now = js_sys::Date::now();
+            let earlier = std::mem::take(&mut r.answers);
             for answer in answers {
                 let shown = r.seen.get(&answer.key).copied().unwrap_or_default();
-                let waiting = r.answers.get(&answer.key).map_or(0, |(_, v, _)| *v);
+                let waiting = earlier.get(&answer.key).map_or(0, |(_, v, _)| *v);
                 if shown.max(waiting) >= answer.sequence {
                     continue; // a newer answer is shown, or waiting to be
                 }
@@ -298,7 +301,7 @@ mod imp {
 
     /// The answer a mutation brought for this read, for each query that
     /// makes it (an islands page has one query per island), until the next
-    /// mutation starts.
+    /// mutation starts or answers.
     pub fn take_answer(key: &ReadKey) -> Option<Local> {
         REGISTRY.with_borrow_mut(|r| {
             let (local, sequence, arrived) = r.answers.get(key)?;
