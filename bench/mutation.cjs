@@ -10,6 +10,8 @@
 const path = require("node:path");
 const { chromium } = require(path.join(__dirname, "..", "end2end", "node_modules", "@playwright/test"));
 
+const { live } = require("./live.cjs");
+
 const base = process.argv[2];
 
 (async () => {
@@ -19,7 +21,7 @@ const base = process.argv[2];
   });
   const page = await browser.newPage();
   await page.goto(base + "/");
-  await page.locator("body[data-hydrated]").waitFor();
+  await live(page);
   const badge = page.getByTestId("cart-count");
   const before = Number(await badge.textContent());
   const requests = [];

@@ -22,8 +22,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // Without an icon named here, browsers ask for /favicon.ico.
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
                 <ferry::dev::AutoReload options=options.clone() />
-                <HydrationScripts options islands=ferry::ISLANDS />
-                <ferry::islands::PagePatch />
+                <ferry::islands::HydrationScripts options />
                 <MetaTags />
             </head>
             <body>

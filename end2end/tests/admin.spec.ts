@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test, expect } from "./fixtures";
-import { PASSWORD, open } from "./helpers";
+import { PASSWORD, live, open } from "./helpers";
 import type { Locator, Page } from "@playwright/test";
 
 /** The account the tests make an admin of. */
@@ -52,7 +52,7 @@ async function signInAsAdmin(page: Page, javaScriptEnabled: boolean) {
   await expect(page).toHaveURL(/\/admin$/);
   await expect(page.getByRole("heading", { name: "Products" })).toBeVisible();
   await expect(page.getByRole("link", { name: "Admin", exact: true })).toHaveAttribute("href", "/admin");
-  if (javaScriptEnabled) await page.locator("body[data-hydrated]").waitFor();
+  if (javaScriptEnabled) await live(page);
 }
 
 /** Clicks `button` and waits until the server has answered its POST to `endpoint` without an error. */

@@ -3,11 +3,12 @@
 // re-rendered each time.
 import { test, expect } from "./fixtures";
 import type { Page } from "@playwright/test";
+import { live } from "./helpers";
 
 /** Opens the start page; with JavaScript on, waits until it is hydrated. */
 async function open(page: Page, javaScriptEnabled: boolean) {
   await page.goto("/counter");
-  if (javaScriptEnabled) await page.locator("body[data-hydrated]").waitFor();
+  if (javaScriptEnabled) await live(page);
 }
 
 async function readCount(page: Page): Promise<number> {

@@ -4,7 +4,16 @@ import { expect, type Page } from "@playwright/test";
 /** Opens a page; with JavaScript on, waits until it is hydrated. */
 export async function open(page: Page, path: string, javaScriptEnabled: boolean) {
   await page.goto(path);
-  if (javaScriptEnabled) await page.locator("body[data-hydrated]").waitFor();
+  if (javaScriptEnabled) await live(page);
+}
+
+/** Waits until the page is hydrated. An islands page loads its code when
+ * the visitor first points at an island: this points at the first one, as
+ * a mouse passing over it would (a fully hydrated page has none). */
+export async function live(page: Page) {
+  await page.evaluate(() =>
+    document.querySelector("leptos-island")?.dispatchEvent(new PointerEvent("pointerover", { bubbles: true })));
+  await page.locator("body[data-hydrated]").waitFor();
 }
 
 /** The number in the header's cart badge. */

@@ -139,8 +139,8 @@ pub use error::{Error, ErrorStatus};
 pub use ferry_macros::{island, mutation, read};
 
 /// Whether this build is an islands build (the `islands` feature): only
-/// `#[ferry::island]` components hydrate. Pass it to Leptos's
-/// `HydrationScripts` (`islands=ferry::ISLANDS`).
+/// `#[ferry::island]` components hydrate. `ferry::islands::HydrationScripts`
+/// reads the feature itself.
 pub const ISLANDS: bool = cfg!(feature = "islands");
 pub use form::Check;
 pub use form::{Form, FormProps, Optimistic};

@@ -13,34 +13,18 @@
 //! what was typed in it and the focus; one that changed or is new is
 //! hydrated afresh. Islands' own queries refresh as in a fully hydrated
 //! page (inline, or by refetching).
+//!
+//! The WASM waits for the visitor ([`Load::OnInteraction`], the default):
+//! the first load of an islands page is its HTML and stylesheet, and the
+//! islands start when the visitor first points at, touches or focuses one.
+//! Put [`HydrationScripts`] in the shell's head in place of Leptos's own.
 
+#[cfg(all(feature = "hydrate", feature = "islands"))]
 use leptos::prelude::*;
 
-/// The page patch's script, for the shell's `<head>` beside Leptos's
-/// `HydrationScripts`: idiomorph and the patch, inline (about 4.3 KB
-/// gzip). Renders nothing in a fully hydrated build.
-///
-/// ```
-/// use leptos::prelude::*;
-///
-/// fn head(options: LeptosOptions) -> impl IntoView {
-///     view! {
-///         <HydrationScripts options islands=ferry::ISLANDS />
-///         <ferry::islands::PagePatch />
-///     }
-/// }
-/// ```
-#[component]
-pub fn PagePatch() -> impl IntoView {
-    #[cfg(feature = "islands")]
-    {
-        let nonce = leptos::nonce::use_nonce();
-        let script = concat!(include_str!("idiomorph.min.js"), include_str!("patch.js"));
-        Some(view! { <script nonce=nonce>{script}</script> })
-    }
-    #[cfg(not(feature = "islands"))]
-    None::<()>
-}
+mod scripts;
+
+pub use scripts::{HydrationScripts, HydrationScriptsProps, Load};
 
 /// Starts an islands page in the browser, in place of Leptos's
 /// `hydrate_islands` (Leptos's script then hydrates each island): a call
@@ -115,7 +99,7 @@ pub(crate) fn patch(html: &str) {
             }
         }
         None => leptos::logging::warn!(
-            "ferry: an islands page needs <ferry::islands::PagePatch /> in its head to show what a call changed"
+            "ferry: an islands page needs <ferry::islands::HydrationScripts /> in its head to show what a call changed"
         ),
     }
 }

@@ -1,0 +1,9 @@
+// Waits until a page opened in Playwright is live (`body[data-hydrated]`).
+// An islands page loads its code when the visitor first points at an
+// island: this points at the first one, as a mouse passing over it would.
+// A fully hydrated page has no island and loads its code by itself.
+exports.live = async (page) => {
+  await page.evaluate(() =>
+    document.querySelector("leptos-island")?.dispatchEvent(new PointerEvent("pointerover", { bubbles: true })));
+  await page.waitForSelector("body[data-hydrated]");
+};
