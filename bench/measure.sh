@@ -149,10 +149,13 @@ report() {
   echo "| 2,000 concurrent ${action_name} calls | $1 answered 200, $2 units | 2,000 | | exactly 2,000 |"
   # The baseline is the Leptos floor measured in this run; no peer's page
   # is measured here, so no ratio to one is printed.
+  # The target is met by the islands model, measured below when it runs.
+  local target="≤ 130,000"
+  [ ! -f "$out/islands-bytes.txt" ] || target="≤ 130,000; islands: $(islands_first_load) (below)"
   if [ -f "$out/floor-bytes.txt" ]; then
-    echo "| first-load bytes, gzip | $gzip | the Leptos floor $(field floor-bytes 2) | $(pct "$gzip" "$(field floor-bytes 2)") of the floor | ≤ 130,000 |"
+    echo "| first-load bytes, gzip | $gzip | the Leptos floor $(field floor-bytes 2) | $(pct "$gzip" "$(field floor-bytes 2)") of the floor | $target |"
   else
-    echo "| first-load bytes, gzip | $gzip | | | ≤ 130,000 |"
+    echo "| first-load bytes, gzip | $gzip | | | $target |"
   fi
   echo "| first-load bytes, brotli | $brotli | gzip: $gzip | $(pct "$brotli" "$gzip") of gzip | |"
   if [ -f "$out/floor-bytes.txt" ]; then
@@ -278,7 +281,7 @@ targets() {
   # The first-load target is the islands model's when it was measured:
   # full hydration cannot meet it (the Leptos floor alone is above it).
   if [ -f "$out/islands-bytes.txt" ]; then
-    at_most "first-load bytes, gzip (islands)" "$(awk '{s += $2} END {print s + 0}' "$out/islands-bytes.txt")" 130000
+    at_most "first-load bytes, gzip (islands)" "$(islands_first_load)" 130000
   else
     at_most "first-load bytes, gzip" "$gzip" 130000
   fi

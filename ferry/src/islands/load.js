@@ -3,7 +3,8 @@
 // touches or focuses an island, and are started then. Until that moment
 // the page is HTML whose forms post without script, as with JavaScript
 // off. A click on a button that does nothing without script (type
-// "button") made before the islands are live is run again once they are.
+// "button", or outside any form) made before the islands are live is run
+// again once they are.
 // A page with no island loads nothing and is marked live at once. The
 // page's <html> carries `data-islands-deferred` meanwhile, so a stylesheet
 // can show the controls that need script (their clicks will run).
@@ -41,9 +42,11 @@
   const onStarter = (event) => {
     if (!started && island(event)) start();
   };
+  // A button of type "button", or one outside any form, does nothing
+  // without script: its click is kept for the islands.
   const onClick = (event) => {
-    const button = event.target.closest?.('button[type="button"]');
-    if (!button || !island(event) || live()) return;
+    const button = event.target.closest?.("button");
+    if (!button || (button.type !== "button" && button.form) || !island(event) || live()) return;
     if (!started) start();
     button.setAttribute("aria-busy", "true");
     waiting.push(button);

@@ -8,9 +8,10 @@ use leptos::prelude::*;
 pub enum Load {
     /// When the visitor first points at, touches or focuses an island (the
     /// default). The first load is the HTML and the stylesheet: forms post
-    /// without script until the islands are live, and a click on a
-    /// `type="button"` button made meanwhile runs once they are. The WASM
-    /// is downloaded then, so that interaction waits for it.
+    /// without script until the islands are live, and a click on a button
+    /// that does nothing without script (`type="button"`, or outside any
+    /// form) made meanwhile runs once they are. The WASM is downloaded
+    /// then, so that interaction waits for it.
     #[default]
     OnInteraction,
     /// As soon as the browser is idle after loading the page (Leptos's own
