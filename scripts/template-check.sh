@@ -40,7 +40,7 @@ check_names() {
   local app=$1 crate=${1//-/_}
   local stray
   stray=$(cd "$work/$app" && grep -rnI -i ferry . --exclude-dir=ferry --exclude-dir=.git --exclude=Cargo.lock |
-    grep -vE 'ferry::|ferry(\.workspace| = \{|/(ssr|hydrate|sqlx|server))|"ferry"|`ferry`|ferry/|ferry_(server_fn|http|db)_|x-ferry-|ferry\.[a-z]|[Ff]erry'"'"'s|ferry-macros|ferry-dev|ferry-build-error|ferry-inspector|__ferryInspector|ferry_inspector_off|"ferry: "|-p ferry|ferry crate|ferry: &Ferry|\(ferry,|&ferry\)|, &?ferry,' || true)
+    grep -vE 'ferry::|ferry(\.workspace| = \{|/(ssr|hydrate|sqlx|server))|"ferry"|`ferry`|ferry/|ferry_(server_fn|http|db)_|x-ferry-|ferry\.[a-z]|[Ff]erry'"'"'s|ferry-macros|ferry-dev|ferry-build-error|ferry-inspector|ferry-islands|__ferryInspector|ferry_inspector_off|"ferry: "|-p ferry|ferry crate|ferry: &Ferry|\(ferry,|&ferry\)|, &?ferry,' || true)
   [ -z "$stray" ] || { echo "template: $app still mentions the template:" >&2; echo "$stray" >&2; exit 1; }
   if grep -rnE '\{%|\{\{ ' "$work/$app"/{Cargo.toml,server/Cargo.toml,Leptos.toml,app/Cargo.toml,app/core/src/site.rs,server/tests/binary.rs,README.md}; then
     echo "template: unrendered tags in $app" >&2; exit 1
