@@ -48,15 +48,17 @@ islands_run() {
   bench/leptos-floor.sh --islands >"$out/islands-floor-bytes.txt"
 }
 
+# gzip_bytes_in NAME: the gzip bytes of the assets listed in $out/NAME.txt.
+gzip_bytes_in() { awk '{s += $2} END {print s + 0}' "$out/$1.txt"; }
 # islands_first_load: the gzip bytes of the assets an islands `/` loads
 # with no visitor action.
-islands_first_load() { awk '{s += $2} END {print s + 0}' "$out/islands-bytes.txt"; }
+islands_first_load() { gzip_bytes_in islands-bytes; }
 
 # islands_rows: the report's rows, islands beside full hydration.
 islands_rows() {
   local islands full later
   islands=$(islands_first_load)
-  later=$(awk '{s += $2} END {print s + 0}' "$out/islands-later-bytes.txt")
+  later=$(gzip_bytes_in islands-later-bytes)
   full=$(sum_column 2)
   echo "| measure | islands | full hydration (same commit, same run) | ratio |"
   echo "|---|---|---|---|"
