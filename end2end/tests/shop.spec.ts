@@ -24,6 +24,34 @@ test("quick add updates the badge without leaving the page", async ({ page, java
   await sameDocument();
 });
 
+test("a new visitor's two quick adds land in one cart", async ({ page, javaScriptEnabled }) => {
+  test.skip(!javaScriptEnabled, "an event handler needs JavaScript");
+  await open(page, "/products/7", javaScriptEnabled);
+  // The first add makes the cart and sets its cookie in its answer: held
+  // here, so the second click comes while it is in flight. Sent at once,
+  // the second would make a cart of its own, and one add would be lost.
+  let releaseFirst: () => void = () => {};
+  const released = new Promise<void>((resolve) => (releaseFirst = resolve));
+  let held = true;
+  await page.route("**/api/cart/add", async (route) => {
+    if (!held) return route.continue();
+    held = false;
+    const response = await route.fetch();
+    await released;
+    await route.fulfill({ response });
+  });
+  const calls = countCalls(page);
+  await page.getByRole("button", { name: "Quick add" }).click();
+  await page.getByRole("button", { name: "Quick add" }).click();
+  await expect(page.getByTestId("cart-count")).toHaveText("2");
+  expect(calls).toEqual(["/api/cart/add"]);
+  releaseFirst();
+  await expect.poll(() => calls.length).toBe(2);
+  await expect(page.getByTestId("in-cart")).toHaveText("2 in your cart");
+  await page.reload();
+  await expect(page.getByTestId("cart-count")).toHaveText("2");
+});
+
 test("quick add stays hidden without JavaScript", async ({ page, javaScriptEnabled }) => {
   test.skip(javaScriptEnabled, "checks the no-JavaScript page");
   await page.goto("/products/7");

@@ -22,6 +22,7 @@ use leptos::server_fn::response::browser::BrowserResponse;
 use crate::inline::{Answer, INLINE_HEADER, SEQUENCE_HEADER};
 use crate::revalidate::Revalidation;
 
+mod first;
 #[cfg(all(feature = "hydrate", debug_assertions, not(ferry_inspector_off)))]
 pub(crate) mod inspect;
 mod registry;
@@ -43,7 +44,9 @@ use wire::{Local, Request, Response};
 /// whose tags its response names refetch. It applies however the function
 /// is called: `<ActionForm>`, a dispatched action, or a plain `.await` in an
 /// event handler. A response that names nothing refreshes nothing (in a
-/// debug build, the console says so).
+/// debug build, the console says so). Until one mutation has succeeded in
+/// the page, a mutation sent while another is in flight waits for its
+/// answer, so a session cookie that answer sets goes with it.
 ///
 /// ```
 /// // What #[ferry::mutation] writes for you; by hand it is:
@@ -105,11 +108,17 @@ where
         let call = console::Call::start(&req.inner);
         #[cfg(all(feature = "hydrate", debug_assertions, not(ferry_inspector_off)))]
         let id = inspect::start("mutation", call.path(), req.key.as_ref(), None);
-        registry::attach_held(&mut req.inner);
-        let sent = <BrowserClient as ServerFnClient<E, IS, OS>>::send(req.inner);
+        let turn = first::take();
         async move {
-            let response = sent.await?;
+            let first = first::wait(turn).await;
+            registry::attach_held(&mut req.inner);
+            let response = <BrowserClient as ServerFnClient<E, IS, OS>>::send(req.inner).await?;
             let status = <BrowserResponse as ClientRes<E>>::status(&response);
+            if let Some(first) = first
+                && (200..400).contains(&status)
+            {
+                first.succeeded();
+            }
             call.finish(status);
             let headers = response.generate_headers();
             let response = take_answers::<E>(status, response, &headers).await?;
