@@ -104,72 +104,72 @@ mod tests {
 
     use super::*;
 
-    /// Spawns a mutation that records when it is sent and holds its turn
-    /// until `answer` resolves with whether it succeeded.
-    fn mutation(
-        pool: &LocalPool,
-        name: &'static str,
-        sent: &Rc<RefCell<Vec<&'static str>>>,
-        answer: oneshot::Receiver<bool>,
-    ) {
-        let turn = take();
-        let sent = sent.clone();
-        pool.spawner()
-            .spawn_local(async move {
-                let first = wait(turn).await;
-                sent.borrow_mut().push(name);
-                let succeeded = answer.await.unwrap_or(false);
-                if let Some(first) = first
-                    && succeeded
-                {
-                    first.succeeded();
-                }
-            })
-            .unwrap();
+    /// Mutations made on one thread (one document), and the order they
+    /// were sent in.
+    #[derive(Default)]
+    struct Page {
+        pool: LocalPool,
+        sent: Rc<RefCell<Vec<&'static str>>>,
+    }
+
+    impl Page {
+        /// Makes a mutation that records when it is sent and holds its
+        /// turn until the returned sender says whether it succeeded.
+        fn mutation(&self, name: &'static str) -> oneshot::Sender<bool> {
+            let (answer, answered) = oneshot::channel();
+            let turn = take();
+            let sent = self.sent.clone();
+            self.pool
+                .spawner()
+                .spawn_local(async move {
+                    let first = wait(turn).await;
+                    sent.borrow_mut().push(name);
+                    let succeeded = answered.await.unwrap_or(false);
+                    if let Some(first) = first
+                        && succeeded
+                    {
+                        first.succeeded();
+                    }
+                })
+                .unwrap();
+            answer
+        }
+
+        /// The mutations sent so far, once every one that can has run.
+        fn sent(&mut self) -> Vec<&'static str> {
+            self.pool.run_until_stalled();
+            self.sent.borrow().clone()
+        }
     }
 
     #[test]
     fn the_second_waits_for_the_first_answer_then_all_go_at_once() {
-        let mut pool = LocalPool::new();
-        let sent = Rc::new(RefCell::new(Vec::new()));
-        let (answer_a, a) = oneshot::channel();
-        let (_answer_b, b) = oneshot::channel();
-        mutation(&pool, "a", &sent, a);
-        mutation(&pool, "b", &sent, b);
-        pool.run_until_stalled();
-        assert_eq!(*sent.borrow(), ["a"], "b waits while a is in flight");
+        let mut page = Page::default();
+        let answer_a = page.mutation("a");
+        let _answer_b = page.mutation("b");
+        assert_eq!(page.sent(), ["a"], "b waits while a is in flight");
 
         answer_a.send(true).unwrap();
-        pool.run_until_stalled();
-        assert_eq!(*sent.borrow(), ["a", "b"]);
+        assert_eq!(page.sent(), ["a", "b"]);
 
         // b is still in flight, yet later ones no longer wait.
-        let (_answer_c, c) = oneshot::channel();
-        mutation(&pool, "c", &sent, c);
-        pool.run_until_stalled();
-        assert_eq!(*sent.borrow(), ["a", "b", "c"]);
+        let _answer_c = page.mutation("c");
+        assert_eq!(page.sent(), ["a", "b", "c"]);
     }
 
     #[test]
     fn after_a_failure_the_next_goes_alone_in_its_place() {
-        let mut pool = LocalPool::new();
-        let sent = Rc::new(RefCell::new(Vec::new()));
-        let (answer_a, a) = oneshot::channel();
-        let (answer_b, b) = oneshot::channel();
-        let (_answer_c, c) = oneshot::channel();
-        mutation(&pool, "a", &sent, a);
-        mutation(&pool, "b", &sent, b);
-        mutation(&pool, "c", &sent, c);
-        pool.run_until_stalled();
-        assert_eq!(*sent.borrow(), ["a"]);
+        let mut page = Page::default();
+        let answer_a = page.mutation("a");
+        let answer_b = page.mutation("b");
+        let _answer_c = page.mutation("c");
+        assert_eq!(page.sent(), ["a"]);
 
         answer_a.send(false).unwrap();
-        pool.run_until_stalled();
-        assert_eq!(*sent.borrow(), ["a", "b"], "c waits for b, now first");
+        assert_eq!(page.sent(), ["a", "b"], "c waits for b, now first");
 
         answer_b.send(true).unwrap();
-        pool.run_until_stalled();
-        assert_eq!(*sent.borrow(), ["a", "b", "c"]);
+        assert_eq!(page.sent(), ["a", "b", "c"]);
     }
 
     #[test]
